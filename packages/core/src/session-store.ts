@@ -1,0 +1,225 @@
+import type { EndedSessionStatus, Session, SessionStatus } from './session.js';
+
+/**
+ * What a store persists for one session: the public {@link Session} plus the
+ * hashes of its secrets. Stores never see a raw token.
+ */
+export interface SessionRecord extends Session {
+  /** SHA-256 (base64url) of the current session token. */
+  tokenHash: string;
+  /** SHA-256 (base64url) of the current refresh token; null when refresh tokens are off. */
+  refreshTokenHash: string | null;
+  /**
+   * SHA-256 hashes of refresh tokens already rotated out of this session, oldest
+   * first. Presenting one of them again is reuse.
+   */
+  retiredRefreshTokenHashes: string[];
+  /** `deviceType|os|browser` of the device that created the session; used to spot new devices. */
+  deviceKey: string;
+  /**
+   * When the store may delete the record outright. Live sessions: `expiresAt +
+   * historyRetention`; ended ones: `endedAt + historyRetention`. Stores with a
+   * native TTL (Redis key expiry, Mongo TTL index) expire records on it.
+   */
+  purgeAt: Date;
+}
+
+/**
+ * The moment against which a store decides whether an ACTIVE record is still
+ * live. Core computes it; stores only evaluate it (see {@link isLive}).
+ */
+export interface Liveness {
+  now: Date;
+  /** Idle timeout in ms, or null when sessions never idle out. */
+  idleTimeoutMs: number | null;
+}
+
+/** How a store ends a session: the transition to write, conditional on ACTIVE. */
+export interface EndTransition {
+  status: EndedSessionStatus;
+  reason: string;
+  endedAt: Date;
+  /** New purge time: `endedAt + historyRetention`. */
+  purgeAt: Date;
+}
+
+/** Extra conditions for {@link SessionStore.end}; null fields are not checked. */
+export interface EndGuard {
+  /** Only end the session when it belongs to this user (owner check). */
+  userId: string | null;
+  /** Only end the session when this is its current token hash (logout by token). */
+  tokenHash: string | null;
+}
+
+export interface SessionLimit {
+  /** Most live sessions the user may hold, including the one being created. */
+  max: number;
+  /** `'reject'`: create nothing; `'revoke-oldest'`: end the earliest-created live sessions to make room. */
+  onExceed: 'revoke-oldest' | 'reject';
+  /** Which ACTIVE sessions count as live (expired ones never count). */
+  liveness: Liveness;
+  /** Transition written to each evicted session (`REVOKED`, `'session_limit'`). */
+  eviction: EndTransition;
+}
+
+export type CreateResult =
+  | {
+      outcome: 'created';
+      session: SessionRecord;
+      /** Sessions ended to make room under `'revoke-oldest'`, as stored after the transition. */
+      evicted: SessionRecord[];
+      /** Whether a retained record of this user (any status) has the same `deviceKey`. */
+      knownDevice: boolean;
+    }
+  | {
+      outcome: 'limit_reached';
+      /** Live sessions the user holds. */
+      activeCount: number;
+    };
+
+export interface TouchUpdate {
+  /** New `lastActivityAt`. */
+  at: Date;
+  /**
+   * Throttle: write only when the stored `lastActivityAt` is at or before this
+   * instant (`at - touchInterval`). Concurrent touches therefore produce at most
+   * one write per interval, and activity never moves backwards.
+   */
+  ifLastActivityAtOrBefore: Date;
+  liveness: Liveness;
+}
+
+export interface RefreshRotation {
+  /** Hash of the refresh token the client presented. */
+  presentedHash: string;
+  /** Hashes of the newly issued token pair. */
+  tokenHash: string;
+  refreshTokenHash: string;
+  /** New `lastActivityAt`. */
+  at: Date;
+  liveness: Liveness;
+  /** Retired hashes to keep (oldest dropped first). */
+  maxRetiredHashes: number;
+  /** Written when `presentedHash` is a retired hash of a session that is still ACTIVE. */
+  onReuse: EndTransition;
+}
+
+export type RefreshRotationResult =
+  /** `presentedHash` was current and the session live: the pair was swapped. */
+  | { outcome: 'rotated'; session: SessionRecord }
+  /** `presentedHash` was retired. `revoked`: the session was ACTIVE and has now ended with `onReuse`. */
+  | { outcome: 'reused'; session: SessionRecord; revoked: boolean }
+  /** `presentedHash` was current but the session is ended or no longer live: nothing was written. */
+  | { outcome: 'inactive'; session: SessionRecord }
+  /** No such session, or a hash it never issued. */
+  | { outcome: 'not_found' };
+
+export interface CleanupInput {
+  liveness: Liveness;
+  /** Retention for records marked EXPIRED now: their `purgeAt` is `endedAt + historyRetentionMs`. */
+  historyRetentionMs: number;
+}
+
+export interface CleanupResult {
+  /** Records this call moved from ACTIVE to EXPIRED, as stored after the transition. */
+  expired: SessionRecord[];
+  /** Records deleted because their `purgeAt` passed. */
+  purged: number;
+}
+
+/**
+ * The one seam between session lifecycle logic (`@sessionkit/core`) and a
+ * database. Core makes every decision; a store applies the conditional writes it
+ * is told to apply, each atomically, so that a late write can never resurrect an
+ * ended session.
+ *
+ * Every method is required. Each should be a single round trip where the
+ * database allows (one Redis script or pipeline, one MongoDB query/update).
+ * Records returned are copies: mutating them never changes stored state.
+ *
+ * Session ids begin with a 6-character shard derived from the user id
+ * ({@link sessionShard}): stores that partition data, like Redis Cluster, use it
+ * to keep every record of one user on one node.
+ *
+ * A store signals "cannot answer" by throwing (any error); core wraps it in
+ * `SessionStoreError` and fails closed.
+ */
+export interface SessionStore {
+  /**
+   * Inserts `record` (status ACTIVE). When `limit` is set, counting the user's
+   * live sessions, evicting or refusing, and inserting happen as one atomic step:
+   * concurrent creates for one user never leave more than `limit.max` live
+   * sessions.
+   */
+  create(record: SessionRecord, limit: SessionLimit | null): Promise<CreateResult>;
+
+  /** The record with this id, in any status, or null. A plain read. */
+  get(sessionId: string): Promise<SessionRecord | null>;
+
+  /** Every retained record of `userId` whose status is in `statuses`, in any order. */
+  listByUser(userId: string, statuses: readonly SessionStatus[]): Promise<SessionRecord[]>;
+
+  /**
+   * Sets `lastActivityAt = update.at` only while the session is live and its
+   * stored `lastActivityAt <= update.ifLastActivityAtOrBefore` (atomic
+   * compare-and-set). Returns whether it wrote.
+   */
+  touch(sessionId: string, update: TouchUpdate): Promise<boolean>;
+
+  /**
+   * Applies `transition` only while the session is ACTIVE and matches every
+   * field of `guard` that is not null (atomic compare-and-set). Returns the ended
+   * record, or null when nothing was written.
+   */
+  end(sessionId: string, transition: EndTransition, guard: EndGuard): Promise<SessionRecord | null>;
+
+  /**
+   * Applies `transition` to every live session of `userId` except
+   * `exceptSessionId`, atomically with respect to concurrent `create`s: a session
+   * created before this call began is ended. Returns the ended records.
+   */
+  endAllForUser(
+    userId: string,
+    transition: EndTransition,
+    options: { exceptSessionId: string | null; liveness: Liveness },
+  ): Promise<SessionRecord[]>;
+
+  /**
+   * Refresh-token rotation as one atomic compare-and-set on the refresh hash: see
+   * {@link RefreshRotationResult} for the four outcomes. Of two concurrent calls
+   * with the same token, exactly one can rotate; the other sees a retired hash.
+   */
+  rotateRefreshToken(sessionId: string, rotation: RefreshRotation): Promise<RefreshRotationResult>;
+
+  /**
+   * Maintenance for stores without native expiry: marks ACTIVE records that are
+   * no longer live as EXPIRED (endedAt = {@link expiryOf}) and deletes records
+   * whose `purgeAt` passed. Stores whose database expires data itself may return
+   * `{ expired: [], purged: 0 }`.
+   */
+  cleanup(input: CleanupInput): Promise<CleanupResult>;
+}
+
+/** Whether an ACTIVE record is still live at `liveness.now` (absolute and idle expiry). */
+export function isLive(record: SessionRecord | Session, liveness: Liveness): boolean {
+  if (record.status !== 'ACTIVE') return false;
+  const now = liveness.now.getTime();
+  if (record.expiresAt.getTime() <= now) return false;
+  if (liveness.idleTimeoutMs !== null) {
+    return record.lastActivityAt.getTime() + liveness.idleTimeoutMs > now;
+  }
+  return true;
+}
+
+/** When and why an ACTIVE record stops being live: the earlier of absolute and idle expiry. */
+export function expiryOf(
+  record: SessionRecord | Session,
+  idleTimeoutMs: number | null,
+): { at: Date; reason: 'expired' | 'idle_timeout' } {
+  const absolute = record.expiresAt.getTime();
+  if (idleTimeoutMs !== null) {
+    const idle = record.lastActivityAt.getTime() + idleTimeoutMs;
+    if (idle < absolute) return { at: new Date(idle), reason: 'idle_timeout' };
+  }
+  return { at: new Date(absolute), reason: 'expired' };
+}

@@ -1,0 +1,63 @@
+/** Lifecycle state of a session. Moves one way: ACTIVE → EXPIRED | REVOKED | LOGGED_OUT. */
+export type SessionStatus = 'ACTIVE' | 'EXPIRED' | 'REVOKED' | 'LOGGED_OUT';
+
+/** The statuses a session can end in. */
+export type EndedSessionStatus = Exclude<SessionStatus, 'ACTIVE'>;
+
+export type DeviceType =
+  | 'desktop'
+  | 'mobile'
+  | 'tablet'
+  | 'tv'
+  | 'console'
+  | 'wearable'
+  | 'bot'
+  | 'unknown';
+
+export interface DeviceInfo {
+  type: DeviceType;
+  os: string | null;
+  osVersion: string | null;
+  browser: string | null;
+  browserVersion: string | null;
+}
+
+export interface SessionLocation {
+  /** ISO 3166-1 alpha-2 country code, e.g. `'DE'`. */
+  country: string | null;
+  region: string | null;
+  city: string | null;
+}
+
+/**
+ * A tracked login session as every API returns it. It never carries a token,
+ * a refresh token or a token hash.
+ */
+export interface Session {
+  /** Opaque, URL-safe, unguessable id; used to revoke. */
+  id: string;
+  userId: string;
+  status: SessionStatus;
+  ipAddress: string | null;
+  userAgent: string | null;
+  deviceInfo: DeviceInfo;
+  location: SessionLocation | null;
+  createdAt: Date;
+  lastActivityAt: Date;
+  /** Absolute end of the session's lifetime. */
+  expiresAt: Date;
+  /** Set when the session leaves ACTIVE. */
+  endedAt: Date | null;
+  /** Why it ended: `'revoked_by_user'`, `'logged_out'`, `'expired'`, `'idle_timeout'`, `'session_limit'`, `'refresh_token_reuse'`, or a caller-supplied reason. */
+  endReason: string | null;
+  metadata: Record<string, unknown>;
+}
+
+export const SESSION_STATUSES: readonly SessionStatus[] = [
+  'ACTIVE',
+  'EXPIRED',
+  'REVOKED',
+  'LOGGED_OUT',
+];
+
+export const ENDED_STATUSES: readonly EndedSessionStatus[] = ['EXPIRED', 'REVOKED', 'LOGGED_OUT'];

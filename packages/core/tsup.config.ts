@@ -1,0 +1,7 @@
+import { sessionkitPreset } from '../../tooling/tsup.preset.mjs';
+
+export default sessionkitPreset({
+  index: 'src/index.ts',
+  geoip: 'src/geoip.ts',
+  testing: 'src/testing/index.ts',
+});
