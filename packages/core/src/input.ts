@@ -1,0 +1,92 @@
+import { InvalidInputError } from './errors.js';
+import { isSessionId } from './token.js';
+import { SESSION_STATUSES, type SessionStatus } from './session.js';
+
+export const MAX_USER_ID_LENGTH = 256;
+export const MAX_METADATA_BYTES = 8192;
+export const MAX_REASON_LENGTH = 128;
+export const MAX_HISTORY_LIMIT = 1000;
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
+const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
+
+function fail(method: string, message: string): never {
+  throw new InvalidInputError(`${method}: ${message}`);
+}
+
+export function checkUserId(method: string, userId: unknown, name = 'userId'): string {
+  if (typeof userId !== 'string' || userId.length === 0) {
+    fail(method, `${name} must be a non-empty string (the id of your user).`);
+  }
+  if (userId.length > MAX_USER_ID_LENGTH) {
+    fail(method, `${name} is ${userId.length} characters long; the maximum is ${MAX_USER_ID_LENGTH}.`);
+  }
+  if (CONTROL_CHARS.test(userId)) fail(method, `${name} must not contain control characters.`);
+  return userId;
+}
+
+export function checkSessionId(method: string, sessionId: unknown, name = 'sessionId'): string {
+  if (!isSessionId(sessionId)) {
+    fail(method, `${name} must be a session id as returned by sessionkit (28 URL-safe characters).`);
+  }
+  return sessionId;
+}
+
+export function checkReason(method: string, reason: unknown, fallback: string): string {
+  if (reason === undefined) return fallback;
+  if (typeof reason !== 'string' || reason.length === 0 || reason.length > MAX_REASON_LENGTH || CONTROL_CHARS.test(reason)) {
+    fail(method, `reason must be a non-empty string of at most ${MAX_REASON_LENGTH} printable characters, e.g. 'revoked_by_admin'.`);
+  }
+  return reason;
+}
+
+export function checkOptionsObject(method: string, options: unknown): Record<string, unknown> {
+  if (options === undefined) return {};
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    fail(method, 'options must be an object.');
+  }
+  return options as Record<string, unknown>;
+}
+
+export function checkStatuses(method: string, status: unknown): SessionStatus[] {
+  if (status === undefined) return ['ACTIVE'];
+  const list = Array.isArray(status) ? status : [status];
+  if (list.length === 0 || !list.every((s) => SESSION_STATUSES.includes(s as SessionStatus))) {
+    fail(method, `status must be one of ${SESSION_STATUSES.join(', ')} (or an array of them).`);
+  }
+  return [...new Set(list as SessionStatus[])];
+}
+
+export function checkLimit(method: string, limit: unknown, fallback: number): number {
+  if (limit === undefined) return fallback;
+  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > MAX_HISTORY_LIMIT) {
+    fail(method, `limit must be an integer from 1 to ${MAX_HISTORY_LIMIT}.`);
+  }
+  return limit;
+}
+
+/** Metadata must be a plain JSON object of at most 8 KB; it is stored as a JSON copy. */
+export function checkMetadata(method: string, metadata: unknown): Record<string, unknown> {
+  if (metadata === undefined) return {};
+  if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) {
+    fail(method, 'metadata must be a plain object, e.g. { loginMethod: "password" }.');
+  }
+  const proto = Object.getPrototypeOf(metadata);
+  if (proto !== Object.prototype && proto !== null) fail(method, 'metadata must be a plain object.');
+  let json: string;
+  try {
+    json = JSON.stringify(metadata);
+  } catch {
+    fail(method, 'metadata must be JSON-serialisable (no cycles or BigInts).');
+  }
+  if (Buffer.byteLength(json, 'utf8') > MAX_METADATA_BYTES) {
+    fail(method, `metadata is larger than ${MAX_METADATA_BYTES} bytes as JSON; store a reference instead.`);
+  }
+  return JSON.parse(json) as Record<string, unknown>;
+}
+
+export function checkOptionalString(method: string, name: string, value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') fail(method, `${name} must be a string.`);
+  return value;
+}

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { runStoreConformanceTests } from './testing/index.js';
+import { createMemoryStore } from './memory-store.js';
+import { createSessionManager } from './session-manager.js';
+import { createTestClock } from './testing/fixtures.js';
+import { DAY } from './options.js';
+
+runStoreConformanceTests('memory', ({ now }) => createMemoryStore({ now }));
+
+describe('memory store extras', () => {
+  it('purges ended sessions once their history retention passes', async () => {
+    const clock = createTestClock();
+    const store = createMemoryStore({ now: clock.now });
+    const manager = createSessionManager({ store, now: clock.now, historyRetention: DAY });
+    const { session } = await manager.create({ userId: 'u' });
+    await manager.revoke(session.id);
+    clock.advance(DAY - 1);
+    expect(await manager.history('u')).toHaveLength(1);
+    clock.advance(1);
+    expect(await store.get(session.id)).toBeNull();
+    expect(await manager.history('u')).toEqual([]);
+  });
+
+  it('cleanup() marks expired sessions and purges those past retention', async () => {
+    const clock = createTestClock();
+    const store = createMemoryStore({ now: clock.now });
+    const manager = createSessionManager({ store, now: clock.now, expiresIn: DAY, historyRetention: DAY });
+    const expired: string[] = [];
+    manager.on('expired', ({ session }) => {
+      expired.push(session.id);
+    });
+    const a = await manager.create({ userId: 'u' });
+    clock.advance(DAY);
+    expect(await manager.cleanup()).toBe(1);
+    expect(expired).toEqual([a.session.id]);
+    expect((await store.get(a.session.id))?.status).toBe('EXPIRED');
+    clock.advance(DAY);
+    expect(await manager.cleanup()).toBe(1);
+    expect(await store.get(a.session.id)).toBeNull();
+  });
+});

@@ -1,0 +1,208 @@
+import {
+  type CleanupInput,
+  type CleanupResult,
+  type CreateResult,
+  type EndGuard,
+  type EndTransition,
+  expiryOf,
+  isLive,
+  type Liveness,
+  type RefreshRotation,
+  type RefreshRotationResult,
+  type SessionLimit,
+  type SessionRecord,
+  type SessionStore,
+} from './session-store.js';
+import type { SessionStatus } from './session.js';
+
+const SWEEP_EVERY = 1000;
+
+export interface MemoryStoreOptions {
+  /**
+   * Clock used to drop records whose `purgeAt` has passed; pass the same clock as
+   * the manager's `now` in tests. @default Date.now
+   */
+  now?: () => number;
+}
+
+/**
+ * An in-process {@link SessionStore}: the demo's default and the reference
+ * implementation of the contract. Every method runs synchronously between two
+ * awaits, so each is atomic with respect to concurrent async callers. Data lives
+ * only as long as the process: use Redis or MongoDB in production.
+ */
+export function createMemoryStore(options: MemoryStoreOptions = {}): SessionStore {
+  const now = options.now ?? Date.now;
+  const records = new Map<string, SessionRecord>();
+  const byUser = new Map<string, Set<string>>();
+
+  const copy = (record: SessionRecord): SessionRecord => structuredClone(record);
+  // Records nobody reads again are dropped by a sweep every SWEEP_EVERY creates,
+  // so a long-running demo process does not grow without bound.
+  let createsSinceSweep = 0;
+
+  const remove = (id: string) => {
+    const record = records.get(id);
+    if (!record) return;
+    records.delete(id);
+    const ids = byUser.get(record.userId);
+    ids?.delete(id);
+    if (ids?.size === 0) byUser.delete(record.userId);
+  };
+
+  /** A stored record unless its retention passed (then it is dropped, like a TTL would). */
+  const read = (id: string): SessionRecord | undefined => {
+    const record = records.get(id);
+    if (record && record.purgeAt.getTime() <= now()) {
+      remove(id);
+      return undefined;
+    }
+    return record;
+  };
+
+  const userRecords = (userId: string): SessionRecord[] => {
+    const ids = byUser.get(userId);
+    if (!ids) return [];
+    const result: SessionRecord[] = [];
+    for (const id of [...ids]) {
+      const record = read(id);
+      if (record) result.push(record);
+    }
+    return result;
+  };
+
+  const applyEnd = (record: SessionRecord, transition: EndTransition) => {
+    record.status = transition.status;
+    record.endReason = transition.reason;
+    record.endedAt = new Date(transition.endedAt.getTime());
+    record.purgeAt = new Date(transition.purgeAt.getTime());
+  };
+
+  const enforceLimit = (userId: string, limit: SessionLimit): CreateResult | SessionRecord[] => {
+    const live = userRecords(userId).filter((r) => isLive(r, limit.liveness));
+    if (live.length < limit.max) return [];
+    if (limit.onExceed === 'reject') return { outcome: 'limit_reached', activeCount: live.length };
+    live.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : 1));
+    const evicted = live.slice(0, live.length - limit.max + 1);
+    for (const record of evicted) applyEnd(record, limit.eviction);
+    return evicted.map(copy);
+  };
+
+  return {
+    async create(record: SessionRecord, limit: SessionLimit | null): Promise<CreateResult> {
+      if (records.has(record.id)) throw new Error('memory store: duplicate session id');
+      if (++createsSinceSweep >= SWEEP_EVERY) {
+        createsSinceSweep = 0;
+        for (const id of [...records.keys()]) read(id);
+      }
+      const existing = userRecords(record.userId);
+      const knownDevice = existing.some((r) => r.deviceKey === record.deviceKey);
+      let evicted: SessionRecord[] = [];
+      if (limit !== null) {
+        const outcome = enforceLimit(record.userId, limit);
+        if (!Array.isArray(outcome)) return outcome;
+        evicted = outcome;
+      }
+      const stored = copy(record);
+      records.set(stored.id, stored);
+      let ids = byUser.get(stored.userId);
+      if (!ids) {
+        ids = new Set();
+        byUser.set(stored.userId, ids);
+      }
+      ids.add(stored.id);
+      return { outcome: 'created', session: copy(stored), evicted, knownDevice };
+    },
+
+    async get(sessionId: string): Promise<SessionRecord | null> {
+      const record = read(sessionId);
+      return record ? copy(record) : null;
+    },
+
+    async listByUser(userId: string, statuses: readonly SessionStatus[]): Promise<SessionRecord[]> {
+      return userRecords(userId)
+        .filter((r) => statuses.includes(r.status))
+        .map(copy);
+    },
+
+    async touch(sessionId, update): Promise<boolean> {
+      const record = read(sessionId);
+      if (!record || !isLive(record, update.liveness)) return false;
+      if (record.lastActivityAt.getTime() > update.ifLastActivityAtOrBefore.getTime()) return false;
+      if (record.lastActivityAt.getTime() >= update.at.getTime()) return false;
+      record.lastActivityAt = new Date(update.at.getTime());
+      return true;
+    },
+
+    async end(sessionId: string, transition: EndTransition, guard: EndGuard): Promise<SessionRecord | null> {
+      const record = read(sessionId);
+      if (!record || record.status !== 'ACTIVE') return null;
+      if (guard.userId !== null && record.userId !== guard.userId) return null;
+      if (guard.tokenHash !== null && record.tokenHash !== guard.tokenHash) return null;
+      applyEnd(record, transition);
+      return copy(record);
+    },
+
+    async endAllForUser(
+      userId: string,
+      transition: EndTransition,
+      options: { exceptSessionId: string | null; liveness: Liveness },
+    ): Promise<SessionRecord[]> {
+      const ended: SessionRecord[] = [];
+      for (const record of userRecords(userId)) {
+        if (record.id === options.exceptSessionId || !isLive(record, options.liveness)) continue;
+        applyEnd(record, transition);
+        ended.push(copy(record));
+      }
+      return ended;
+    },
+
+    async rotateRefreshToken(sessionId: string, rotation: RefreshRotation): Promise<RefreshRotationResult> {
+      const record = read(sessionId);
+      if (!record) return { outcome: 'not_found' };
+      if (record.retiredRefreshTokenHashes.includes(rotation.presentedHash)) {
+        if (record.status !== 'ACTIVE') return { outcome: 'reused', session: copy(record), revoked: false };
+        applyEnd(record, rotation.onReuse);
+        return { outcome: 'reused', session: copy(record), revoked: true };
+      }
+      if (record.refreshTokenHash === null || record.refreshTokenHash !== rotation.presentedHash) {
+        return { outcome: 'not_found' };
+      }
+      if (!isLive(record, rotation.liveness)) return { outcome: 'inactive', session: copy(record) };
+      record.retiredRefreshTokenHashes = [
+        ...record.retiredRefreshTokenHashes,
+        record.refreshTokenHash,
+      ].slice(-rotation.maxRetiredHashes);
+      record.refreshTokenHash = rotation.refreshTokenHash;
+      record.tokenHash = rotation.tokenHash;
+      if (record.lastActivityAt.getTime() < rotation.at.getTime()) {
+        record.lastActivityAt = new Date(rotation.at.getTime());
+      }
+      return { outcome: 'rotated', session: copy(record) };
+    },
+
+    async cleanup(input: CleanupInput): Promise<CleanupResult> {
+      const nowMs = input.liveness.now.getTime();
+      const expired: SessionRecord[] = [];
+      let purged = 0;
+      for (const [id, record] of [...records]) {
+        if (record.purgeAt.getTime() <= nowMs) {
+          remove(id);
+          purged++;
+          continue;
+        }
+        if (record.status === 'ACTIVE' && !isLive(record, input.liveness)) {
+          const expiry = expiryOf(record, input.liveness.idleTimeoutMs);
+          applyEnd(record, {
+            status: 'EXPIRED',
+            reason: expiry.reason,
+            endedAt: expiry.at,
+            purgeAt: new Date(expiry.at.getTime() + input.historyRetentionMs),
+          });
+          expired.push(copy(record));
+        }
+      }
+      return { expired, purged };
+    },
+  };
+}

@@ -1,0 +1,186 @@
+import type { TrustProxy } from './client-ip.js';
+import { InvalidInputError } from './errors.js';
+import type { SessionKitLogger } from './events.js';
+import type { GeoPolicy, GeoResolver } from './geo.js';
+import type { SessionStore } from './session-store.js';
+
+export const SECOND = 1000;
+export const MINUTE = 60 * SECOND;
+export const HOUR = 60 * MINUTE;
+export const DAY = 24 * HOUR;
+
+const TEN_YEARS = 3650 * DAY;
+
+export interface SessionManagerOptions {
+  /** Where sessions live: `createMemoryStore()`, `createRedisStore()`, `createMongoStore()`… */
+  store: SessionStore;
+  /** Absolute lifetime of a session in ms. @default 30 days */
+  expiresIn?: number;
+  /** Expire a session after this many ms without activity. @default undefined (never) */
+  idleTimeout?: number;
+  /** At most one activity write per session per this many ms. @default 60_000 */
+  touchInterval?: number;
+  /** Most concurrent live sessions one user may hold. @default undefined (no limit) */
+  maxSessionsPerUser?: number;
+  /** What create() does at the limit: end the oldest sessions, or throw `SessionLimitError`. @default 'revoke-oldest' */
+  onSessionLimit?: 'revoke-oldest' | 'reject';
+  /** Resolves an IP to a location, e.g. `createGeoipLiteResolver()`. @default undefined */
+  geo?: GeoResolver;
+  /** Country allow/block lists checked at sign-in; needs `geo`. @default undefined */
+  geoPolicy?: GeoPolicy;
+  /** How far to trust `X-Forwarded-For` (see {@link TrustProxy}). @default false */
+  trustProxy?: TrustProxy;
+  /** Issue rotating refresh tokens with reuse detection. @default false */
+  refreshTokens?: boolean;
+  /** How long ended sessions stay listable by history(), in ms. @default 90 days */
+  historyRetention?: number;
+  /** Clock in epoch ms, for tests. @default Date.now */
+  now?: () => number;
+  /** Where event-handler failures and store warnings are reported. @default console */
+  logger?: SessionKitLogger;
+}
+
+export interface ResolvedOptions {
+  store: SessionStore;
+  expiresIn: number;
+  idleTimeout: number | null;
+  touchInterval: number;
+  maxSessionsPerUser: number | null;
+  onSessionLimit: 'revoke-oldest' | 'reject';
+  geo: GeoResolver | null;
+  geoPolicy: { allow: Set<string> | null; block: Set<string>; allowUnknown: boolean } | null;
+  trustProxy: TrustProxy;
+  refreshTokens: boolean;
+  historyRetention: number;
+  now: () => number;
+  logger: SessionKitLogger;
+}
+
+const STORE_METHODS = [
+  'create',
+  'get',
+  'listByUser',
+  'touch',
+  'end',
+  'endAllForUser',
+  'rotateRefreshToken',
+  'cleanup',
+] as const;
+
+function fail(message: string): never {
+  throw new InvalidInputError(`createSessionManager: ${message}`);
+}
+
+function duration(name: string, value: unknown, fallback: number, min: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > TEN_YEARS) {
+    fail(
+      `options.${name} must be a number of milliseconds between ${min} and ${TEN_YEARS} (got ${describe(value)}). Example: ${name}: 30 * 24 * 60 * 60 * 1000.`,
+    );
+  }
+  return Math.floor(value);
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'number') return String(value);
+  if (typeof value === 'string') return `the string "${value.slice(0, 40)}"`;
+  if (value === null) return 'null';
+  return typeof value;
+}
+
+function countryList(name: string, value: unknown): Set<string> {
+  if (!Array.isArray(value) || !value.every((c) => typeof c === 'string' && /^[A-Za-z]{2}$/.test(c))) {
+    fail(`options.geoPolicy.${name} must be an array of ISO 3166-1 alpha-2 country codes like ['DE', 'FR'].`);
+  }
+  return new Set(value.map((c: string) => c.toUpperCase()));
+}
+
+/** Validates options and fills in defaults; every message says how to fix the mistake. */
+export function resolveOptions(options: SessionManagerOptions): ResolvedOptions {
+  if (!options || typeof options !== 'object') {
+    fail('pass an options object, e.g. createSessionManager({ store: createMemoryStore() }).');
+  }
+  const { store } = options;
+  if (!store || typeof store !== 'object') {
+    fail('options.store is required: pass a SessionStore such as createMemoryStore() or createRedisStore({ client }).');
+  }
+  for (const method of STORE_METHODS) {
+    if (typeof (store as unknown as Record<string, unknown>)[method] !== 'function') {
+      fail(`options.store does not implement SessionStore: ${method}() is missing.`);
+    }
+  }
+
+  const expiresIn = duration('expiresIn', options.expiresIn, 30 * DAY, 1);
+  const idleTimeout =
+    options.idleTimeout === undefined ? null : duration('idleTimeout', options.idleTimeout, 0, 1);
+  const touchInterval = duration('touchInterval', options.touchInterval, MINUTE, 0);
+  const historyRetention = duration('historyRetention', options.historyRetention, 90 * DAY, 0);
+
+  let maxSessionsPerUser: number | null = null;
+  if (options.maxSessionsPerUser !== undefined) {
+    const max = options.maxSessionsPerUser;
+    if (typeof max !== 'number' || !Number.isInteger(max) || max < 1 || max > 10_000) {
+      fail(`options.maxSessionsPerUser must be an integer from 1 to 10000 (got ${describe(max)}).`);
+    }
+    maxSessionsPerUser = max;
+  }
+
+  const onSessionLimit = options.onSessionLimit ?? 'revoke-oldest';
+  if (onSessionLimit !== 'revoke-oldest' && onSessionLimit !== 'reject') {
+    fail(`options.onSessionLimit must be 'revoke-oldest' or 'reject' (got ${describe(onSessionLimit)}).`);
+  }
+
+  if (options.geo !== undefined && typeof options.geo !== 'function') {
+    fail('options.geo must be a function (ip) => location | null, e.g. createGeoipLiteResolver().');
+  }
+  let geoPolicy: ResolvedOptions['geoPolicy'] = null;
+  if (options.geoPolicy !== undefined) {
+    const policy = options.geoPolicy;
+    if (!policy || typeof policy !== 'object') {
+      fail('options.geoPolicy must be an object like { blockCountries: ["KP"] }.');
+    }
+    if (options.geo === undefined) {
+      fail('options.geoPolicy needs options.geo to resolve countries, e.g. geo: createGeoipLiteResolver().');
+    }
+    geoPolicy = {
+      allow: policy.allowCountries === undefined ? null : countryList('allowCountries', policy.allowCountries),
+      block: policy.blockCountries === undefined ? new Set() : countryList('blockCountries', policy.blockCountries),
+      allowUnknown: policy.allowUnknown === true,
+    };
+  }
+
+  const trustProxy = options.trustProxy ?? false;
+  if (
+    typeof trustProxy !== 'boolean' &&
+    !(typeof trustProxy === 'number' && Number.isInteger(trustProxy) && trustProxy >= 0 && trustProxy <= 100)
+  ) {
+    fail(`options.trustProxy must be true, false or the number of trusted proxy hops (got ${describe(trustProxy)}).`);
+  }
+
+  if (options.refreshTokens !== undefined && typeof options.refreshTokens !== 'boolean') {
+    fail('options.refreshTokens must be true or false.');
+  }
+  if (options.now !== undefined && typeof options.now !== 'function') {
+    fail('options.now must be a function returning epoch milliseconds, e.g. () => Date.now().');
+  }
+  const logger = options.logger ?? console;
+  if (typeof logger.warn !== 'function' || typeof logger.error !== 'function') {
+    fail('options.logger must have warn() and error() methods.');
+  }
+
+  return {
+    store,
+    expiresIn,
+    idleTimeout,
+    touchInterval,
+    maxSessionsPerUser,
+    onSessionLimit,
+    geo: options.geo ?? null,
+    geoPolicy,
+    trustProxy,
+    refreshTokens: options.refreshTokens ?? false,
+    historyRetention,
+    now: options.now ?? Date.now,
+    logger,
+  };
+}

@@ -1,0 +1,90 @@
+import type { SessionRecord, SessionStore, Liveness, EndTransition } from '../session-store.js';
+import { createSessionId, createToken, hashToken } from '../token.js';
+import { DAY, MINUTE } from '../options.js';
+
+/** A controllable clock that starts at the real current time (stores with native TTLs compute from it). */
+export interface TestClock {
+  now(): number;
+  advance(ms: number): void;
+}
+
+export function createTestClock(): TestClock {
+  let current = Math.floor(Date.now() / 1000) * 1000;
+  return {
+    now: () => current,
+    advance: (ms: number) => {
+      current += ms;
+    },
+  };
+}
+
+export interface StoreFactoryContext {
+  /** The clock the suite drives; pass it to stores that keep one (e.g. `createMemoryStore({ now })`). */
+  now: () => number;
+}
+
+export type StoreFactory = (context: StoreFactoryContext) => SessionStore | Promise<SessionStore>;
+
+export const RETENTION = 90 * DAY;
+
+let counter = 0;
+
+/** A complete, valid ACTIVE record for direct store tests. */
+export function makeRecord(
+  clock: TestClock,
+  overrides: Partial<SessionRecord> & { userId?: string } = {},
+): { record: SessionRecord; token: string; refreshToken: string } {
+  const userId = overrides.userId ?? 'user-1';
+  const id = overrides.id ?? createSessionId(userId);
+  const token = createToken(id);
+  const refreshToken = createToken(id);
+  const now = new Date(clock.now() + counter++); // distinct createdAt for stable ordering
+  const expiresAt = new Date(clock.now() + 30 * DAY);
+  const record: SessionRecord = {
+    id,
+    userId,
+    status: 'ACTIVE',
+    ipAddress: '203.0.113.7',
+    userAgent: 'Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0',
+    deviceInfo: { type: 'desktop', os: 'Linux', osVersion: null, browser: 'Firefox', browserVersion: '128.0' },
+    location: { country: 'DE', region: 'BE', city: 'Berlin' },
+    createdAt: now,
+    lastActivityAt: now,
+    expiresAt,
+    endedAt: null,
+    endReason: null,
+    metadata: { loginMethod: 'password', nested: { n: 1, list: ['a', 'b'] } },
+    tokenHash: hashToken(token),
+    refreshTokenHash: hashToken(refreshToken),
+    retiredRefreshTokenHashes: [],
+    deviceKey: 'desktop|linux|firefox',
+    purgeAt: new Date(expiresAt.getTime() + RETENTION),
+    ...overrides,
+  };
+  return { record, token, refreshToken };
+}
+
+export function liveness(clock: TestClock, idleTimeoutMs: number | null = null): Liveness {
+  return { now: new Date(clock.now()), idleTimeoutMs };
+}
+
+export function transition(
+  clock: TestClock,
+  status: EndTransition['status'] = 'REVOKED',
+  reason = 'revoked_by_user',
+): EndTransition {
+  return {
+    status,
+    reason,
+    endedAt: new Date(clock.now()),
+    purgeAt: new Date(clock.now() + RETENTION),
+  };
+}
+
+export const NO_GUARD = { userId: null, tokenHash: null } as const;
+export const TOUCH_INTERVAL = MINUTE;
+
+/** A unique user id per test so suites can share one database. */
+export function uniqueUser(label = 'user'): string {
+  return `${label}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+}

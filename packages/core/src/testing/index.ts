@@ -1,0 +1,37 @@
+import { describe } from 'vitest';
+import { managerContractTests } from './manager-contract.js';
+import { modelBasedTest } from './model-based.js';
+import { storeContractTests } from './store-contract.js';
+import type { StoreFactory } from './fixtures.js';
+
+export type { StoreFactory, StoreFactoryContext } from './fixtures.js';
+
+export interface ConformanceOptions {
+  /** fast-check runs of the model-based test. @default 30 */
+  numRuns?: number;
+  /** Per-test timeout in ms (the model-based test gets 10× this). @default 10_000 */
+  timeout?: number;
+}
+
+/**
+ * The conformance suite every {@link SessionStore} must pass, for vitest. Call it
+ * at the top level of a test file; `factory` is called before every test and must
+ * return a store with fresh (or at least isolated) state. The suite drives a fake
+ * clock that starts at the real current time and only moves forward.
+ *
+ * @example
+ * import { runStoreConformanceTests } from '@sessionkit/core/testing';
+ * runStoreConformanceTests('redis', () => createRedisStore({ client, prefix: `t${n++}:` }));
+ */
+export function runStoreConformanceTests(
+  name: string,
+  factory: StoreFactory,
+  options: ConformanceOptions = {},
+): void {
+  const timeout = options.timeout ?? 10_000;
+  describe(`${name} store conformance`, { timeout }, () => {
+    describe('store contract', () => storeContractTests(factory));
+    describe('session manager over the store', () => managerContractTests(factory));
+    describe('model-based', () => modelBasedTest(factory, options.numRuns ?? 30, timeout * 10));
+  });
+}

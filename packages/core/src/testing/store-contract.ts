@@ -1,0 +1,448 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { SessionLimit, SessionStore } from '../session-store.js';
+import { createSessionId, hashToken } from '../token.js';
+import {
+  createTestClock,
+  liveness,
+  makeRecord,
+  NO_GUARD,
+  type StoreFactory,
+  type TestClock,
+  transition,
+  uniqueUser,
+} from './fixtures.js';
+
+/** Direct tests of every SessionStore method and its atomicity claim. */
+export function storeContractTests(factory: StoreFactory): void {
+  let clock: TestClock;
+  let store: SessionStore;
+  let user: string;
+
+  beforeEach(async () => {
+    clock = createTestClock();
+    store = await factory({ now: () => clock.now() });
+    user = uniqueUser();
+  });
+
+  const limit = (max: number, onExceed: SessionLimit['onExceed'], idle: number | null = null): SessionLimit => ({
+    max,
+    onExceed,
+    liveness: liveness(clock, idle),
+    eviction: transition(clock, 'REVOKED', 'session_limit'),
+  });
+
+  describe('create() and get()', () => {
+    it('stores every field and get() reads it back unchanged, dates as Dates', async () => {
+      const { record } = makeRecord(clock, { userId: user });
+      const result = await store.create(record, null);
+      expect(result.outcome).toBe('created');
+      const read = await store.get(record.id);
+      expect(read).toEqual(record);
+      expect(read?.createdAt).toBeInstanceOf(Date);
+      expect(read?.endedAt).toBeNull();
+    });
+
+    it('get() of an unknown id is null', async () => {
+      expect(await store.get(createSessionId(user))).toBeNull();
+    });
+
+    it('returns copies: mutating a returned record never changes what is stored', async () => {
+      const { record } = makeRecord(clock, { userId: user });
+      await store.create(record, null);
+      const first = await store.get(record.id);
+      if (!first) throw new Error('record missing');
+      first.status = 'REVOKED';
+      first.metadata.loginMethod = 'tampered';
+      first.lastActivityAt.setTime(0);
+      expect(await store.get(record.id)).toEqual(record);
+    });
+
+    it('keeps null location, null ip/user agent and empty metadata intact', async () => {
+      const { record } = makeRecord(clock, {
+        userId: user,
+        location: null,
+        ipAddress: null,
+        userAgent: null,
+        metadata: {},
+        refreshTokenHash: null,
+      });
+      await store.create(record, null);
+      expect(await store.get(record.id)).toEqual(record);
+    });
+
+    it('reports knownDevice only for a device key this user already has', async () => {
+      const first = await store.create(makeRecord(clock, { userId: user }).record, null);
+      const again = await store.create(makeRecord(clock, { userId: user }).record, null);
+      const other = await store.create(
+        makeRecord(clock, { userId: user, deviceKey: 'mobile|ios|mobile safari' }).record,
+        null,
+      );
+      const otherUser = await store.create(makeRecord(clock, { userId: uniqueUser() }).record, null);
+      expect(first.outcome === 'created' && first.knownDevice).toBe(false);
+      expect(again.outcome === 'created' && again.knownDevice).toBe(true);
+      expect(other.outcome === 'created' && other.knownDevice).toBe(false);
+      expect(otherUser.outcome === 'created' && otherUser.knownDevice).toBe(false);
+    });
+
+    it('remembers a device after its session ended (history counts)', async () => {
+      const { record } = makeRecord(clock, { userId: user });
+      await store.create(record, null);
+      await store.end(record.id, transition(clock), NO_GUARD);
+      const again = await store.create(makeRecord(clock, { userId: user }).record, null);
+      expect(again.outcome === 'created' && again.knownDevice).toBe(true);
+    });
+  });
+
+  describe('listByUser()', () => {
+    it("returns exactly the user's records with the requested statuses", async () => {
+      const a = makeRecord(clock, { userId: user }).record;
+      const b = makeRecord(clock, { userId: user }).record;
+      const foreign = makeRecord(clock, { userId: uniqueUser() }).record;
+      for (const r of [a, b, foreign]) await store.create(r, null);
+      await store.end(b.id, transition(clock), NO_GUARD);
+
+      const active = await store.listByUser(user, ['ACTIVE']);
+      expect(active.map((r) => r.id)).toEqual([a.id]);
+      const revoked = await store.listByUser(user, ['REVOKED']);
+      expect(revoked.map((r) => r.id)).toEqual([b.id]);
+      expect(revoked[0]?.status).toBe('REVOKED');
+      const all = await store.listByUser(user, ['ACTIVE', 'REVOKED', 'EXPIRED', 'LOGGED_OUT']);
+      expect(all.map((r) => r.id).sort()).toEqual([a.id, b.id].sort());
+      expect(await store.listByUser(uniqueUser(), ['ACTIVE'])).toEqual([]);
+    });
+
+    it('lists 50 sessions with every field intact', async () => {
+      const created = [];
+      for (let i = 0; i < 50; i++) {
+        const { record } = makeRecord(clock, { userId: user });
+        await store.create(record, null);
+        created.push(record);
+      }
+      const listed = await store.listByUser(user, ['ACTIVE']);
+      const byId = new Map(listed.map((r) => [r.id, r]));
+      expect(listed).toHaveLength(50);
+      for (const record of created) expect(byId.get(record.id)).toEqual(record);
+    });
+  });
+
+  describe('touch()', () => {
+    it('writes lastActivityAt only when the stored value is at or before the threshold', async () => {
+      const { record } = makeRecord(clock, { userId: user });
+      await store.create(record, null);
+      clock.advance(30_000);
+      const tooSoon = await store.touch(record.id, {
+        at: new Date(clock.now()),
+        ifLastActivityAtOrBefore: new Date(clock.now() - 60_000),
+        liveness: liveness(clock),
+      });
+      expect(tooSoon).toBe(false);
+      expect((await store.get(record.id))?.lastActivityAt).toEqual(record.lastActivityAt);
+
+      clock.advance(31_000);
+      const due = await store.touch(record.id, {
+        at: new Date(clock.now()),
+        ifLastActivityAtOrBefore: new Date(clock.now() - 60_000),
+        liveness: liveness(clock),
+      });
+      expect(due).toBe(true);
+      expect((await store.get(record.id))?.lastActivityAt).toEqual(new Date(clock.now()));
+    });
+
+    it('never moves activity backwards', async () => {
+      const { record } = makeRecord(clock, { userId: user });
+      await store.create(record, null);
+      const wrote = await store.touch(record.id, {
+        at: new Date(record.lastActivityAt.getTime() - 1000),
+        ifLastActivityAtOrBefore: new Date(record.lastActivityAt.getTime() + 1000),
+        liveness: liveness(clock),
+      });
+      expect(wrote).toBe(false);
+      expect((await store.get(record.id))?.lastActivityAt).toEqual(record.lastActivityAt);
+    });
+
+    it('of N concurrent due touches, exactly one writes', async () => {
+      const { record } = makeRecord(clock, { userId: user });
+      await store.create(record, null);
+      clock.advance(120_000);
+      const results = await Promise.all(
+        Array.from({ length: 10 }, () =>
+          store.touch(record.id, {
+            at: new Date(clock.now()),
+            ifLastActivityAtOrBefore: new Date(clock.now() - 60_000),
+            liveness: liveness(clock),
+          }),
+        ),
+      );
+      expect(results.filter(Boolean)).toHaveLength(1);
+    });
+
+    it('never touches an ended, expired or idle session, nor an unknown id', async () => {
+      const ended = makeRecord(clock, { userId: user }).record;
+      const expired = makeRecord(clock, { userId: user, expiresAt: new Date(clock.now() + 1000) }).record;
+      const idle = makeRecord(clock, { userId: user }).record;
+      for (const r of [ended, expired, idle]) await store.create(r, null);
+      await store.end(ended.id, transition(clock), NO_GUARD);
+      clock.advance(120_000);
+      const update = (idleMs: number | null) => ({
+        at: new Date(clock.now()),
+        ifLastActivityAtOrBefore: new Date(clock.now()),
+        liveness: liveness(clock, idleMs),
+      });
+      expect(await store.touch(ended.id, update(null))).toBe(false);
+      expect(await store.touch(expired.id, update(null))).toBe(false);
+      expect(await store.touch(idle.id, update(60_000))).toBe(false);
+      expect(await store.touch(createSessionId(user), update(null))).toBe(false);
+      expect((await store.get(ended.id))?.status).toBe('REVOKED');
+      expect((await store.get(idle.id))?.lastActivityAt).toEqual(idle.lastActivityAt);
+    });
+  });
+
+  describe('end()', () => {
+    it('ends an ACTIVE session once; a second end is a no-op', async () => {
+      const { record } = makeRecord(clock, { userId: user });
+      await store.create(record, null);
+      clock.advance(5000);
+      const t = transition(clock, 'LOGGED_OUT', 'logged_out');
+      const ended = await store.end(record.id, t, NO_GUARD);
+      expect(ended).toMatchObject({ id: record.id, status: 'LOGGED_OUT', endReason: 'logged_out', endedAt: t.endedAt, purgeAt: t.purgeAt });
+      expect(await store.end(record.id, transition(clock, 'REVOKED'), NO_GUARD)).toBeNull();
+      expect(await store.get(record.id)).toMatchObject({ status: 'LOGGED_OUT', endReason: 'logged_out' });
+    });
+
+    it('honours the owner guard and the token-hash guard', async () => {
+      const { record, token } = makeRecord(clock, { userId: user });
+      await store.create(record, null);
+      expect(await store.end(record.id, transition(clock), { userId: 'someone-else', tokenHash: null })).toBeNull();
+      expect(await store.end(record.id, transition(clock), { userId: null, tokenHash: hashToken(`${token}x`) })).toBeNull();
+      expect((await store.get(record.id))?.status).toBe('ACTIVE');
+      const ended = await store.end(record.id, transition(clock), { userId: user, tokenHash: hashToken(token) });
+      expect(ended?.status).toBe('REVOKED');
+    });
+
+    it('of concurrent end() calls exactly one wins', async () => {
+      const { record } = makeRecord(clock, { userId: user });
+      await store.create(record, null);
+      const results = await Promise.all([
+        store.end(record.id, transition(clock, 'REVOKED', 'a'), NO_GUARD),
+        store.end(record.id, transition(clock, 'LOGGED_OUT', 'b'), NO_GUARD),
+        store.end(record.id, transition(clock, 'EXPIRED', 'c'), NO_GUARD),
+      ]);
+      const winners = results.filter((r) => r !== null);
+      expect(winners).toHaveLength(1);
+      expect((await store.get(record.id))?.status).toBe(winners[0]?.status);
+    });
+
+    it('a touch racing a revoke never reactivates the session', async () => {
+      const { record } = makeRecord(clock, { userId: user });
+      await store.create(record, null);
+      clock.advance(120_000);
+      await Promise.all([
+        store.touch(record.id, {
+          at: new Date(clock.now()),
+          ifLastActivityAtOrBefore: new Date(clock.now()),
+          liveness: liveness(clock),
+        }),
+        store.end(record.id, transition(clock), NO_GUARD),
+        store.touch(record.id, {
+          at: new Date(clock.now()),
+          ifLastActivityAtOrBefore: new Date(clock.now()),
+          liveness: liveness(clock),
+        }),
+      ]);
+      expect((await store.get(record.id))?.status).toBe('REVOKED');
+    });
+  });
+
+  describe('endAllForUser()', () => {
+    it('ends every live session of the user except one, and no one else\'s', async () => {
+      const keep = makeRecord(clock, { userId: user }).record;
+      const a = makeRecord(clock, { userId: user }).record;
+      const b = makeRecord(clock, { userId: user }).record;
+      const already = makeRecord(clock, { userId: user }).record;
+      const foreign = makeRecord(clock, { userId: uniqueUser() }).record;
+      for (const r of [keep, a, b, already, foreign]) await store.create(r, null);
+      await store.end(already.id, transition(clock, 'LOGGED_OUT', 'logged_out'), NO_GUARD);
+
+      const t = transition(clock, 'REVOKED', 'revoked_by_user');
+      const ended = await store.endAllForUser(user, t, { exceptSessionId: keep.id, liveness: liveness(clock) });
+      expect(ended.map((r) => r.id).sort()).toEqual([a.id, b.id].sort());
+      expect(ended.every((r) => r.status === 'REVOKED' && r.endReason === 'revoked_by_user')).toBe(true);
+      expect((await store.get(keep.id))?.status).toBe('ACTIVE');
+      expect((await store.get(already.id))?.status).toBe('LOGGED_OUT');
+      expect((await store.get(foreign.id))?.status).toBe('ACTIVE');
+      expect((await store.get(a.id))?.status).toBe('REVOKED');
+    });
+
+    it('ends every session created before it began, even with creates racing it', async () => {
+      const before = [];
+      for (let i = 0; i < 5; i++) {
+        const { record } = makeRecord(clock, { userId: user });
+        await store.create(record, null);
+        before.push(record);
+      }
+      const racing = Array.from({ length: 5 }, () => makeRecord(clock, { userId: user }).record);
+      await Promise.all([
+        store.endAllForUser(user, transition(clock), { exceptSessionId: null, liveness: liveness(clock) }),
+        ...racing.map((r) => store.create(r, null)),
+      ]);
+      for (const record of before) expect((await store.get(record.id))?.status).toBe('REVOKED');
+    });
+
+    it('leaves expired sessions for lazy expiry instead of counting them as revoked', async () => {
+      const expired = makeRecord(clock, { userId: user, expiresAt: new Date(clock.now() + 1000) }).record;
+      const live = makeRecord(clock, { userId: user }).record;
+      await store.create(expired, null);
+      await store.create(live, null);
+      clock.advance(2000);
+      const ended = await store.endAllForUser(user, transition(clock), { exceptSessionId: null, liveness: liveness(clock) });
+      expect(ended.map((r) => r.id)).toEqual([live.id]);
+    });
+  });
+
+  describe('create() with a session limit', () => {
+    it("'reject' stores nothing once the user holds max live sessions", async () => {
+      for (let i = 0; i < 2; i++) await store.create(makeRecord(clock, { userId: user }).record, limit(2, 'reject'));
+      const extra = makeRecord(clock, { userId: user }).record;
+      const result = await store.create(extra, limit(2, 'reject'));
+      expect(result).toEqual({ outcome: 'limit_reached', activeCount: 2 });
+      expect(await store.get(extra.id)).toBeNull();
+    });
+
+    it("'revoke-oldest' ends the earliest-created live sessions to make room", async () => {
+      const first = makeRecord(clock, { userId: user }).record;
+      clock.advance(1000);
+      const second = makeRecord(clock, { userId: user }).record;
+      clock.advance(1000);
+      const third = makeRecord(clock, { userId: user }).record;
+      await store.create(first, null);
+      await store.create(second, null);
+      const result = await store.create(third, limit(2, 'revoke-oldest'));
+      if (result.outcome !== 'created') throw new Error('expected created');
+      expect(result.evicted.map((r) => r.id)).toEqual([first.id]);
+      expect(result.evicted[0]).toMatchObject({ status: 'REVOKED', endReason: 'session_limit' });
+      expect((await store.get(first.id))?.status).toBe('REVOKED');
+      expect((await store.get(second.id))?.status).toBe('ACTIVE');
+      expect((await store.get(third.id))?.status).toBe('ACTIVE');
+    });
+
+    it('does not count expired, idle or ended sessions toward the limit', async () => {
+      const expired = makeRecord(clock, { userId: user, expiresAt: new Date(clock.now() + 1000) }).record;
+      const idle = makeRecord(clock, { userId: user }).record;
+      const ended = makeRecord(clock, { userId: user }).record;
+      for (const r of [expired, idle, ended]) await store.create(r, null);
+      await store.end(ended.id, transition(clock), NO_GUARD);
+      clock.advance(120_000);
+      const result = await store.create(makeRecord(clock, { userId: user }).record, limit(1, 'reject', 60_000));
+      expect(result.outcome).toBe('created');
+    });
+
+    it.each(['reject', 'revoke-oldest'] as const)(
+      "concurrent creates never leave more than max live sessions ('%s')",
+      async (policy) => {
+        const results = await Promise.all(
+          Array.from({ length: 12 }, () => store.create(makeRecord(clock, { userId: user }).record, limit(3, policy))),
+        );
+        const live = await store.listByUser(user, ['ACTIVE']);
+        expect(live).toHaveLength(3);
+        if (policy === 'reject') {
+          expect(results.filter((r) => r.outcome === 'created')).toHaveLength(3);
+        } else {
+          expect(results.every((r) => r.outcome === 'created')).toBe(true);
+        }
+      },
+    );
+  });
+
+  describe('rotateRefreshToken()', () => {
+    const rotation = (presented: string, idle: number | null = null) => ({
+      presentedHash: hashToken(presented),
+      tokenHash: hashToken(`${presented}-next-token`),
+      refreshTokenHash: hashToken(`${presented}-next-refresh`),
+      at: new Date(clock.now()),
+      liveness: liveness(clock, idle),
+      maxRetiredHashes: 3,
+      onReuse: transition(clock, 'REVOKED', 'refresh_token_reuse'),
+    });
+
+    it('swaps the pair when the presented hash is current (compare-and-set)', async () => {
+      const { record, refreshToken } = makeRecord(clock, { userId: user });
+      await store.create(record, null);
+      clock.advance(5000);
+      const result = await store.rotateRefreshToken(record.id, rotation(refreshToken));
+      expect(result.outcome).toBe('rotated');
+      const stored = await store.get(record.id);
+      expect(stored?.refreshTokenHash).toBe(hashToken(`${refreshToken}-next-refresh`));
+      expect(stored?.tokenHash).toBe(hashToken(`${refreshToken}-next-token`));
+      expect(stored?.retiredRefreshTokenHashes).toEqual([hashToken(refreshToken)]);
+      expect(stored?.lastActivityAt).toEqual(new Date(clock.now()));
+    });
+
+    it('presenting a retired hash ends the session once, then reports reuse without writing', async () => {
+      const { record, refreshToken } = makeRecord(clock, { userId: user });
+      await store.create(record, null);
+      await store.rotateRefreshToken(record.id, rotation(refreshToken));
+      const reuse = await store.rotateRefreshToken(record.id, rotation(refreshToken));
+      expect(reuse).toMatchObject({ outcome: 'reused', revoked: true });
+      expect(await store.get(record.id)).toMatchObject({ status: 'REVOKED', endReason: 'refresh_token_reuse' });
+      const again = await store.rotateRefreshToken(record.id, rotation(refreshToken));
+      expect(again).toMatchObject({ outcome: 'reused', revoked: false });
+    });
+
+    it('of two concurrent rotations with one token exactly one rotates, the other is reuse', async () => {
+      const { record, refreshToken } = makeRecord(clock, { userId: user });
+      await store.create(record, null);
+      const results = await Promise.all([
+        store.rotateRefreshToken(record.id, rotation(refreshToken)),
+        store.rotateRefreshToken(record.id, rotation(refreshToken)),
+      ]);
+      expect(results.map((r) => r.outcome).sort()).toEqual(['reused', 'rotated']);
+      expect((await store.get(record.id))?.status).toBe('REVOKED');
+    });
+
+    it('reports inactive for an ended or expired session and unknown hashes as not_found', async () => {
+      const ended = makeRecord(clock, { userId: user });
+      const expiring = makeRecord(clock, { userId: user, expiresAt: new Date(clock.now() + 1000) });
+      await store.create(ended.record, null);
+      await store.create(expiring.record, null);
+      await store.end(ended.record.id, transition(clock), NO_GUARD);
+      clock.advance(2000);
+      expect((await store.rotateRefreshToken(ended.record.id, rotation(ended.refreshToken))).outcome).toBe('inactive');
+      expect((await store.rotateRefreshToken(expiring.record.id, rotation(expiring.refreshToken))).outcome).toBe('inactive');
+      expect((await store.get(expiring.record.id))?.refreshTokenHash).toBe(expiring.record.refreshTokenHash);
+      expect((await store.rotateRefreshToken(ended.record.id, rotation(ended.token))).outcome).toBe('not_found');
+      expect((await store.rotateRefreshToken(createSessionId(user), rotation(ended.refreshToken))).outcome).toBe('not_found');
+    });
+
+    it('keeps at most maxRetiredHashes retired hashes, newest last', async () => {
+      const made = makeRecord(clock, { userId: user });
+      const { record } = made;
+      let refreshToken = made.refreshToken;
+      await store.create(record, null);
+      const presented: string[] = [];
+      for (let i = 0; i < 5; i++) {
+        presented.push(refreshToken);
+        await store.rotateRefreshToken(record.id, rotation(refreshToken));
+        refreshToken = `${refreshToken}-next-refresh`;
+      }
+      const stored = await store.get(record.id);
+      expect(stored?.retiredRefreshTokenHashes).toEqual(presented.slice(-3).map((t) => hashToken(t)));
+    });
+  });
+
+  describe('cleanup()', () => {
+    it('never reports a live session as expired, and whatever it expired is EXPIRED', async () => {
+      const live = makeRecord(clock, { userId: user }).record;
+      const expiring = makeRecord(clock, { userId: user, expiresAt: new Date(clock.now() + 1000) }).record;
+      await store.create(live, null);
+      await store.create(expiring, null);
+      clock.advance(2000);
+      const result = await store.cleanup({ liveness: liveness(clock), historyRetentionMs: 1000 });
+      expect(result.expired.every((r) => r.status === 'EXPIRED' && r.id === expiring.id)).toBe(true);
+      expect((await store.get(live.id))?.status).toBe('ACTIVE');
+      for (const r of result.expired) {
+        expect(r.endedAt).toEqual(expiring.expiresAt);
+        expect(r.endReason).toBe('expired');
+      }
+    });
+  });
+}
