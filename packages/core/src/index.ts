@@ -1,40 +1,10 @@
-export { createSessionManager } from './session-manager.js';
-export type {
-  CreatedSession,
-  CreateSessionInput,
-  RefreshedSession,
-  SessionManager,
-} from './session-manager.js';
-export { DAY, HOUR, MINUTE, SECOND, type SessionManagerOptions } from './options.js';
-export { createMemoryStore, type MemoryStoreOptions } from './memory-store.js';
 export {
-  ENDED_STATUSES,
-  SESSION_STATUSES,
-  type DeviceInfo,
-  type DeviceType,
-  type EndedSessionStatus,
-  type Session,
-  type SessionLocation,
-  type SessionStatus,
-} from './session.js';
-export {
-  expiryOf,
-  isLive,
-  type CleanupInput,
-  type CleanupResult,
-  type CreateResult,
-  type EndGuard,
-  type EndTransition,
-  type Liveness,
-  type RefreshRotation,
-  type RefreshRotationResult,
-  type SessionLimit,
-  type SessionRecord,
-  type SessionStore,
-  type TouchUpdate,
-} from './session-store.js';
-export { toPublicSession } from './session-record.js';
-export { hashToken, isSessionId, sessionIdShard, userShard } from './token.js';
+  getClientIp,
+  type HeadersLike,
+  normalizeIp,
+  readHeader,
+  type TrustProxy,
+} from './client-ip.js';
 export {
   GeoBlockedError,
   InvalidInputError,
@@ -49,6 +19,42 @@ export {
   type SessionEvents,
   type SessionKitLogger,
 } from './events.js';
-export { parseUserAgent, MAX_USER_AGENT_LENGTH } from './user-agent.js';
-export { getClientIp, normalizeIp, readHeader, type HeadersLike, type TrustProxy } from './client-ip.js';
-export { isNonPublicIp, type GeoPolicy, type GeoResolver } from './geo.js';
+export { type GeoPolicy, type GeoResolver, isNonPublicIp } from './geo.js';
+export { createMemoryStore, type MemoryStoreOptions } from './memory-store.js';
+export { DAY, HOUR, MINUTE, SECOND, type SessionManagerOptions } from './options.js';
+export {
+  type DeviceInfo,
+  type DeviceType,
+  ENDED_STATUSES,
+  type EndedSessionStatus,
+  SESSION_STATUSES,
+  type Session,
+  type SessionLocation,
+  type SessionStatus,
+} from './session.js';
+export type {
+  CreatedSession,
+  CreateSessionInput,
+  RefreshedSession,
+  SessionManager,
+} from './session-manager.js';
+export { createSessionManager } from './session-manager.js';
+export { toPublicSession } from './session-record.js';
+export {
+  type CleanupInput,
+  type CleanupResult,
+  type CreateResult,
+  type EndGuard,
+  type EndTransition,
+  expiryOf,
+  isLive,
+  type Liveness,
+  type RefreshRotation,
+  type RefreshRotationResult,
+  type SessionLimit,
+  type SessionRecord,
+  type SessionStore,
+  type TouchUpdate,
+} from './session-store.js';
+export { hashToken, isSessionId, sessionIdShard, userShard } from './token.js';
+export { MAX_USER_AGENT_LENGTH, parseUserAgent } from './user-agent.js';

@@ -1,6 +1,6 @@
 import { InvalidInputError } from './errors.js';
-import { isSessionId } from './token.js';
 import { SESSION_STATUSES, type SessionStatus } from './session.js';
+import { isSessionId } from './token.js';
 
 export const MAX_USER_ID_LENGTH = 256;
 export const MAX_METADATA_BYTES = 8192;
@@ -19,7 +19,10 @@ export function checkUserId(method: string, userId: unknown, name = 'userId'): s
     fail(method, `${name} must be a non-empty string (the id of your user).`);
   }
   if (userId.length > MAX_USER_ID_LENGTH) {
-    fail(method, `${name} is ${userId.length} characters long; the maximum is ${MAX_USER_ID_LENGTH}.`);
+    fail(
+      method,
+      `${name} is ${userId.length} characters long; the maximum is ${MAX_USER_ID_LENGTH}.`,
+    );
   }
   if (CONTROL_CHARS.test(userId)) fail(method, `${name} must not contain control characters.`);
   return userId;
@@ -27,15 +30,26 @@ export function checkUserId(method: string, userId: unknown, name = 'userId'): s
 
 export function checkSessionId(method: string, sessionId: unknown, name = 'sessionId'): string {
   if (!isSessionId(sessionId)) {
-    fail(method, `${name} must be a session id as returned by sessionkit (28 URL-safe characters).`);
+    fail(
+      method,
+      `${name} must be a session id as returned by sessionkit (28 URL-safe characters).`,
+    );
   }
   return sessionId;
 }
 
 export function checkReason(method: string, reason: unknown, fallback: string): string {
   if (reason === undefined) return fallback;
-  if (typeof reason !== 'string' || reason.length === 0 || reason.length > MAX_REASON_LENGTH || CONTROL_CHARS.test(reason)) {
-    fail(method, `reason must be a non-empty string of at most ${MAX_REASON_LENGTH} printable characters, e.g. 'revoked_by_admin'.`);
+  if (
+    typeof reason !== 'string' ||
+    reason.length === 0 ||
+    reason.length > MAX_REASON_LENGTH ||
+    CONTROL_CHARS.test(reason)
+  ) {
+    fail(
+      method,
+      `reason must be a non-empty string of at most ${MAX_REASON_LENGTH} printable characters, e.g. 'revoked_by_admin'.`,
+    );
   }
   return reason;
 }
@@ -59,7 +73,12 @@ export function checkStatuses(method: string, status: unknown): SessionStatus[] 
 
 export function checkLimit(method: string, limit: unknown, fallback: number): number {
   if (limit === undefined) return fallback;
-  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > MAX_HISTORY_LIMIT) {
+  if (
+    typeof limit !== 'number' ||
+    !Number.isInteger(limit) ||
+    limit < 1 ||
+    limit > MAX_HISTORY_LIMIT
+  ) {
     fail(method, `limit must be an integer from 1 to ${MAX_HISTORY_LIMIT}.`);
   }
   return limit;
@@ -72,7 +91,8 @@ export function checkMetadata(method: string, metadata: unknown): Record<string,
     fail(method, 'metadata must be a plain object, e.g. { loginMethod: "password" }.');
   }
   const proto = Object.getPrototypeOf(metadata);
-  if (proto !== Object.prototype && proto !== null) fail(method, 'metadata must be a plain object.');
+  if (proto !== Object.prototype && proto !== null)
+    fail(method, 'metadata must be a plain object.');
   let json: string;
   try {
     json = JSON.stringify(metadata);
@@ -80,12 +100,19 @@ export function checkMetadata(method: string, metadata: unknown): Record<string,
     fail(method, 'metadata must be JSON-serialisable (no cycles or BigInts).');
   }
   if (Buffer.byteLength(json, 'utf8') > MAX_METADATA_BYTES) {
-    fail(method, `metadata is larger than ${MAX_METADATA_BYTES} bytes as JSON; store a reference instead.`);
+    fail(
+      method,
+      `metadata is larger than ${MAX_METADATA_BYTES} bytes as JSON; store a reference instead.`,
+    );
   }
   return JSON.parse(json) as Record<string, unknown>;
 }
 
-export function checkOptionalString(method: string, name: string, value: unknown): string | undefined {
+export function checkOptionalString(
+  method: string,
+  name: string,
+  value: unknown,
+): string | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string') fail(method, `${name} must be a string.`);
   return value;

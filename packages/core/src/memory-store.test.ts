@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { runStoreConformanceTests } from './testing/index.js';
 import { createMemoryStore } from './memory-store.js';
+import { DAY } from './options.js';
 import { createSessionManager } from './session-manager.js';
 import { createTestClock } from './testing/fixtures.js';
-import { DAY } from './options.js';
+import { runStoreConformanceTests } from './testing/index.js';
 
 runStoreConformanceTests('memory', ({ now }) => createMemoryStore({ now }));
 
@@ -24,7 +24,12 @@ describe('memory store extras', () => {
   it('cleanup() marks expired sessions and purges those past retention', async () => {
     const clock = createTestClock();
     const store = createMemoryStore({ now: clock.now });
-    const manager = createSessionManager({ store, now: clock.now, expiresIn: DAY, historyRetention: DAY });
+    const manager = createSessionManager({
+      store,
+      now: clock.now,
+      expiresIn: DAY,
+      historyRetention: DAY,
+    });
     const expired: string[] = [];
     manager.on('expired', ({ session }) => {
       expired.push(session.id);

@@ -1,3 +1,4 @@
+import type { SessionStatus } from './session.js';
 import {
   type CleanupInput,
   type CleanupResult,
@@ -13,7 +14,6 @@ import {
   type SessionRecord,
   type SessionStore,
 } from './session-store.js';
-import type { SessionStatus } from './session.js';
 
 const SWEEP_EVERY = 1000;
 
@@ -134,9 +134,13 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SessionStor
       return true;
     },
 
-    async end(sessionId: string, transition: EndTransition, guard: EndGuard): Promise<SessionRecord | null> {
+    async end(
+      sessionId: string,
+      transition: EndTransition,
+      guard: EndGuard,
+    ): Promise<SessionRecord | null> {
       const record = read(sessionId);
-      if (!record || record.status !== 'ACTIVE') return null;
+      if (record?.status !== 'ACTIVE') return null;
       if (guard.userId !== null && record.userId !== guard.userId) return null;
       if (guard.tokenHash !== null && record.tokenHash !== guard.tokenHash) return null;
       applyEnd(record, transition);
@@ -157,11 +161,15 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SessionStor
       return ended;
     },
 
-    async rotateRefreshToken(sessionId: string, rotation: RefreshRotation): Promise<RefreshRotationResult> {
+    async rotateRefreshToken(
+      sessionId: string,
+      rotation: RefreshRotation,
+    ): Promise<RefreshRotationResult> {
       const record = read(sessionId);
       if (!record) return { outcome: 'not_found' };
       if (record.retiredRefreshTokenHashes.includes(rotation.presentedHash)) {
-        if (record.status !== 'ACTIVE') return { outcome: 'reused', session: copy(record), revoked: false };
+        if (record.status !== 'ACTIVE')
+          return { outcome: 'reused', session: copy(record), revoked: false };
         applyEnd(record, rotation.onReuse);
         return { outcome: 'reused', session: copy(record), revoked: true };
       }

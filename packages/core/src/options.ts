@@ -89,8 +89,13 @@ function describe(value: unknown): string {
 }
 
 function countryList(name: string, value: unknown): Set<string> {
-  if (!Array.isArray(value) || !value.every((c) => typeof c === 'string' && /^[A-Za-z]{2}$/.test(c))) {
-    fail(`options.geoPolicy.${name} must be an array of ISO 3166-1 alpha-2 country codes like ['DE', 'FR'].`);
+  if (
+    !Array.isArray(value) ||
+    !value.every((c) => typeof c === 'string' && /^[A-Za-z]{2}$/.test(c))
+  ) {
+    fail(
+      `options.geoPolicy.${name} must be an array of ISO 3166-1 alpha-2 country codes like ['DE', 'FR'].`,
+    );
   }
   return new Set(value.map((c: string) => c.toUpperCase()));
 }
@@ -102,7 +107,9 @@ export function resolveOptions(options: SessionManagerOptions): ResolvedOptions 
   }
   const { store } = options;
   if (!store || typeof store !== 'object') {
-    fail('options.store is required: pass a SessionStore such as createMemoryStore() or createRedisStore({ client }).');
+    fail(
+      'options.store is required: pass a SessionStore such as createMemoryStore() or createRedisStore({ client }).',
+    );
   }
   for (const method of STORE_METHODS) {
     if (typeof (store as unknown as Record<string, unknown>)[method] !== 'function') {
@@ -127,7 +134,9 @@ export function resolveOptions(options: SessionManagerOptions): ResolvedOptions 
 
   const onSessionLimit = options.onSessionLimit ?? 'revoke-oldest';
   if (onSessionLimit !== 'revoke-oldest' && onSessionLimit !== 'reject') {
-    fail(`options.onSessionLimit must be 'revoke-oldest' or 'reject' (got ${describe(onSessionLimit)}).`);
+    fail(
+      `options.onSessionLimit must be 'revoke-oldest' or 'reject' (got ${describe(onSessionLimit)}).`,
+    );
   }
 
   if (options.geo !== undefined && typeof options.geo !== 'function') {
@@ -140,11 +149,19 @@ export function resolveOptions(options: SessionManagerOptions): ResolvedOptions 
       fail('options.geoPolicy must be an object like { blockCountries: ["KP"] }.');
     }
     if (options.geo === undefined) {
-      fail('options.geoPolicy needs options.geo to resolve countries, e.g. geo: createGeoipLiteResolver().');
+      fail(
+        'options.geoPolicy needs options.geo to resolve countries, e.g. geo: createGeoipLiteResolver().',
+      );
     }
     geoPolicy = {
-      allow: policy.allowCountries === undefined ? null : countryList('allowCountries', policy.allowCountries),
-      block: policy.blockCountries === undefined ? new Set() : countryList('blockCountries', policy.blockCountries),
+      allow:
+        policy.allowCountries === undefined
+          ? null
+          : countryList('allowCountries', policy.allowCountries),
+      block:
+        policy.blockCountries === undefined
+          ? new Set()
+          : countryList('blockCountries', policy.blockCountries),
       allowUnknown: policy.allowUnknown === true,
     };
   }
@@ -152,9 +169,16 @@ export function resolveOptions(options: SessionManagerOptions): ResolvedOptions 
   const trustProxy = options.trustProxy ?? false;
   if (
     typeof trustProxy !== 'boolean' &&
-    !(typeof trustProxy === 'number' && Number.isInteger(trustProxy) && trustProxy >= 0 && trustProxy <= 100)
+    !(
+      typeof trustProxy === 'number' &&
+      Number.isInteger(trustProxy) &&
+      trustProxy >= 0 &&
+      trustProxy <= 100
+    )
   ) {
-    fail(`options.trustProxy must be true, false or the number of trusted proxy hops (got ${describe(trustProxy)}).`);
+    fail(
+      `options.trustProxy must be true, false or the number of trusted proxy hops (got ${describe(trustProxy)}).`,
+    );
   }
 
   if (options.refreshTokens !== undefined && typeof options.refreshTokens !== 'boolean') {

@@ -1,10 +1,11 @@
 import { getClientIp, type HeadersLike, normalizeIp, readHeader } from './client-ip.js';
-import { GeoBlockedError, InvalidInputError, SessionLimitError, SessionStoreError } from './errors.js';
 import {
-  type SessionEventHandler,
-  type SessionEventName,
-  SessionEventEmitter,
-} from './events.js';
+  GeoBlockedError,
+  InvalidInputError,
+  SessionLimitError,
+  SessionStoreError,
+} from './errors.js';
+import { SessionEventEmitter, type SessionEventHandler, type SessionEventName } from './events.js';
 import {
   checkLimit,
   checkMetadata,
@@ -15,13 +16,14 @@ import {
   checkStatuses,
   checkUserId,
 } from './input.js';
-import { resolveOptions, type ResolvedOptions, type SessionManagerOptions } from './options.js';
+import { type ResolvedOptions, resolveOptions, type SessionManagerOptions } from './options.js';
 import {
   ENDED_STATUSES,
   type Session,
   type SessionLocation,
   type SessionStatus,
 } from './session.js';
+import { toPublicSession } from './session-record.js';
 import {
   type EndTransition,
   expiryOf,
@@ -29,7 +31,6 @@ import {
   type Liveness,
   type SessionRecord,
 } from './session-store.js';
-import { toPublicSession } from './session-record.js';
 import {
   createSessionId,
   createToken,
@@ -124,9 +125,15 @@ class DefaultSessionManager implements SessionManager {
       throw new InvalidInputError('on: handler must be a function.');
     }
     if (
-      !['created', 'newDevice', 'revoked', 'loggedOut', 'expired', 'limitExceeded', 'refreshReuse'].includes(
-        event,
-      )
+      ![
+        'created',
+        'newDevice',
+        'revoked',
+        'loggedOut',
+        'expired',
+        'limitExceeded',
+        'refreshReuse',
+      ].includes(event)
     ) {
       throw new InvalidInputError(
         `on: unknown event '${String(event).slice(0, 40)}'. Events: created, newDevice, revoked, loggedOut, expired, limitExceeded, refreshReuse.`,
@@ -144,8 +151,13 @@ class DefaultSessionManager implements SessionManager {
     const metadata = checkMetadata(method, input.metadata);
     const explicitIp = checkOptionalString(method, 'ipAddress', input.ipAddress);
     const explicitUa = checkOptionalString(method, 'userAgent', input.userAgent);
-    if (input.headers !== undefined && (input.headers === null || typeof input.headers !== 'object')) {
-      throw new InvalidInputError('create: headers must be a Headers object or a plain header record.');
+    if (
+      input.headers !== undefined &&
+      (input.headers === null || typeof input.headers !== 'object')
+    ) {
+      throw new InvalidInputError(
+        'create: headers must be a Headers object or a plain header record.',
+      );
     }
 
     let ipAddress: string | null;
@@ -225,7 +237,8 @@ class DefaultSessionManager implements SessionManager {
       });
     }
     this.#events.emit('created', { session });
-    if (!result.knownDevice) this.#events.emit('newDevice', { session: toPublicSession(result.session) });
+    if (!result.knownDevice)
+      this.#events.emit('newDevice', { session: toPublicSession(result.session) });
 
     return refreshToken === undefined ? { session, token } : { session, token, refreshToken };
   }
@@ -252,18 +265,28 @@ class DefaultSessionManager implements SessionManager {
     return toPublicSession(settled);
   }
 
-  async list(userId: string, options?: { status?: SessionStatus | SessionStatus[] }): Promise<Session[]> {
+  async list(
+    userId: string,
+    options?: { status?: SessionStatus | SessionStatus[] },
+  ): Promise<Session[]> {
     const opts = checkOptionsObject('list', options);
     const id = checkUserId('list', userId);
     const wanted = checkStatuses('list', opts.status);
     // Expired-but-not-yet-marked sessions are stored as ACTIVE: fetch ACTIVE whenever EXPIRED is wanted.
-    const query = wanted.includes('EXPIRED') && !wanted.includes('ACTIVE') ? [...wanted, 'ACTIVE' as const] : wanted;
+    const query =
+      wanted.includes('EXPIRED') && !wanted.includes('ACTIVE')
+        ? [...wanted, 'ACTIVE' as const]
+        : wanted;
     const records = await this.#call('list', () => this.#o.store.listByUser(id, query));
     const nowMs = this.#o.now();
     const settled = await Promise.all(records.map((r) => this.#settle(r, nowMs)));
     return settled
       .filter((r) => wanted.includes(r.status))
-      .sort((a, b) => b.lastActivityAt.getTime() - a.lastActivityAt.getTime() || b.createdAt.getTime() - a.createdAt.getTime())
+      .sort(
+        (a, b) =>
+          b.lastActivityAt.getTime() - a.lastActivityAt.getTime() ||
+          b.createdAt.getTime() - a.createdAt.getTime(),
+      )
       .map(toPublicSession);
   }
 
@@ -283,7 +306,10 @@ class DefaultSessionManager implements SessionManager {
       .map(toPublicSession);
   }
 
-  async revoke(sessionId: string, options?: { userId?: string; reason?: string }): Promise<boolean> {
+  async revoke(
+    sessionId: string,
+    options?: { userId?: string; reason?: string },
+  ): Promise<boolean> {
     const opts = checkOptionsObject('revoke', options);
     const id = checkSessionId('revoke', sessionId);
     const owner = opts.userId === undefined ? null : checkUserId('revoke', opts.userId);
@@ -300,7 +326,8 @@ class DefaultSessionManager implements SessionManager {
   async revokeAll(userId: string, options?: { except?: string; reason?: string }): Promise<number> {
     const opts = checkOptionsObject('revokeAll', options);
     const id = checkUserId('revokeAll', userId);
-    const except = opts.except === undefined ? null : checkSessionId('revokeAll', opts.except, 'except');
+    const except =
+      opts.except === undefined ? null : checkSessionId('revokeAll', opts.except, 'except');
     const reason = checkReason('revokeAll', opts.reason, 'revoked_by_user');
     const nowMs = this.#o.now();
     const ended = await this.#call('revokeAll', () =>
@@ -319,7 +346,10 @@ class DefaultSessionManager implements SessionManager {
     if (!isTokenShaped(token)) return false;
     const transition = this.#transition('LOGGED_OUT', 'logged_out', this.#o.now());
     const ended = await this.#call('logout', () =>
-      this.#o.store.end(sessionIdOfToken(token), transition, { userId: null, tokenHash: hashToken(token) }),
+      this.#o.store.end(sessionIdOfToken(token), transition, {
+        userId: null,
+        tokenHash: hashToken(token),
+      }),
     );
     if (!ended) return false;
     this.#events.emit('loggedOut', { session: toPublicSession(ended) });
@@ -399,7 +429,8 @@ class DefaultSessionManager implements SessionManager {
   async #touchIfDue(method: string, record: SessionRecord): Promise<void> {
     const nowMs = this.#o.now();
     const threshold = nowMs - this.#o.touchInterval;
-    if (record.lastActivityAt.getTime() > threshold || record.lastActivityAt.getTime() >= nowMs) return;
+    if (record.lastActivityAt.getTime() > threshold || record.lastActivityAt.getTime() >= nowMs)
+      return;
     const wrote = await this.#call(method, () =>
       this.#o.store.touch(record.id, {
         at: new Date(nowMs),

@@ -1,6 +1,6 @@
-import type { SessionRecord, SessionStore, Liveness, EndTransition } from '../session-store.js';
-import { createSessionId, createToken, hashToken } from '../token.js';
 import { DAY, MINUTE } from '../options.js';
+import type { EndTransition, Liveness, SessionRecord, SessionStore } from '../session-store.js';
+import { createSessionId, createToken, hashToken } from '../token.js';
 
 /** A controllable clock that starts at the real current time (stores with native TTLs compute from it). */
 export interface TestClock {
@@ -46,7 +46,13 @@ export function makeRecord(
     status: 'ACTIVE',
     ipAddress: '203.0.113.7',
     userAgent: 'Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0',
-    deviceInfo: { type: 'desktop', os: 'Linux', osVersion: null, browser: 'Firefox', browserVersion: '128.0' },
+    deviceInfo: {
+      type: 'desktop',
+      os: 'Linux',
+      osVersion: null,
+      browser: 'Firefox',
+      browserVersion: '128.0',
+    },
     location: { country: 'DE', region: 'BE', city: 'Berlin' },
     createdAt: now,
     lastActivityAt: now,

@@ -1,8 +1,8 @@
 import { describe } from 'vitest';
+import type { StoreFactory } from './fixtures.js';
 import { managerContractTests } from './manager-contract.js';
 import { modelBasedTest } from './model-based.js';
 import { storeContractTests } from './store-contract.js';
-import type { StoreFactory } from './fixtures.js';
 
 export type { StoreFactory, StoreFactoryContext } from './fixtures.js';
 

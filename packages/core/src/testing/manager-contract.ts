@@ -1,7 +1,7 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, expect, it } from 'vitest';
 import type { SessionEventName, SessionEvents } from '../events.js';
-import { createSessionManager, type SessionManager } from '../session-manager.js';
 import type { SessionManagerOptions } from '../options.js';
+import { createSessionManager, type SessionManager } from '../session-manager.js';
 import type { SessionStore } from '../session-store.js';
 import { hashToken } from '../token.js';
 import { createTestClock, type StoreFactory, type TestClock, uniqueUser } from './fixtures.js';
@@ -59,12 +59,20 @@ export function managerContractTests(factory: StoreFactory): void {
       headers: new Headers({ 'user-agent': CHROME_MAC, 'x-forwarded-for': '198.51.100.4' }),
       ipAddress: '198.51.100.4',
     });
-    expect(session).toMatchObject({ userId: user, status: 'ACTIVE', ipAddress: '198.51.100.4', endedAt: null });
+    expect(session).toMatchObject({
+      userId: user,
+      status: 'ACTIVE',
+      ipAddress: '198.51.100.4',
+      endedAt: null,
+    });
     expect(session.deviceInfo).toMatchObject({ type: 'desktop', browser: 'Chrome', os: 'Mac OS' });
     expect((await m.validate(token))?.id).toBe(session.id);
     expect(await m.revoke(session.id)).toBe(true);
     expect(await m.validate(token)).toBeNull();
-    expect(await store.get(session.id)).toMatchObject({ status: 'REVOKED', endReason: 'revoked_by_user' });
+    expect(await store.get(session.id)).toMatchObject({
+      status: 'REVOKED',
+      endReason: 'revoked_by_user',
+    });
     expect(await m.touch(token)).toBe(false);
   });
 
@@ -95,7 +103,7 @@ export function managerContractTests(factory: StoreFactory): void {
     }
   });
 
-  it('revoke() with userId only revokes the owner\'s session', async () => {
+  it("revoke() with userId only revokes the owner's session", async () => {
     const m = manager();
     const { session, token } = await m.create({ userId: user });
     expect(await m.revoke(session.id, { userId: 'intruder' })).toBe(false);
@@ -134,7 +142,11 @@ export function managerContractTests(factory: StoreFactory): void {
     clock.advance(1);
     expect(await m.validate(token)).toBeNull();
     const stored = await m.get(session.id);
-    expect(stored).toMatchObject({ status: 'EXPIRED', endReason: 'expired', endedAt: session.expiresAt });
+    expect(stored).toMatchObject({
+      status: 'EXPIRED',
+      endReason: 'expired',
+      endedAt: session.expiresAt,
+    });
     expect(events).toHaveLength(1);
     expect(await m.list(user)).toEqual([]);
     expect((await m.list(user, { status: 'EXPIRED' })).map((s) => s.id)).toEqual([session.id]);
@@ -149,7 +161,10 @@ export function managerContractTests(factory: StoreFactory): void {
     }
     clock.advance(10 * 60_000);
     expect(await m.validate(token)).toBeNull();
-    expect((await m.history(user))[0]).toMatchObject({ status: 'EXPIRED', endReason: 'idle_timeout' });
+    expect((await m.history(user))[0]).toMatchObject({
+      status: 'EXPIRED',
+      endReason: 'idle_timeout',
+    });
   });
 
   it('writes activity at most once per touchInterval', async () => {
@@ -162,7 +177,10 @@ export function managerContractTests(factory: StoreFactory): void {
     const results = await Promise.all(Array.from({ length: 8 }, () => m.validate(token)));
     expect(results.every((s) => s?.id === session.id)).toBe(true);
     expect((await store.get(session.id))?.lastActivityAt).toEqual(new Date(clock.now()));
-    const touchWrites = traffic.filter((line, i) => i > 0 && line === 'true' && traffic[i - 1]?.includes('"ifLastActivityAtOrBefore"'));
+    const touchWrites = traffic.filter(
+      (line, i) =>
+        i > 0 && line === 'true' && traffic[i - 1]?.includes('"ifLastActivityAtOrBefore"'),
+    );
     expect(touchWrites).toHaveLength(1);
   });
 
@@ -221,18 +239,24 @@ export function managerContractTests(factory: StoreFactory): void {
     clock.advance(1000);
     await m.create({ userId: user });
     expect(await m.validate(first.token)).toBeNull();
-    expect(await m.get(first.session.id)).toMatchObject({ status: 'REVOKED', endReason: 'session_limit' });
+    expect(await m.get(first.session.id)).toMatchObject({
+      status: 'REVOKED',
+      endReason: 'session_limit',
+    });
     expect(await m.list(user)).toHaveLength(2);
     expect(limitEvents[0]).toMatchObject({ userId: user, limit: 2, policy: 'revoke-oldest' });
   });
 
   it("maxSessionsPerUser 'reject' throws SessionLimitError and holds under concurrent logins", async () => {
     const m = manager({ maxSessionsPerUser: 3, onSessionLimit: 'reject' });
-    const results = await Promise.allSettled(Array.from({ length: 10 }, () => m.create({ userId: user })));
+    const results = await Promise.allSettled(
+      Array.from({ length: 10 }, () => m.create({ userId: user })),
+    );
     const rejected = results.filter((r) => r.status === 'rejected');
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(3);
     expect(rejected).toHaveLength(7);
-    for (const r of rejected) expect((r as PromiseRejectedResult).reason).toMatchObject({ code: 'SESSION_LIMIT' });
+    for (const r of rejected)
+      expect((r as PromiseRejectedResult).reason).toMatchObject({ code: 'SESSION_LIMIT' });
     expect(await m.list(user)).toHaveLength(3);
   });
 
@@ -249,7 +273,10 @@ export function managerContractTests(factory: StoreFactory): void {
     expect(await m.refresh(refreshToken)).toBeNull();
     expect(await m.validate(next.token)).toBeNull();
     expect(await m.refresh(next.refreshToken)).toBeNull();
-    expect(await m.get(session.id)).toMatchObject({ status: 'REVOKED', endReason: 'refresh_token_reuse' });
+    expect(await m.get(session.id)).toMatchObject({
+      status: 'REVOKED',
+      endReason: 'refresh_token_reuse',
+    });
     expect(reuse).toHaveLength(1);
   });
 

@@ -114,8 +114,13 @@ class RevokeAll implements fc.AsyncCommand<Model, Real> {
     const userId = m.users[this.user] as string;
     const except = this.except === null ? undefined : pick(m, this.except);
     const exceptId = except?.userId === userId ? except.id : undefined;
-    const targets = m.sessions.filter((s) => s.userId === userId && s.id !== exceptId && isLive(m, s));
-    const count = await r.manager.revokeAll(userId, exceptId === undefined ? {} : { except: exceptId });
+    const targets = m.sessions.filter(
+      (s) => s.userId === userId && s.id !== exceptId && isLive(m, s),
+    );
+    const count = await r.manager.revokeAll(
+      userId,
+      exceptId === undefined ? {} : { except: exceptId },
+    );
     expect(count).toBe(targets.length);
     for (const s of targets) s.stored = 'ENDED';
   }
@@ -184,7 +189,9 @@ export function modelBasedTest(factory: StoreFactory, numRuns: number, timeout: 
         fc.nat(40).map((i) => new Validate(i)),
         fc.nat(40).map((i) => new Revoke(i)),
         fc.nat(40).map((i) => new Logout(i)),
-        fc.tuple(fc.integer({ min: 0, max: 1 }), fc.option(fc.nat(40))).map(([u, e]) => new RevokeAll(u, e)),
+        fc
+          .tuple(fc.integer({ min: 0, max: 1 }), fc.option(fc.nat(40)))
+          .map(([u, e]) => new RevokeAll(u, e)),
         fc.tuple(fc.nat(40), fc.boolean()).map(([i, old]) => new Refresh(i, old)),
         fc.integer({ min: 1000, max: 30 * 60_000 }).map((ms) => new Advance(ms)),
         fc.integer({ min: 0, max: 1 }).map((u) => new List(u)),

@@ -24,7 +24,11 @@ export function storeContractTests(factory: StoreFactory): void {
     user = uniqueUser();
   });
 
-  const limit = (max: number, onExceed: SessionLimit['onExceed'], idle: number | null = null): SessionLimit => ({
+  const limit = (
+    max: number,
+    onExceed: SessionLimit['onExceed'],
+    idle: number | null = null,
+  ): SessionLimit => ({
     max,
     onExceed,
     liveness: liveness(clock, idle),
@@ -77,7 +81,10 @@ export function storeContractTests(factory: StoreFactory): void {
         makeRecord(clock, { userId: user, deviceKey: 'mobile|ios|mobile safari' }).record,
         null,
       );
-      const otherUser = await store.create(makeRecord(clock, { userId: uniqueUser() }).record, null);
+      const otherUser = await store.create(
+        makeRecord(clock, { userId: uniqueUser() }).record,
+        null,
+      );
       expect(first.outcome === 'created' && first.knownDevice).toBe(false);
       expect(again.outcome === 'created' && again.knownDevice).toBe(true);
       expect(other.outcome === 'created' && other.knownDevice).toBe(false);
@@ -178,7 +185,10 @@ export function storeContractTests(factory: StoreFactory): void {
 
     it('never touches an ended, expired or idle session, nor an unknown id', async () => {
       const ended = makeRecord(clock, { userId: user }).record;
-      const expired = makeRecord(clock, { userId: user, expiresAt: new Date(clock.now() + 1000) }).record;
+      const expired = makeRecord(clock, {
+        userId: user,
+        expiresAt: new Date(clock.now() + 1000),
+      }).record;
       const idle = makeRecord(clock, { userId: user }).record;
       for (const r of [ended, expired, idle]) await store.create(r, null);
       await store.end(ended.id, transition(clock), NO_GUARD);
@@ -204,18 +214,37 @@ export function storeContractTests(factory: StoreFactory): void {
       clock.advance(5000);
       const t = transition(clock, 'LOGGED_OUT', 'logged_out');
       const ended = await store.end(record.id, t, NO_GUARD);
-      expect(ended).toMatchObject({ id: record.id, status: 'LOGGED_OUT', endReason: 'logged_out', endedAt: t.endedAt, purgeAt: t.purgeAt });
+      expect(ended).toMatchObject({
+        id: record.id,
+        status: 'LOGGED_OUT',
+        endReason: 'logged_out',
+        endedAt: t.endedAt,
+        purgeAt: t.purgeAt,
+      });
       expect(await store.end(record.id, transition(clock, 'REVOKED'), NO_GUARD)).toBeNull();
-      expect(await store.get(record.id)).toMatchObject({ status: 'LOGGED_OUT', endReason: 'logged_out' });
+      expect(await store.get(record.id)).toMatchObject({
+        status: 'LOGGED_OUT',
+        endReason: 'logged_out',
+      });
     });
 
     it('honours the owner guard and the token-hash guard', async () => {
       const { record, token } = makeRecord(clock, { userId: user });
       await store.create(record, null);
-      expect(await store.end(record.id, transition(clock), { userId: 'someone-else', tokenHash: null })).toBeNull();
-      expect(await store.end(record.id, transition(clock), { userId: null, tokenHash: hashToken(`${token}x`) })).toBeNull();
+      expect(
+        await store.end(record.id, transition(clock), { userId: 'someone-else', tokenHash: null }),
+      ).toBeNull();
+      expect(
+        await store.end(record.id, transition(clock), {
+          userId: null,
+          tokenHash: hashToken(`${token}x`),
+        }),
+      ).toBeNull();
       expect((await store.get(record.id))?.status).toBe('ACTIVE');
-      const ended = await store.end(record.id, transition(clock), { userId: user, tokenHash: hashToken(token) });
+      const ended = await store.end(record.id, transition(clock), {
+        userId: user,
+        tokenHash: hashToken(token),
+      });
       expect(ended?.status).toBe('REVOKED');
     });
 
@@ -254,7 +283,7 @@ export function storeContractTests(factory: StoreFactory): void {
   });
 
   describe('endAllForUser()', () => {
-    it('ends every live session of the user except one, and no one else\'s', async () => {
+    it("ends every live session of the user except one, and no one else's", async () => {
       const keep = makeRecord(clock, { userId: user }).record;
       const a = makeRecord(clock, { userId: user }).record;
       const b = makeRecord(clock, { userId: user }).record;
@@ -264,9 +293,14 @@ export function storeContractTests(factory: StoreFactory): void {
       await store.end(already.id, transition(clock, 'LOGGED_OUT', 'logged_out'), NO_GUARD);
 
       const t = transition(clock, 'REVOKED', 'revoked_by_user');
-      const ended = await store.endAllForUser(user, t, { exceptSessionId: keep.id, liveness: liveness(clock) });
+      const ended = await store.endAllForUser(user, t, {
+        exceptSessionId: keep.id,
+        liveness: liveness(clock),
+      });
       expect(ended.map((r) => r.id).sort()).toEqual([a.id, b.id].sort());
-      expect(ended.every((r) => r.status === 'REVOKED' && r.endReason === 'revoked_by_user')).toBe(true);
+      expect(ended.every((r) => r.status === 'REVOKED' && r.endReason === 'revoked_by_user')).toBe(
+        true,
+      );
       expect((await store.get(keep.id))?.status).toBe('ACTIVE');
       expect((await store.get(already.id))?.status).toBe('LOGGED_OUT');
       expect((await store.get(foreign.id))?.status).toBe('ACTIVE');
@@ -282,26 +316,36 @@ export function storeContractTests(factory: StoreFactory): void {
       }
       const racing = Array.from({ length: 5 }, () => makeRecord(clock, { userId: user }).record);
       await Promise.all([
-        store.endAllForUser(user, transition(clock), { exceptSessionId: null, liveness: liveness(clock) }),
+        store.endAllForUser(user, transition(clock), {
+          exceptSessionId: null,
+          liveness: liveness(clock),
+        }),
         ...racing.map((r) => store.create(r, null)),
       ]);
       for (const record of before) expect((await store.get(record.id))?.status).toBe('REVOKED');
     });
 
     it('leaves expired sessions for lazy expiry instead of counting them as revoked', async () => {
-      const expired = makeRecord(clock, { userId: user, expiresAt: new Date(clock.now() + 1000) }).record;
+      const expired = makeRecord(clock, {
+        userId: user,
+        expiresAt: new Date(clock.now() + 1000),
+      }).record;
       const live = makeRecord(clock, { userId: user }).record;
       await store.create(expired, null);
       await store.create(live, null);
       clock.advance(2000);
-      const ended = await store.endAllForUser(user, transition(clock), { exceptSessionId: null, liveness: liveness(clock) });
+      const ended = await store.endAllForUser(user, transition(clock), {
+        exceptSessionId: null,
+        liveness: liveness(clock),
+      });
       expect(ended.map((r) => r.id)).toEqual([live.id]);
     });
   });
 
   describe('create() with a session limit', () => {
     it("'reject' stores nothing once the user holds max live sessions", async () => {
-      for (let i = 0; i < 2; i++) await store.create(makeRecord(clock, { userId: user }).record, limit(2, 'reject'));
+      for (let i = 0; i < 2; i++)
+        await store.create(makeRecord(clock, { userId: user }).record, limit(2, 'reject'));
       const extra = makeRecord(clock, { userId: user }).record;
       const result = await store.create(extra, limit(2, 'reject'));
       expect(result).toEqual({ outcome: 'limit_reached', activeCount: 2 });
@@ -326,13 +370,19 @@ export function storeContractTests(factory: StoreFactory): void {
     });
 
     it('does not count expired, idle or ended sessions toward the limit', async () => {
-      const expired = makeRecord(clock, { userId: user, expiresAt: new Date(clock.now() + 1000) }).record;
+      const expired = makeRecord(clock, {
+        userId: user,
+        expiresAt: new Date(clock.now() + 1000),
+      }).record;
       const idle = makeRecord(clock, { userId: user }).record;
       const ended = makeRecord(clock, { userId: user }).record;
       for (const r of [expired, idle, ended]) await store.create(r, null);
       await store.end(ended.id, transition(clock), NO_GUARD);
       clock.advance(120_000);
-      const result = await store.create(makeRecord(clock, { userId: user }).record, limit(1, 'reject', 60_000));
+      const result = await store.create(
+        makeRecord(clock, { userId: user }).record,
+        limit(1, 'reject', 60_000),
+      );
       expect(result.outcome).toBe('created');
     });
 
@@ -340,7 +390,9 @@ export function storeContractTests(factory: StoreFactory): void {
       "concurrent creates never leave more than max live sessions ('%s')",
       async (policy) => {
         const results = await Promise.all(
-          Array.from({ length: 12 }, () => store.create(makeRecord(clock, { userId: user }).record, limit(3, policy))),
+          Array.from({ length: 12 }, () =>
+            store.create(makeRecord(clock, { userId: user }).record, limit(3, policy)),
+          ),
         );
         const live = await store.listByUser(user, ['ACTIVE']);
         expect(live).toHaveLength(3);
@@ -383,7 +435,10 @@ export function storeContractTests(factory: StoreFactory): void {
       await store.rotateRefreshToken(record.id, rotation(refreshToken));
       const reuse = await store.rotateRefreshToken(record.id, rotation(refreshToken));
       expect(reuse).toMatchObject({ outcome: 'reused', revoked: true });
-      expect(await store.get(record.id)).toMatchObject({ status: 'REVOKED', endReason: 'refresh_token_reuse' });
+      expect(await store.get(record.id)).toMatchObject({
+        status: 'REVOKED',
+        endReason: 'refresh_token_reuse',
+      });
       const again = await store.rotateRefreshToken(record.id, rotation(refreshToken));
       expect(again).toMatchObject({ outcome: 'reused', revoked: false });
     });
@@ -406,11 +461,23 @@ export function storeContractTests(factory: StoreFactory): void {
       await store.create(expiring.record, null);
       await store.end(ended.record.id, transition(clock), NO_GUARD);
       clock.advance(2000);
-      expect((await store.rotateRefreshToken(ended.record.id, rotation(ended.refreshToken))).outcome).toBe('inactive');
-      expect((await store.rotateRefreshToken(expiring.record.id, rotation(expiring.refreshToken))).outcome).toBe('inactive');
-      expect((await store.get(expiring.record.id))?.refreshTokenHash).toBe(expiring.record.refreshTokenHash);
-      expect((await store.rotateRefreshToken(ended.record.id, rotation(ended.token))).outcome).toBe('not_found');
-      expect((await store.rotateRefreshToken(createSessionId(user), rotation(ended.refreshToken))).outcome).toBe('not_found');
+      expect(
+        (await store.rotateRefreshToken(ended.record.id, rotation(ended.refreshToken))).outcome,
+      ).toBe('inactive');
+      expect(
+        (await store.rotateRefreshToken(expiring.record.id, rotation(expiring.refreshToken)))
+          .outcome,
+      ).toBe('inactive');
+      expect((await store.get(expiring.record.id))?.refreshTokenHash).toBe(
+        expiring.record.refreshTokenHash,
+      );
+      expect((await store.rotateRefreshToken(ended.record.id, rotation(ended.token))).outcome).toBe(
+        'not_found',
+      );
+      expect(
+        (await store.rotateRefreshToken(createSessionId(user), rotation(ended.refreshToken)))
+          .outcome,
+      ).toBe('not_found');
     });
 
     it('keeps at most maxRetiredHashes retired hashes, newest last', async () => {
@@ -425,19 +492,26 @@ export function storeContractTests(factory: StoreFactory): void {
         refreshToken = `${refreshToken}-next-refresh`;
       }
       const stored = await store.get(record.id);
-      expect(stored?.retiredRefreshTokenHashes).toEqual(presented.slice(-3).map((t) => hashToken(t)));
+      expect(stored?.retiredRefreshTokenHashes).toEqual(
+        presented.slice(-3).map((t) => hashToken(t)),
+      );
     });
   });
 
   describe('cleanup()', () => {
     it('never reports a live session as expired, and whatever it expired is EXPIRED', async () => {
       const live = makeRecord(clock, { userId: user }).record;
-      const expiring = makeRecord(clock, { userId: user, expiresAt: new Date(clock.now() + 1000) }).record;
+      const expiring = makeRecord(clock, {
+        userId: user,
+        expiresAt: new Date(clock.now() + 1000),
+      }).record;
       await store.create(live, null);
       await store.create(expiring, null);
       clock.advance(2000);
       const result = await store.cleanup({ liveness: liveness(clock), historyRetentionMs: 1000 });
-      expect(result.expired.every((r) => r.status === 'EXPIRED' && r.id === expiring.id)).toBe(true);
+      expect(result.expired.every((r) => r.status === 'EXPIRED' && r.id === expiring.id)).toBe(
+        true,
+      );
       expect((await store.get(live.id))?.status).toBe('ACTIVE');
       for (const r of result.expired) {
         expect(r.endedAt).toEqual(expiring.expiresAt);

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh clone: `npm test`.
+# Installs pnpm, dependencies, redis-server and chromium when missing, then runs
+# lint, type checks, unit/integration tests (real redis-server, Redis Cluster),
+# packaging gates, the bundle-size budget and the browser end-to-end tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/ensure-tools.sh --services
+export MONGOMS_DISABLE_POSTINSTALL=1 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 NEXT_TELEMETRY_DISABLED=1
+
+step() { echo; echo "━━ $*"; }
+
+step "install"
+pnpm install --frozen-lockfile
+
+step "build"
+pnpm build
+
+step "lint (biome)"
+pnpm exec biome ci .
+
+step "typecheck"
+pnpm typecheck
+
+step "unit and integration tests"
+pnpm exec vitest run --coverage
+
+step "packaging (publint --strict, attw --pack)"
+node tooling/check-packages.mjs
+
+if [ -f packages/react/package.json ] && grep -q '"size"' packages/react/package.json; then
+  step "bundle size (@sessionkit/react)"
+  pnpm --filter @sessionkit/react size
+fi
+
+if [ -f examples/next-app/package.json ] && grep -q '"test:e2e"' examples/next-app/package.json; then
+  step "end-to-end (Next.js example app in Chromium)"
+  pnpm --filter next-app test:e2e
+fi
+
+echo
+echo "All checks passed."
