@@ -2,6 +2,7 @@ import { describe } from 'vitest';
 import type { StoreFactory } from './fixtures.js';
 import { managerContractTests } from './manager-contract.js';
 import { modelBasedTest } from './model-based.js';
+import { raceTests } from './races.js';
 import { storeContractTests } from './store-contract.js';
 
 export type { StoreFactory, StoreFactoryContext } from './fixtures.js';
@@ -33,5 +34,6 @@ export function runStoreConformanceTests(
     describe('store contract', () => storeContractTests(factory));
     describe('session manager over the store', () => managerContractTests(factory));
     describe('model-based', () => modelBasedTest(factory, options.numRuns ?? 30, timeout * 10));
+    raceTests(factory, Math.max(5, Math.ceil((options.numRuns ?? 30) / 2)), timeout * 10);
   });
 }

@@ -184,8 +184,12 @@ export function modelBasedTest(factory: StoreFactory, numRuns: number, timeout: 
   it(
     'behaves like the reference model under random command sequences (fc.commands)',
     async () => {
+      const create = fc.integer({ min: 0, max: 1 }).map((u) => new Create(u));
       const commands = [
-        fc.integer({ min: 0, max: 1 }).map((u) => new Create(u)),
+        // Listed three times: sign-ins are weighted up so sequences build real state.
+        create,
+        create,
+        create,
         fc.nat(40).map((i) => new Validate(i)),
         fc.nat(40).map((i) => new Revoke(i)),
         fc.nat(40).map((i) => new Logout(i)),
@@ -197,7 +201,7 @@ export function modelBasedTest(factory: StoreFactory, numRuns: number, timeout: 
         fc.integer({ min: 0, max: 1 }).map((u) => new List(u)),
       ];
       await fc.assert(
-        fc.asyncProperty(fc.commands(commands, { maxCommands: 40 }), async (cmds) => {
+        fc.asyncProperty(fc.commands(commands, { maxCommands: 60, size: 'large' }), async (cmds) => {
           const clock = createTestClock();
           const store = await factory({ now: () => clock.now() });
           const manager = createSessionManager({
