@@ -201,21 +201,28 @@ export function modelBasedTest(factory: StoreFactory, numRuns: number, timeout: 
         fc.integer({ min: 0, max: 1 }).map((u) => new List(u)),
       ];
       await fc.assert(
-        fc.asyncProperty(fc.commands(commands, { maxCommands: 60, size: 'large' }), async (cmds) => {
-          const clock = createTestClock();
-          const store = await factory({ now: () => clock.now() });
-          const manager = createSessionManager({
-            store,
-            now: () => clock.now(),
-            expiresIn: HOUR,
-            idleTimeout: IDLE,
-            touchInterval: TOUCH,
-            maxSessionsPerUser: MAX,
-            refreshTokens: true,
-          });
-          const model: Model = { clock, users: [uniqueUser('m0'), uniqueUser('m1')], sessions: [] };
-          await fc.asyncModelRun(() => ({ model, real: { manager } }), cmds);
-        }),
+        fc.asyncProperty(
+          fc.commands(commands, { maxCommands: 60, size: 'large' }),
+          async (cmds) => {
+            const clock = createTestClock();
+            const store = await factory({ now: () => clock.now() });
+            const manager = createSessionManager({
+              store,
+              now: () => clock.now(),
+              expiresIn: HOUR,
+              idleTimeout: IDLE,
+              touchInterval: TOUCH,
+              maxSessionsPerUser: MAX,
+              refreshTokens: true,
+            });
+            const model: Model = {
+              clock,
+              users: [uniqueUser('m0'), uniqueUser('m1')],
+              sessions: [],
+            };
+            await fc.asyncModelRun(() => ({ model, real: { manager } }), cmds);
+          },
+        ),
         { numRuns },
       );
     },

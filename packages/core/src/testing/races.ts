@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createSessionManager, type SessionManager } from '../session-manager.js';
 import type { SessionManagerOptions } from '../options.js';
+import { createSessionManager, type SessionManager } from '../session-manager.js';
 import type { SessionStore } from '../session-store.js';
 import { createTestClock, type StoreFactory, uniqueUser } from './fixtures.js';
 
@@ -43,7 +43,12 @@ export function raceTests(factory: StoreFactory, numRuns: number, timeout: numbe
           const { clock, direct, racing, user } = await setup(s, { touchInterval: 0 });
           const { session, token } = await direct.create({ userId: user });
           clock.advance(5000);
-          const calls = Promise.all([racing.validate(token), racing.touch(token), racing.revoke(session.id), racing.touch(token)]);
+          const calls = Promise.all([
+            racing.validate(token),
+            racing.touch(token),
+            racing.revoke(session.id),
+            racing.touch(token),
+          ]);
           await s.waitFor(calls);
           expect((await direct.get(session.id))?.status).toBe('REVOKED');
           expect(await direct.validate(token)).toBeNull();
@@ -72,7 +77,10 @@ export function raceTests(factory: StoreFactory, numRuns: number, timeout: numbe
       "concurrent creates never exceed maxSessionsPerUser ('%s')",
       (policy) =>
         property(async (s) => {
-          const { direct, racing, user } = await setup(s, { maxSessionsPerUser: 2, onSessionLimit: policy });
+          const { direct, racing, user } = await setup(s, {
+            maxSessionsPerUser: 2,
+            onSessionLimit: policy,
+          });
           await direct.create({ userId: user });
           const calls = Promise.allSettled([1, 2, 3, 4].map(() => racing.create({ userId: user })));
           const results = await s.waitFor(calls);
@@ -95,10 +103,16 @@ export function raceTests(factory: StoreFactory, numRuns: number, timeout: numbe
         property(async (s) => {
           const { direct, racing, user } = await setup(s, { refreshTokens: true });
           const { session, refreshToken } = await direct.create({ userId: user });
-          const calls = Promise.all([racing.refresh(refreshToken as string), racing.refresh(refreshToken as string)]);
+          const calls = Promise.all([
+            racing.refresh(refreshToken as string),
+            racing.refresh(refreshToken as string),
+          ]);
           const results = await s.waitFor(calls);
           expect(results.filter((r) => r !== null)).toHaveLength(1);
-          expect(await direct.get(session.id)).toMatchObject({ status: 'REVOKED', endReason: 'refresh_token_reuse' });
+          expect(await direct.get(session.id)).toMatchObject({
+            status: 'REVOKED',
+            endReason: 'refresh_token_reuse',
+          });
         }),
       timeout,
     );

@@ -1,0 +1,18 @@
+export type { GetHeaders } from './request-context.js';
+export {
+  createPagesSessionHandler,
+  createSessionRouteHandlers,
+  type PagesApiRequest,
+  type PagesApiResponse,
+  type PagesSessionHandlerOptions,
+  type SessionRouteHandlers,
+  type SessionRouteHandlersOptions,
+  type TrackedSessionLike,
+} from './route-handlers.js';
+export type { TrackedSessionFields, TrackedSessionUser } from './session-types.js';
+export {
+  SessionEndedError,
+  type SessionTrackingOptions,
+  type TrackableAuthOptions,
+  withSessionTracking,
+} from './with-session-tracking.js';

@@ -1,0 +1,247 @@
+import { InvalidInputError, SessionKitError, type SessionManager } from '@sessionkit/core';
+import { type GetHeaders, readNextHeaders } from './request-context.js';
+
+/** The JWT claim sessionkit keeps its session reference in. NextAuth encrypts the JWT. */
+const SESSION_CLAIM = 'sessionkit';
+
+/** What sessionkit keeps inside the (encrypted) NextAuth JWT. */
+interface SessionClaim {
+  /** Session id: safe to show. */
+  id: string;
+  /** The session's secret token: only ever inside the encrypted JWT. */
+  token: string;
+  userId: string;
+  /** ISO 8601. */
+  expiresAt: string;
+}
+
+// Any function, whatever its parameters: `never[]` accepts every signature, so
+// both next-auth v4's and v5's callback types fit without importing either.
+type AnyFunction = (...args: never[]) => unknown;
+
+/**
+ * The part of a next-auth v4 `AuthOptions` or v5 `NextAuthConfig` that
+ * {@link withSessionTracking} reads and wraps.
+ */
+export interface TrackableAuthOptions {
+  callbacks?: { jwt?: AnyFunction; session?: AnyFunction; [name: string]: unknown } | undefined;
+  events?: { signOut?: AnyFunction; [name: string]: unknown } | undefined;
+  session?: { strategy?: string | undefined; [name: string]: unknown } | undefined;
+  adapter?: unknown;
+}
+
+export interface SessionTrackingOptions {
+  /** The session manager from `createSessionManager({ store })`. */
+  manager: SessionManager;
+  /**
+   * Returns the signing-in request's headers (user agent, client IP). Pass it in
+   * the Pages Router (`() => req.headers`) or wherever `next/headers` is not
+   * available.
+   * @default reads `headers()` from `next/headers`
+   */
+  getHeaders?: GetHeaders;
+}
+
+/**
+ * Thrown from the `session` callback when the JWT carries no live session, so
+ * that next-auth v4 clears the session cookie (v4 only clears it when a callback
+ * throws). next-auth v5 never gets here: the `jwt` callback returns `null`.
+ */
+export class SessionEndedError extends SessionKitError {
+  constructor() {
+    super(
+      'SESSION_ENDED',
+      'sessionkit: this session was revoked, signed out or has expired (or the JWT predates session tracking); the user is signed out and the session cookie is cleared.',
+    );
+  }
+}
+
+type Token = Record<string, unknown>;
+
+interface JwtParams {
+  token: Token;
+  user?: { id?: unknown } | null;
+  trigger?: string;
+  [name: string]: unknown;
+}
+
+interface SessionParams {
+  session: Record<string, unknown> & { user?: Record<string, unknown> | null };
+  token?: Token | null;
+  [name: string]: unknown;
+}
+
+interface SignOutMessage {
+  token?: Token | null;
+  [name: string]: unknown;
+}
+
+/**
+ * Makes every NextAuth (v4 or v5) JWT session a tracked, revocable sessionkit
+ * session. Returns a copy of `authOptions` whose `jwt` and `session` callbacks
+ * and `signOut` event wrap the app's own, which keep running and whose results
+ * are kept.
+ *
+ * - Sign-in creates a session (user agent and IP from the request) and keeps its
+ *   id and token inside the encrypted JWT.
+ * - Every later read of the session (`getServerSession`, `auth()`,
+ *   `/api/auth/session`, `useSession`) validates it: a revoked, signed-out or
+ *   expired session signs the user out on that very request and clears the cookie.
+ *   A store that cannot be reached signs the user out too (fail closed).
+ * - The session exposes `session.sessionId`, `session.expiresAt` (ISO) and
+ *   `session.user.id`, never the token.
+ * - Sign-out marks the session `LOGGED_OUT`.
+ *
+ * @example
+ * // v4: app/api/auth/[...nextauth]/route.ts
+ * export const authOptions = withSessionTracking({ providers, session: { strategy: 'jwt' } }, { manager });
+ * const handler = NextAuth(authOptions);
+ * export { handler as GET, handler as POST };
+ *
+ * // v5: auth.ts
+ * export const { handlers, auth, signIn, signOut } = NextAuth(withSessionTracking(config, { manager }));
+ */
+export function withSessionTracking<T extends TrackableAuthOptions>(
+  authOptions: T,
+  options: SessionTrackingOptions,
+): T {
+  if (!authOptions || typeof authOptions !== 'object') {
+    throw new InvalidInputError('withSessionTracking: pass your NextAuth options object first.');
+  }
+  const manager = options?.manager;
+  if (!manager || typeof manager.validate !== 'function' || typeof manager.create !== 'function') {
+    throw new InvalidInputError(
+      'withSessionTracking: options.manager must be a SessionManager from createSessionManager({ store }).',
+    );
+  }
+  if (options.getHeaders !== undefined && typeof options.getHeaders !== 'function') {
+    throw new InvalidInputError(
+      'withSessionTracking: options.getHeaders must be a function returning the request headers.',
+    );
+  }
+  const strategy = authOptions.session?.strategy;
+  if (strategy === 'database' || (strategy === undefined && authOptions.adapter != null)) {
+    throw new InvalidInputError(
+      "withSessionTracking: sessionkit tracks NextAuth's JWT sessions. Set session: { strategy: 'jwt' } (with an adapter NextAuth defaults to 'database').",
+    );
+  }
+
+  const getHeaders = options.getHeaders ?? readNextHeaders;
+  const appCallbacks = authOptions.callbacks ?? {};
+  const appEvents = authOptions.events ?? {};
+  // The app's callbacks, typed loosely: they are called with exactly what
+  // next-auth passed, so their own types still hold.
+  const appJwt = appCallbacks.jwt as ((params: JwtParams) => unknown) | undefined;
+  const appSession = appCallbacks.session as ((params: SessionParams) => unknown) | undefined;
+  const appSignOut = appEvents.signOut as ((message: SignOutMessage) => unknown) | undefined;
+
+  async function jwt(params: JwtParams): Promise<Token | null> {
+    const isSignIn = params.user != null && params.trigger !== 'update';
+    if (isSignIn) {
+      const result = appJwt ? ((await appJwt(params)) as Token | null | undefined) : params.token;
+      // The app refused the token (v5: null signs out): nothing to track.
+      if (!result || typeof result !== 'object') return result ?? null;
+      const userId = userIdOf(params.user, result);
+      const headers = (await getHeaders()) ?? undefined;
+      const created = await manager.create({ userId, headers });
+      const claim: SessionClaim = {
+        id: created.session.id,
+        token: created.token,
+        userId,
+        expiresAt: created.session.expiresAt.toISOString(),
+      };
+      return { ...result, [SESSION_CLAIM]: claim };
+    }
+
+    const claim = readClaim(params.token);
+    // A JWT without a claim cannot be revoked, so it is not honoured. Returning
+    // null makes next-auth v5 clear the cookie; v4 clears it when the session
+    // callback then throws.
+    if (!claim) return null;
+    // SessionStoreError propagates: both versions log it and clear the cookie (fail closed).
+    const session = await manager.validate(claim.token);
+    if (!session || session.id !== claim.id || session.userId !== claim.userId) return null;
+
+    const fresh: SessionClaim = { ...claim, expiresAt: session.expiresAt.toISOString() };
+    const token = { ...params.token, [SESSION_CLAIM]: fresh };
+    const result = appJwt
+      ? ((await appJwt({ ...params, token })) as Token | null | undefined)
+      : token;
+    if (!result || typeof result !== 'object') return result ?? null;
+    // The app may have returned a new object: keep its claims and ours.
+    return { ...result, [SESSION_CLAIM]: fresh };
+  }
+
+  async function session(params: SessionParams): Promise<unknown> {
+    const claim = readClaim(params.token);
+    if (!claim) throw new SessionEndedError();
+    const result = appSession ? await appSession(params) : params.session;
+    if (!result || typeof result !== 'object') return result;
+    const shaped = result as Record<string, unknown> & { user?: unknown };
+    const user =
+      shaped.user && typeof shaped.user === 'object'
+        ? (shaped.user as Record<string, unknown>)
+        : {};
+    const out: Record<string, unknown> = {
+      ...shaped,
+      user: { ...user, id: claim.userId },
+      sessionId: claim.id,
+      expiresAt: claim.expiresAt,
+    };
+    delete out[SESSION_CLAIM];
+    // The session goes to the browser: refuse to let an app callback leak the token.
+    if (JSON.stringify(out).includes(claim.token)) {
+      throw new InvalidInputError(
+        'withSessionTracking: your session callback copied the sessionkit token into the session. Do not spread the JWT (`token`) into the session; pick the fields you need.',
+      );
+    }
+    return out;
+  }
+
+  async function signOut(message: SignOutMessage): Promise<void> {
+    const claim = readClaim(message?.token);
+    let failure: unknown = null;
+    if (claim) {
+      try {
+        await manager.logout(claim.token);
+      } catch (error) {
+        failure = error;
+      }
+    }
+    if (appSignOut) await appSignOut(message);
+    // next-auth logs it and still clears the cookie.
+    if (failure !== null) throw failure;
+  }
+
+  return {
+    ...authOptions,
+    callbacks: { ...appCallbacks, jwt, session },
+    events: { ...appEvents, signOut },
+  } as T;
+}
+
+function userIdOf(user: JwtParams['user'], token: Token): string {
+  const id = user?.id;
+  if (typeof id === 'string' && id !== '') return id;
+  if (typeof id === 'number' && Number.isFinite(id)) return String(id);
+  if (typeof token.sub === 'string' && token.sub !== '') return token.sub;
+  throw new InvalidInputError(
+    'withSessionTracking: the signed-in user has no id. Return an `id` from your provider (e.g. from authorize() of the Credentials provider).',
+  );
+}
+
+function readClaim(token: unknown): SessionClaim | null {
+  if (!token || typeof token !== 'object') return null;
+  const claim = (token as Token)[SESSION_CLAIM];
+  if (!claim || typeof claim !== 'object') return null;
+  const { id, token: secret, userId, expiresAt } = claim as Record<string, unknown>;
+  if (
+    typeof id !== 'string' ||
+    typeof secret !== 'string' ||
+    typeof userId !== 'string' ||
+    typeof expiresAt !== 'string'
+  ) {
+    return null;
+  }
+  return { id, token: secret, userId, expiresAt };
+}
