@@ -1,0 +1,139 @@
+import type { Session } from '@sessionkit/core';
+import {
+  signOut as nextAuthSignOut,
+  type SessionContextValue,
+  useSession as useNextAuthSession,
+} from 'next-auth/react';
+import { useCallback, useEffect, useMemo, useSyncExternalStore } from 'react';
+import {
+  DEFAULT_BASE_PATH,
+  getServerSnapshot,
+  getSessionsStore,
+  type SessionApiError,
+} from './sessions-client.js';
+
+export interface UseSessionOptions<R extends boolean = false> {
+  /** Where `createSessionRouteHandlers` is mounted. @default '/api/sessions' */
+  basePath?: string;
+  /** Refetch the session list when the window regains focus. @default true */
+  refetchOnWindowFocus?: boolean;
+  /** Passed to next-auth's `useSession`: redirect to sign-in when signed out. @default false */
+  required?: R;
+  /** Passed to next-auth's `useSession`: called instead of the redirect when `required`. */
+  onUnauthenticated?: () => void;
+}
+
+/** Passed on to next-auth's `signOut`; the same fields in v4 and v5. */
+export interface SignOutOptions {
+  /** Where to go once signed out (next-auth v5; v4 reads `callbackUrl`). */
+  redirectTo?: string;
+  /** Where to go once signed out (next-auth v4; deprecated in v5). */
+  callbackUrl?: string;
+  /** `false`: stay on the page without a reload. @default true */
+  redirect?: boolean;
+}
+
+export interface SessionkitSessionState {
+  /** This user's active sessions, current one included; `[]` while signed out or loading. */
+  sessions: Session[];
+  /** Id of the session this browser is signed in with. */
+  currentSessionId: string | null;
+  /** True until next-auth and the first session list have loaded. */
+  isLoading: boolean;
+  /** The last failed request (load, revoke, refresh); cleared by the next success. */
+  error: SessionApiError | null;
+  /** Reloads the list. Calls made while one is running share its request. Never rejects. */
+  fetchSessions: () => Promise<void>;
+  /**
+   * Ends one session. It leaves `sessions` at once; if the server refuses, it
+   * comes back and `error` says why. Resolves to whether it was revoked; never rejects.
+   */
+  revokeSession: (sessionId: string) => Promise<boolean>;
+  /** Ends every session but the current one, optimistically like `revokeSession`. */
+  revokeAllSessions: () => Promise<boolean>;
+  /**
+   * next-auth's `signOut`, then tells this browser's other tabs. The tracked
+   * session is marked `LOGGED_OUT` on the server by `withSessionTracking`'s
+   * `signOut` event during next-auth's sign-out request.
+   */
+  signOut: (options?: SignOutOptions) => Promise<void>;
+}
+
+/** Everything next-auth's `useSession()` returns, plus the tracked sessions. */
+export type UseSessionResult<R extends boolean = false> = SessionContextValue<R> &
+  SessionkitSessionState;
+
+const NO_SESSIONS: Session[] = [];
+
+/**
+ * next-auth's `useSession()` plus the signed-in user's sessions. Every
+ * component using it on a page shares one list and one request.
+ *
+ * @example
+ * const { sessions, currentSessionId, revokeSession } = useSession();
+ */
+export function useSession<R extends boolean = false>(
+  options: UseSessionOptions<R> = {},
+): UseSessionResult<R> {
+  const { basePath = DEFAULT_BASE_PATH, refetchOnWindowFocus = true } = options;
+  const nextAuth = useNextAuthSession<R>(
+    options.required
+      ? { required: options.required, onUnauthenticated: options.onUnauthenticated }
+      : undefined,
+  );
+  const store = getSessionsStore(basePath);
+  const signedIn = nextAuth.status === 'authenticated';
+  const sessionKey = signedIn ? sessionIdOf(nextAuth.data) : null;
+
+  const subscribe = useCallback(
+    (listener: () => void) =>
+      store.subscribe(listener, {
+        active: signedIn,
+        refetchOnFocus: signedIn && refetchOnWindowFocus,
+      }),
+    [store, signedIn, refetchOnWindowFocus],
+  );
+  const snapshot = useSyncExternalStore(subscribe, store.getSnapshot, getServerSnapshot);
+
+  useEffect(() => {
+    if (sessionKey !== null) store.load(sessionKey);
+  }, [store, sessionKey]);
+
+  // When another tab or the server ends the session, have next-auth ask its
+  // server again: it answers "signed out" and the app reacts as usual.
+  const update = nextAuth.update;
+  useEffect(() => store.onSessionEnded(() => void update()), [store, update]);
+
+  const signOut = useCallback(
+    async (signOutOptions?: SignOutOptions) => {
+      // v4 and v5 type these options differently; both accept this shape.
+      await nextAuthSignOut(signOutOptions as Parameters<typeof nextAuthSignOut>[0]);
+      store.signedOut();
+    },
+    [store],
+  );
+
+  const state = useMemo(
+    (): SessionkitSessionState => ({
+      sessions: (signedIn && snapshot.sessions) || NO_SESSIONS,
+      currentSessionId: signedIn ? snapshot.currentSessionId : null,
+      isLoading:
+        nextAuth.status === 'loading' ||
+        (signedIn && snapshot.sessions === null && snapshot.error === null),
+      error: signedIn ? snapshot.error : null,
+      fetchSessions: store.fetchSessions,
+      revokeSession: store.revokeSession,
+      revokeAllSessions: store.revokeAllSessions,
+      signOut,
+    }),
+    [snapshot, signedIn, nextAuth.status, store, signOut],
+  );
+
+  return useMemo(() => ({ ...nextAuth, ...state }), [nextAuth, state]);
+}
+
+/** `session.sessionId` as `withSessionTracking`'s session callback exposes it. */
+function sessionIdOf(data: unknown): string {
+  const id = (data as { sessionId?: unknown } | null)?.sessionId;
+  return typeof id === 'string' ? id : '';
+}

@@ -1,0 +1,11 @@
+import { defineProject } from 'vitest/config';
+import { sessionkitAliases } from '../../tooling/vitest-aliases.js';
+
+export default defineProject({
+  resolve: { alias: sessionkitAliases },
+  test: {
+    name: 'react',
+    environment: 'jsdom',
+    include: ['src/**/*.test.{ts,tsx}'],
+  },
+});
