@@ -1,0 +1,2 @@
+export type { MongoStoreOptions } from './models.js';
+export { createMongoStore, ensureMongoIndexes } from './mongo-store.js';

@@ -1,0 +1,166 @@
+import { randomBytes } from 'node:crypto';
+import { createSessionManager, hashToken } from '@sessionkit/core';
+import { runStoreConformanceTests } from '@sessionkit/core/testing';
+import mongoose, { type Connection } from 'mongoose';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createMongoStore, ensureMongoIndexes } from './mongo-store.js';
+
+// The store against a real mongod: the proof of its MongoDB semantics. Where
+// the server comes from, in order:
+//   MONGODB_URI=mongodb://127.0.0.1:27017   any server you run (standalone or replica set)
+//   MONGOMS_SYSTEM_BINARY=/usr/bin/mongod   mongodb-memory-server starts that binary
+//   a mongod mongodb-memory-server already cached (e.g. ~/.cache/mongodb-binaries)
+//   MONGOMS_DOWNLOAD=1                      let mongodb-memory-server download one
+// With a binary, it runs once on a standalone mongod and once on a one-member
+// replica set. With none of these, the suite is skipped with one line saying
+// so: a download is attempted only on request, so a machine without internet
+// access does not wait for it on every run.
+
+interface Server {
+  label: string;
+  uri: string;
+  stop: () => Promise<void>;
+}
+
+const HOW_TO =
+  'set MONGODB_URI=mongodb://127.0.0.1:27017, MONGOMS_SYSTEM_BINARY=/path/to/mongod, or MONGOMS_DOWNLOAD=1 to run it';
+
+async function startServers(): Promise<{ servers: Server[]; skip: string | null }> {
+  const uri = process.env.MONGODB_URI;
+  if (uri) return { servers: [{ label: 'MONGODB_URI', uri, stop: async () => {} }], skip: null };
+
+  const mms = await import('mongodb-memory-server');
+  const explicit =
+    Boolean(process.env.MONGOMS_SYSTEM_BINARY) || process.env.MONGOMS_DOWNLOAD === '1';
+  if (!explicit) {
+    const cached = await mms.DryMongoBinary.locateBinary(
+      await mms.DryMongoBinary.generateOptions(),
+    );
+    if (!cached)
+      return {
+        servers: [],
+        skip: `no mongod available (no MONGODB_URI, no mongod binary found); ${HOW_TO}`,
+      };
+  }
+  try {
+    const standalone = await mms.MongoMemoryServer.create();
+    const servers: Server[] = [
+      {
+        label: 'mongod standalone',
+        uri: standalone.getUri(),
+        stop: async () => void (await standalone.stop()),
+      },
+    ];
+    try {
+      const replSet = await mms.MongoMemoryReplSet.create({ replSet: { count: 1 } });
+      servers.push({
+        label: 'mongod replica set',
+        uri: replSet.getUri(),
+        stop: async () => void (await replSet.stop()),
+      });
+    } catch (error) {
+      console.warn(`[@sessionkit/mongo] replica-set run skipped: ${(error as Error).message}`);
+    }
+    return { servers, skip: null };
+  } catch (error) {
+    // Asked for explicitly: a failure to start is a failure, not a skip.
+    if (explicit) throw error;
+    return { servers: [], skip: `mongod failed to start (${(error as Error).message}); ${HOW_TO}` };
+  }
+}
+
+const { servers, skip } = await startServers();
+
+if (skip !== null) {
+  console.warn(`[@sessionkit/mongo] real-MongoDB tests SKIPPED: ${skip}`);
+  it.skip(`MongoDB store on a real mongod (skipped: ${skip})`, () => {});
+}
+
+const connections: Connection[] = [];
+afterAll(async () => {
+  for (const connection of connections) {
+    await connection.dropDatabase().catch(() => undefined);
+    await connection.close();
+  }
+  for (const server of servers) await server.stop();
+});
+
+for (const server of servers) {
+  // One database per run (a shared MONGODB_URI server is left as it was) and
+  // one collection for the whole suite: its tests use unique user ids.
+  const connection = mongoose.createConnection(server.uri, {
+    dbName: `sessionkit_test_${randomBytes(6).toString('hex')}`,
+    autoIndex: false,
+  });
+  connections.push(connection);
+  await connection.asPromise();
+  await ensureMongoIndexes({ connection });
+  const hello = (await connection.db?.admin().command({ hello: 1 })) as { setName?: string };
+  const topology = hello.setName ? `replica set ${hello.setName}` : 'standalone';
+  const name = `mongo (${server.label}, ${topology})`;
+
+  runStoreConformanceTests(name, () => createMongoStore({ connection }), { timeout: 20_000 });
+
+  describe(`${name}: storage`, () => {
+    const raw = () => connection.collection('sessionkit_sessions');
+
+    it('ensureMongoIndexes() creates the declared indexes, with the purgeAt TTL and the partial unique refresh hash', async () => {
+      const indexes = await raw().indexes();
+      const byName = new Map(indexes.map((index) => [index.name, index]));
+      expect(byName.get('purgeAt_ttl')).toMatchObject({
+        key: { purgeAt: 1 },
+        expireAfterSeconds: 0,
+      });
+      expect(byName.get('tokenHash_1')).toMatchObject({ unique: true });
+      expect(byName.get('refreshTokenHash_1')).toMatchObject({
+        unique: true,
+        partialFilterExpression: { refreshTokenHash: { $type: 'string' } },
+      });
+      expect(byName.get('userId_1_status_1_lastActivityAt_-1')?.key).toEqual({
+        userId: 1,
+        status: 1,
+        lastActivityAt: -1,
+      });
+      expect(byName.get('expiresAt_1')?.expireAfterSeconds).toBeUndefined();
+      const locks = await connection.collection('sessionkit_sessions_locks').indexes();
+      expect(locks.find((i) => i.name === 'lockedUntil_ttl')).toMatchObject({
+        expireAfterSeconds: 60,
+      });
+    });
+
+    it('stores the session id as a string _id and dates as BSON dates, no token anywhere', async () => {
+      const store = createMongoStore({ connection });
+      const userId = `raw-${randomBytes(4).toString('hex')}`;
+      const manager = createSessionManager({ store });
+      const { session, token } = await manager.create({ userId, userAgent: 'test' });
+      const doc = await raw().findOne({ _id: session.id as never });
+      expect(typeof doc?._id).toBe('string');
+      expect(doc?.expiresAt).toBeInstanceOf(Date);
+      expect(doc?.purgeAt).toBeInstanceOf(Date);
+      expect(doc?.tokenHash).toBe(hashToken(token));
+      expect(JSON.stringify(doc)).not.toContain(token);
+    });
+
+    it('the unique index refuses a second session with the same token hash', async () => {
+      const store = createMongoStore({ connection });
+      const manager = createSessionManager({ store });
+      const { session } = await manager.create({ userId: `dup-${randomBytes(4).toString('hex')}` });
+      const stored = await store.get(session.id);
+      if (!stored) throw new Error('missing');
+      const copy = {
+        ...stored,
+        id: `${session.id.slice(0, 6)}${randomBytes(16).toString('base64url')}`,
+      };
+      await expect(store.create(copy, null)).rejects.toMatchObject({ code: 11000 });
+    });
+
+    it('many sessions without refresh tokens coexist (the refresh index is partial, not sparse)', async () => {
+      const store = createMongoStore({ connection });
+      const manager = createSessionManager({ store });
+      const userId = `norefresh-${randomBytes(4).toString('hex')}`;
+      await manager.create({ userId });
+      await manager.create({ userId });
+      expect(await manager.list(userId)).toHaveLength(2);
+    });
+  });
+}

@@ -1,0 +1,532 @@
+import { randomBytes } from 'node:crypto';
+import type {
+  CleanupInput,
+  CleanupResult,
+  CreateResult,
+  DeviceType,
+  EndGuard,
+  EndTransition,
+  Liveness,
+  RefreshRotation,
+  RefreshRotationResult,
+  SessionLimit,
+  SessionRecord,
+  SessionStatus,
+  SessionStore,
+  TouchUpdate,
+} from '@sessionkit/core';
+import type { mongo } from 'mongoose';
+import { type MongoStoreOptions, resolveModels } from './models.js';
+import { type LockDoc, lockCollectionName, type SessionDoc } from './schema.js';
+import {
+  checkCount,
+  checkDate,
+  checkGuard,
+  checkHash,
+  checkLimit,
+  checkLiveness,
+  checkRecord,
+  checkSessionId,
+  checkStatuses,
+  checkTransition,
+  checkUserId,
+} from './validate.js';
+
+type Filter = mongo.Filter<SessionDoc>;
+
+/**
+ * A {@link SessionStore} on MongoDB through mongoose, using your app's own
+ * connection. Each transition is one conditional write filtered on
+ * `status: 'ACTIVE'`; records expire through a TTL index on `purgeAt`.
+ *
+ * @example
+ * ```ts
+ * import mongoose from 'mongoose';
+ * import { createSessionManager } from '@sessionkit/core';
+ * import { createMongoStore } from '@sessionkit/mongo';
+ *
+ * await mongoose.connect(process.env.MONGODB_URI!);
+ * export const sessions = createSessionManager({
+ *   store: createMongoStore({ connection: mongoose.connection }),
+ * });
+ * ```
+ */
+export function createMongoStore(options: MongoStoreOptions = {}): SessionStore {
+  const { sessions, locks } = resolveModels(options);
+  return createCollectionStore({
+    // mongoose's collection wraps the driver's: same methods, plus buffering
+    // until the connection opens. Writes go to it directly rather than through
+    // Model queries so that no app-wide mongoose plugin or middleware (soft
+    // delete, tenant filters, ...) can rewrite sessionkit's conditional filters.
+    sessions: sessions.collection as unknown as mongo.Collection<SessionDoc>,
+    locks: locks.collection as unknown as mongo.Collection<LockDoc>,
+    lockCollectionName: lockCollectionName(sessions.collection.collectionName),
+  });
+}
+
+/**
+ * Creates (or updates) the indexes of the sessions and lock collections and
+ * drops indexes on them that sessionkit no longer declares, via mongoose's
+ * `Model.syncIndexes()`. Run it once per deploy when your connection has
+ * `autoIndex: false` (recommended in production); with the default
+ * `autoIndex: true` mongoose builds missing indexes itself when the store is
+ * created.
+ *
+ * @example
+ * ```ts
+ * await ensureMongoIndexes({ connection: mongoose.connection });
+ * ```
+ */
+export async function ensureMongoIndexes(options: MongoStoreOptions = {}): Promise<void> {
+  const { sessions, locks } = resolveModels(options);
+  await sessions.syncIndexes();
+  await locks.syncIndexes();
+}
+
+/** How long a create holding the per-user lock may take before others may take it over. */
+const LOCK_LEASE_MS = 10_000;
+/** How long a create waits for the per-user lock before failing (then core fails closed). */
+const LOCK_WAIT_MS = 10_000;
+/** Records per batch in cleanup(). */
+const CLEANUP_BATCH = 500;
+
+export interface CollectionStoreInput {
+  sessions: mongo.Collection<SessionDoc>;
+  locks: mongo.Collection<LockDoc>;
+  lockCollectionName: string;
+  /** Wall clock for lock leases (not session time). @default Date.now */
+  clock?: () => number;
+  /** Waits between lock attempts. @default setTimeout-based */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** The store logic over two driver collections (mongoose's, or any with the same API). */
+export function createCollectionStore(input: CollectionStoreInput): SessionStore {
+  const { sessions, locks } = input;
+  const clock = input.clock ?? Date.now;
+  const sleep = input.sleep ?? defaultSleep;
+
+  /** Reads every matching document. */
+  const findAll = async (filter: Filter, options?: mongo.FindOptions): Promise<SessionDoc[]> => {
+    // While a mongoose connection is still opening, its collection buffers
+    // find() and returns a Promise of the cursor instead of the cursor itself;
+    // awaiting covers both.
+    const cursor = await (sessions.find(filter, options) as
+      | mongo.FindCursor<SessionDoc>
+      | Promise<mongo.FindCursor<SessionDoc>>);
+    return (await cursor.toArray()) as SessionDoc[];
+  };
+
+  /**
+   * Ends every document matching `filter` (always conditional on ACTIVE) in
+   * one `updateMany`, then reads back exactly the ones this call ended. A
+   * multi-document update has no "return the documents" form, so each call
+   * stamps its own random `endBatch` marker into the same update: a document
+   * carries a given marker only if this very update ended it, and since every
+   * later write is conditional on ACTIVE, an ended document no longer changes
+   * (TTL deletion aside), so the read-back returns them as stored.
+   */
+  const endBatch = async (
+    filter: Filter,
+    stamp: (marker: string) => mongo.UpdateFilter<SessionDoc> | mongo.Document[],
+    readBack: (marker: string) => Filter,
+  ): Promise<SessionRecord[]> => {
+    const marker = randomBytes(12).toString('base64url');
+    const result = await sessions.updateMany(filter, stamp(marker));
+    if (result.modifiedCount === 0) return [];
+    const docs = await findAll(readBack(marker));
+    return docs.map(toRecord);
+  };
+
+  /**
+   * Serialises limit-enforcing creates of one user: a lease document `{ _id:
+   * userId }` in the lock collection, taken with one conditional upsert. While
+   * the lease is held (or a concurrent upsert inserted it first, E11000), others
+   * wait and retry. This works on a standalone mongod, a replica set and a
+   * sharded cluster alike, without transactions. A holder that dies leaves a
+   * lease that lapses after LOCK_LEASE_MS (wall clock; app servers' clocks are
+   * assumed to agree within seconds) and that the TTL index removes later.
+   */
+  const withUserLock = async <T>(userId: string, body: () => Promise<T>): Promise<T> => {
+    const holder = randomBytes(12).toString('base64url');
+    const deadline = clock() + LOCK_WAIT_MS;
+    let attempt = 0;
+    for (;;) {
+      const now = clock();
+      try {
+        const lease = await locks.findOneAndUpdate(
+          { _id: userId, lockedUntil: { $lte: new Date(now) } },
+          { $set: { holder, lockedUntil: new Date(now + LOCK_LEASE_MS) } },
+          { upsert: true, returnDocument: 'after' },
+        );
+        if (lease?.holder === holder) break;
+      } catch (error) {
+        if (!isDuplicateKeyError(error)) throw error;
+      }
+      if (clock() >= deadline) {
+        throw new Error(
+          `MongoDB session store create(): timed out after ${LOCK_WAIT_MS} ms waiting for another sign-in of the same user to finish (lease in collection '${input.lockCollectionName}').`,
+        );
+      }
+      attempt++;
+      await sleep(Math.min(5 * 2 ** Math.min(attempt, 5), 100) * (0.5 + Math.random() / 2));
+    }
+    try {
+      return await body();
+    } finally {
+      await locks.deleteOne({ _id: userId, holder }).catch(() => undefined);
+    }
+  };
+
+  const knownDevice = async (record: SessionRecord): Promise<boolean> => {
+    const match = await sessions.findOne(
+      { userId: record.userId, deviceKey: record.deviceKey },
+      { projection: { _id: 1 } },
+    );
+    return match !== null;
+  };
+
+  return {
+    async create(record: SessionRecord, limit: SessionLimit | null): Promise<CreateResult> {
+      checkRecord('create', record);
+      checkLimit('create', limit);
+      const doc = toDoc(record);
+      if (limit === null) {
+        const known = await knownDevice(record);
+        await sessions.insertOne(doc);
+        return { outcome: 'created', session: toRecord(doc), evicted: [], knownDevice: known };
+      }
+      // Counting, evicting and inserting must be one step for this user, or two
+      // concurrent sign-ins could both see room for one more. Without
+      // multi-document transactions on a standalone server, the per-user lease
+      // provides that step.
+      return withUserLock(record.userId, async (): Promise<CreateResult> => {
+        const [live, known] = await Promise.all([
+          findAll(
+            { userId: record.userId, ...liveFilter(limit.liveness) },
+            { projection: { _id: 1 }, sort: { createdAt: 1, _id: 1 } },
+          ),
+          knownDevice(record),
+        ]);
+        let evicted: SessionRecord[] = [];
+        if (live.length >= limit.max) {
+          if (limit.onExceed === 'reject')
+            return { outcome: 'limit_reached', activeCount: live.length };
+          const ids = live.slice(0, live.length - limit.max + 1).map((d) => d._id);
+          evicted = await endBatch(
+            { _id: { $in: ids }, userId: record.userId, status: 'ACTIVE' },
+            (marker) => ({ $set: { ...endFields(limit.eviction), endBatch: marker } }),
+            (marker) => ({ _id: { $in: ids }, endBatch: marker }),
+          );
+        }
+        await sessions.insertOne(doc);
+        return { outcome: 'created', session: toRecord(doc), evicted, knownDevice: known };
+      });
+    },
+
+    async get(sessionId: string): Promise<SessionRecord | null> {
+      checkSessionId('get', sessionId);
+      const doc = await sessions.findOne({ _id: sessionId });
+      return doc ? toRecord(doc) : null;
+    },
+
+    async listByUser(userId: string, statuses: readonly SessionStatus[]): Promise<SessionRecord[]> {
+      checkUserId('listByUser', userId);
+      checkStatuses('listByUser', statuses);
+      if (statuses.length === 0) return [];
+      const docs = await findAll({ userId, status: { $in: [...statuses] } });
+      return docs.map(toRecord);
+    },
+
+    async touch(sessionId: string, update: TouchUpdate): Promise<boolean> {
+      checkSessionId('touch', sessionId);
+      checkDate('touch', update?.at, 'update.at');
+      checkDate('touch', update.ifLastActivityAtOrBefore, 'update.ifLastActivityAtOrBefore');
+      checkLiveness('touch', update.liveness);
+      const { now, idleTimeoutMs } = update.liveness;
+      // Liveness, throttle and monotonicity in one filter: write only while the
+      // session is live and its stored activity is old enough and older than
+      // the new value.
+      const filter: Filter = {
+        _id: sessionId,
+        status: 'ACTIVE',
+        expiresAt: { $gt: now },
+        lastActivityAt: {
+          ...(idleTimeoutMs === null ? {} : { $gt: new Date(now.getTime() - idleTimeoutMs) }),
+          $lte: update.ifLastActivityAtOrBefore,
+          $lt: update.at,
+        },
+      };
+      const result = await sessions.updateOne(filter, { $set: { lastActivityAt: update.at } });
+      return result.modifiedCount === 1;
+    },
+
+    async end(
+      sessionId: string,
+      transition: EndTransition,
+      guard: EndGuard,
+    ): Promise<SessionRecord | null> {
+      checkSessionId('end', sessionId);
+      checkTransition('end', transition);
+      checkGuard('end', guard);
+      const filter: Filter = { _id: sessionId, status: 'ACTIVE' };
+      if (guard.userId !== null) filter.userId = guard.userId;
+      if (guard.tokenHash !== null) filter.tokenHash = guard.tokenHash;
+      const doc = await sessions.findOneAndUpdate(
+        filter,
+        { $set: endFields(transition) },
+        { returnDocument: 'after' },
+      );
+      return doc ? toRecord(doc) : null;
+    },
+
+    async endAllForUser(
+      userId: string,
+      transition: EndTransition,
+      options: { exceptSessionId: string | null; liveness: Liveness },
+    ): Promise<SessionRecord[]> {
+      checkUserId('endAllForUser', userId);
+      checkTransition('endAllForUser', transition);
+      checkLiveness('endAllForUser', options?.liveness);
+      const except = options.exceptSessionId;
+      if (except !== null) checkSessionId('endAllForUser', except, 'exceptSessionId');
+      // One updateMany: every live session of the user that exists when the
+      // command runs is ended; a session inserted later was created after this
+      // call began, which the contract allows to survive.
+      const filter: Filter = { userId, ...liveFilter(options.liveness) };
+      if (except !== null) filter._id = { $ne: except };
+      return endBatch(
+        filter,
+        (marker) => ({ $set: { ...endFields(transition), endBatch: marker } }),
+        (marker) => ({ userId, endBatch: marker }),
+      );
+    },
+
+    async rotateRefreshToken(
+      sessionId: string,
+      rotation: RefreshRotation,
+    ): Promise<RefreshRotationResult> {
+      checkSessionId('rotateRefreshToken', sessionId);
+      checkHash('rotateRefreshToken', rotation?.presentedHash, 'rotation.presentedHash');
+      checkHash('rotateRefreshToken', rotation.tokenHash, 'rotation.tokenHash');
+      checkHash('rotateRefreshToken', rotation.refreshTokenHash, 'rotation.refreshTokenHash');
+      checkDate('rotateRefreshToken', rotation.at, 'rotation.at');
+      checkLiveness('rotateRefreshToken', rotation.liveness);
+      checkTransition('rotateRefreshToken', rotation.onReuse, 'rotation.onReuse');
+      const keep = checkCount(
+        'rotateRefreshToken',
+        rotation.maxRetiredHashes,
+        'rotation.maxRetiredHashes',
+      );
+      const presented = rotation.presentedHash;
+
+      // The compare-and-set: only the call that still finds `presented` as the
+      // current refresh hash of a live session swaps the pair. Of two concurrent
+      // calls with one token, the loser finds it retired below.
+      const update: mongo.UpdateFilter<SessionDoc> = {
+        $set: {
+          tokenHash: rotation.tokenHash,
+          refreshTokenHash: rotation.refreshTokenHash,
+          ...(keep === 0 ? { retiredRefreshTokenHashes: [] } : {}),
+        },
+        $max: { lastActivityAt: rotation.at },
+      };
+      if (keep > 0) {
+        update.$push = { retiredRefreshTokenHashes: { $each: [presented], $slice: -keep } };
+      }
+      const rotated = await sessions.findOneAndUpdate(
+        { _id: sessionId, ...liveFilter(rotation.liveness), refreshTokenHash: presented },
+        update,
+        { returnDocument: 'after' },
+      );
+      if (rotated) return { outcome: 'rotated', session: toRecord(rotated) };
+
+      const current = await sessions.findOne({ _id: sessionId });
+      if (!current) return { outcome: 'not_found' };
+      if ((current.retiredRefreshTokenHashes ?? []).includes(presented)) {
+        if (current.status !== 'ACTIVE') {
+          return { outcome: 'reused', session: toRecord(current), revoked: false };
+        }
+        const revoked = await sessions.findOneAndUpdate(
+          { _id: sessionId, status: 'ACTIVE', retiredRefreshTokenHashes: presented },
+          { $set: endFields(rotation.onReuse) },
+          { returnDocument: 'after' },
+        );
+        if (revoked) return { outcome: 'reused', session: toRecord(revoked), revoked: true };
+        // Ended by someone else in between: report it as stored now.
+        const after = await sessions.findOne({ _id: sessionId });
+        return after
+          ? { outcome: 'reused', session: toRecord(after), revoked: false }
+          : { outcome: 'not_found' };
+      }
+      if (current.refreshTokenHash === presented) {
+        // Current, yet the compare-and-set did not match: ended or not live.
+        return { outcome: 'inactive', session: toRecord(current) };
+      }
+      return { outcome: 'not_found' };
+    },
+
+    async cleanup(cleanupInput: CleanupInput): Promise<CleanupResult> {
+      checkLiveness('cleanup', cleanupInput?.liveness);
+      const retention = checkCount(
+        'cleanup',
+        cleanupInput.historyRetentionMs,
+        'historyRetentionMs',
+      );
+      const { now, idleTimeoutMs } = cleanupInput.liveness;
+      // The TTL index deletes purged records on its own (about once a minute);
+      // doing it here too makes cleanup() exact for callers who run it.
+      const purged = (await sessions.deleteMany({ purgeAt: { $lte: now } })).deletedCount;
+
+      const notLive: Filter = {
+        status: 'ACTIVE',
+        $or: [
+          { expiresAt: { $lte: now } },
+          ...(idleTimeoutMs === null
+            ? []
+            : [{ lastActivityAt: { $lte: new Date(now.getTime() - idleTimeoutMs) } }]),
+        ],
+      };
+      const expired: SessionRecord[] = [];
+      for (;;) {
+        const batch = await findAll(notLive, { projection: { _id: 1 }, limit: CLEANUP_BATCH });
+        if (batch.length === 0) break;
+        const ids = batch.map((d) => d._id);
+        const ended = await endBatch(
+          { _id: { $in: ids }, ...notLive },
+          (marker) => expirePipeline(idleTimeoutMs, retention, marker),
+          (marker) => ({ _id: { $in: ids }, endBatch: marker }),
+        );
+        expired.push(...ended);
+        if (batch.length < CLEANUP_BATCH) break;
+      }
+      return { expired, purged };
+    },
+  };
+}
+
+/** The filter for "ACTIVE and still live at `liveness.now`" (see core's isLive()). */
+function liveFilter(liveness: Liveness): Filter {
+  const filter: Filter = { status: 'ACTIVE', expiresAt: { $gt: liveness.now } };
+  if (liveness.idleTimeoutMs !== null) {
+    filter.lastActivityAt = { $gt: new Date(liveness.now.getTime() - liveness.idleTimeoutMs) };
+  }
+  return filter;
+}
+
+function endFields(transition: EndTransition) {
+  return {
+    status: transition.status,
+    endReason: transition.reason,
+    endedAt: transition.endedAt,
+    purgeAt: transition.purgeAt,
+  };
+}
+
+/**
+ * An update pipeline that marks not-live records EXPIRED with each record's own
+ * expiry (core's expiryOf(): the earlier of idle and absolute expiry) and
+ * purgeAt = endedAt + retention, all in one updateMany.
+ */
+function expirePipeline(idleTimeoutMs: number | null, retentionMs: number, marker: string) {
+  const idleAt = { $add: ['$lastActivityAt', idleTimeoutMs] };
+  const isIdle = { $lt: [idleAt, '$expiresAt'] };
+  return [
+    {
+      $set: {
+        status: { $literal: 'EXPIRED' },
+        endReason:
+          idleTimeoutMs === null
+            ? { $literal: 'expired' }
+            : { $cond: [isIdle, { $literal: 'idle_timeout' }, { $literal: 'expired' }] },
+        endedAt: idleTimeoutMs === null ? '$expiresAt' : { $cond: [isIdle, idleAt, '$expiresAt'] },
+        endBatch: { $literal: marker },
+      },
+    },
+    { $set: { purgeAt: { $add: ['$endedAt', retentionMs] } } },
+  ];
+}
+
+function isDuplicateKeyError(error: unknown): boolean {
+  return (
+    typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000
+  );
+}
+
+function toDoc(record: SessionRecord): SessionDoc {
+  return {
+    _id: record.id,
+    userId: record.userId,
+    status: record.status,
+    ipAddress: record.ipAddress,
+    userAgent: record.userAgent,
+    deviceInfo: {
+      type: record.deviceInfo.type,
+      os: record.deviceInfo.os,
+      osVersion: record.deviceInfo.osVersion,
+      browser: record.deviceInfo.browser,
+      browserVersion: record.deviceInfo.browserVersion,
+    },
+    location:
+      record.location === null
+        ? null
+        : {
+            country: record.location.country,
+            region: record.location.region,
+            city: record.location.city,
+          },
+    createdAt: record.createdAt,
+    lastActivityAt: record.lastActivityAt,
+    expiresAt: record.expiresAt,
+    endedAt: record.endedAt,
+    endReason: record.endReason,
+    metadata: structuredClone(record.metadata),
+    tokenHash: record.tokenHash,
+    refreshTokenHash: record.refreshTokenHash,
+    retiredRefreshTokenHashes: [...record.retiredRefreshTokenHashes],
+    deviceKey: record.deviceKey,
+    purgeAt: record.purgeAt,
+  };
+}
+
+const date = (value: Date): Date => new Date(value.getTime());
+const orNull = <T>(value: T | null | undefined): T | null => value ?? null;
+
+/** A fresh record from a stored document (storage-only fields like endBatch dropped). */
+function toRecord(doc: SessionDoc): SessionRecord {
+  const device = doc.deviceInfo;
+  return {
+    id: doc._id,
+    userId: doc.userId,
+    status: doc.status,
+    ipAddress: orNull(doc.ipAddress),
+    userAgent: orNull(doc.userAgent),
+    deviceInfo: {
+      type: device.type as DeviceType,
+      os: orNull(device.os),
+      osVersion: orNull(device.osVersion),
+      browser: orNull(device.browser),
+      browserVersion: orNull(device.browserVersion),
+    },
+    location: doc.location
+      ? {
+          country: orNull(doc.location.country),
+          region: orNull(doc.location.region),
+          city: orNull(doc.location.city),
+        }
+      : null,
+    createdAt: date(doc.createdAt),
+    lastActivityAt: date(doc.lastActivityAt),
+    expiresAt: date(doc.expiresAt),
+    endedAt: doc.endedAt ? date(doc.endedAt) : null,
+    endReason: orNull(doc.endReason),
+    metadata: structuredClone(doc.metadata ?? {}),
+    tokenHash: doc.tokenHash,
+    refreshTokenHash: orNull(doc.refreshTokenHash),
+    retiredRefreshTokenHashes: [...(doc.retiredRefreshTokenHashes ?? [])],
+    deviceKey: doc.deviceKey,
+    purgeAt: date(doc.purgeAt),
+  };
+}

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { createLockSchema, createSessionSchema } from './schema.js';
+
+describe('sessions schema', () => {
+  const schema = createSessionSchema('my_sessions');
+  const indexes = schema.indexes();
+  const byName = new Map(indexes.map(([keys, options]) => [options.name, { keys, options }]));
+
+  it('declares exactly the indexes the contract names, plus the purgeAt TTL', () => {
+    expect(indexes.map(([keys]) => keys)).toEqual([
+      { userId: 1 },
+      { tokenHash: 1 },
+      { refreshTokenHash: 1 },
+      { status: 1 },
+      { expiresAt: 1 },
+      { purgeAt: 1 },
+      { userId: 1, status: 1, lastActivityAt: -1 },
+    ]);
+  });
+
+  it('makes the token hash unique', () => {
+    expect(byName.get('tokenHash_1')?.options).toMatchObject({ unique: true });
+  });
+
+  it('makes the refresh hash unique only among sessions that have one (partial, so null never collides)', () => {
+    expect(byName.get('refreshTokenHash_1')?.options).toMatchObject({
+      unique: true,
+      partialFilterExpression: { refreshTokenHash: { $type: 'string' } },
+    });
+  });
+
+  it('expires records by a TTL on purgeAt at the stored instant, not on expiresAt', () => {
+    expect(byName.get('purgeAt_ttl')?.options).toMatchObject({ expireAfterSeconds: 0 });
+    const ttl = indexes.filter(([, options]) => options.expireAfterSeconds !== undefined);
+    expect(ttl.map(([keys]) => keys)).toEqual([{ purgeAt: 1 }]);
+  });
+
+  it('lists a user newest activity first from the compound index', () => {
+    expect(byName.get('userId_1_status_1_lastActivityAt_-1')?.keys).toEqual({
+      userId: 1,
+      status: 1,
+      lastActivityAt: -1,
+    });
+  });
+
+  it('uses string ids, no version key, and the configured collection', () => {
+    expect(schema.path('_id').instance).toBe('String');
+    expect(schema.get('versionKey')).toBe(false);
+    expect(schema.get('collection')).toBe('my_sessions');
+  });
+});
+
+describe('lock schema', () => {
+  it('garbage-collects abandoned leases with a TTL on lockedUntil', () => {
+    const indexes = createLockSchema('my_sessions_locks').indexes();
+    expect(indexes).toEqual([
+      [{ lockedUntil: 1 }, expect.objectContaining({ expireAfterSeconds: 60 })],
+    ]);
+  });
+});

@@ -1,0 +1,172 @@
+import type { SessionStatus } from '@sessionkit/core';
+import { Schema } from 'mongoose';
+
+/**
+ * One session as stored in MongoDB. `_id` is the session id (a 28-character
+ * string, never an ObjectId); every other field mirrors `SessionRecord`, plus
+ * `endBatch`, a marker written by the multi-document transitions so that the
+ * records they ended can be read back (see `endAllForUser` in mongo-store.ts).
+ */
+export interface SessionDoc {
+  _id: string;
+  userId: string;
+  status: SessionStatus;
+  ipAddress: string | null;
+  userAgent: string | null;
+  deviceInfo: {
+    type: string;
+    os: string | null;
+    osVersion: string | null;
+    browser: string | null;
+    browserVersion: string | null;
+  };
+  location: { country: string | null; region: string | null; city: string | null } | null;
+  createdAt: Date;
+  lastActivityAt: Date;
+  expiresAt: Date;
+  endedAt: Date | null;
+  endReason: string | null;
+  metadata: Record<string, unknown>;
+  tokenHash: string;
+  refreshTokenHash: string | null;
+  retiredRefreshTokenHashes: string[];
+  deviceKey: string;
+  purgeAt: Date;
+  endBatch?: string;
+}
+
+/** A per-user lease that serialises limit-enforcing creates (see mongo-store.ts). */
+export interface LockDoc {
+  /** The user id. */
+  _id: string;
+  /** Random id of the create call holding the lease. */
+  holder: string;
+  /** When the lease lapses if its holder never releases it (crashed process). */
+  lockedUntil: Date;
+}
+
+/** Default collection for sessions. */
+export const DEFAULT_COLLECTION_NAME = 'sessionkit_sessions';
+/** Default mongoose model name for sessions. */
+export const DEFAULT_MODEL_NAME = 'SessionKitSession';
+
+/** The lock collection and model live beside the sessions one. */
+export const lockCollectionName = (collectionName: string): string => `${collectionName}_locks`;
+export const lockModelName = (modelName: string): string => `${modelName}Lock`;
+
+/**
+ * Seconds after `lockedUntil` at which MongoDB's TTL monitor deletes a lease
+ * whose holder died without releasing it. Released leases are deleted at once.
+ */
+const LOCK_GC_AFTER_SECONDS = 60;
+
+const nullableString = { type: String, default: null };
+
+/**
+ * The sessions schema. Writes go through the driver collection (see
+ * mongo-store.ts), so the schema's job is to document the shape and declare
+ * the indexes that `autoIndex` or `ensureMongoIndexes()` create.
+ */
+export function createSessionSchema(collectionName: string): Schema<SessionDoc> {
+  const schema = new Schema<SessionDoc>(
+    {
+      _id: { type: String, required: true },
+      userId: { type: String, required: true },
+      status: {
+        type: String,
+        required: true,
+        enum: ['ACTIVE', 'EXPIRED', 'REVOKED', 'LOGGED_OUT'],
+      },
+      ipAddress: nullableString,
+      userAgent: nullableString,
+      deviceInfo: {
+        type: new Schema(
+          {
+            type: { type: String, required: true },
+            os: nullableString,
+            osVersion: nullableString,
+            browser: nullableString,
+            browserVersion: nullableString,
+          },
+          { _id: false },
+        ),
+        required: true,
+      },
+      location: {
+        type: new Schema(
+          { country: nullableString, region: nullableString, city: nullableString },
+          { _id: false },
+        ),
+        default: null,
+      },
+      createdAt: { type: Date, required: true },
+      lastActivityAt: { type: Date, required: true },
+      expiresAt: { type: Date, required: true },
+      endedAt: { type: Date, default: null },
+      endReason: nullableString,
+      metadata: { type: Schema.Types.Mixed, default: {} },
+      tokenHash: { type: String, required: true },
+      refreshTokenHash: nullableString,
+      retiredRefreshTokenHashes: { type: [String], default: [] },
+      deviceKey: { type: String, required: true },
+      purgeAt: { type: Date, required: true },
+      endBatch: { type: String },
+    },
+    {
+      collection: collectionName,
+      versionKey: false,
+      timestamps: false,
+      minimize: false,
+    },
+  );
+
+  // Indexes are declared here, never on the paths, so that schema.indexes() is
+  // the complete list that autoIndex and ensureMongoIndexes() manage.
+  // Listing and history of one user. Also covers `userId` equality queries, but
+  // the design contract names a plain `userId` index too, and it stays cheap.
+  schema.index({ userId: 1 }, { name: 'userId_1' });
+  // Validation by token looks the session up by id; the unique hash index
+  // guarantees two sessions can never share a token hash.
+  schema.index({ tokenHash: 1 }, { name: 'tokenHash_1', unique: true });
+  // Unique only among sessions that have a refresh token: a partial index, not a
+  // sparse one, because sparse still indexes `null` (and would collide on it).
+  schema.index(
+    { refreshTokenHash: 1 },
+    {
+      name: 'refreshTokenHash_1',
+      unique: true,
+      partialFilterExpression: { refreshTokenHash: { $type: 'string' } },
+    },
+  );
+  schema.index({ status: 1 }, { name: 'status_1' });
+  // Not a TTL index: an expired session stays readable as history until
+  // `purgeAt`. Used by cleanup() to find ACTIVE sessions past their lifetime.
+  schema.index({ expiresAt: 1 }, { name: 'expiresAt_1' });
+  // The TTL index. purgeAt = expiresAt + historyRetention while the session is
+  // live, endedAt + historyRetention once it ended: core computes it, so the
+  // retention is the manager's option and not baked into the index.
+  schema.index({ purgeAt: 1 }, { name: 'purgeAt_ttl', expireAfterSeconds: 0 });
+  // list(userId, { status }) newest activity first.
+  schema.index(
+    { userId: 1, status: 1, lastActivityAt: -1 },
+    { name: 'userId_1_status_1_lastActivityAt_-1' },
+  );
+  return schema;
+}
+
+/** The per-user lease schema: only `_id` (the user id) and a TTL for dead holders. */
+export function createLockSchema(collectionName: string): Schema<LockDoc> {
+  const schema = new Schema<LockDoc>(
+    {
+      _id: { type: String, required: true },
+      holder: { type: String, required: true },
+      lockedUntil: { type: Date, required: true },
+    },
+    { collection: collectionName, versionKey: false, timestamps: false },
+  );
+  schema.index(
+    { lockedUntil: 1 },
+    { name: 'lockedUntil_ttl', expireAfterSeconds: LOCK_GC_AFTER_SECONDS },
+  );
+  return schema;
+}

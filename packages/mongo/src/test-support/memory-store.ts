@@ -1,0 +1,22 @@
+import type { mongo } from 'mongoose';
+import { type CollectionStoreInput, createCollectionStore } from '../mongo-store.js';
+import type { LockDoc, SessionDoc } from '../schema.js';
+import { MemoryCollection } from './memory-collection.js';
+
+/** The store over in-memory collection doubles, with the sessions collection's unique indexes. */
+export function createStoreOnMemoryCollections(
+  overrides: Pick<CollectionStoreInput, 'clock' | 'sleep'> = {},
+) {
+  const sessions = new MemoryCollection([
+    { field: 'tokenHash' },
+    { field: 'refreshTokenHash', when: (doc) => typeof doc.refreshTokenHash === 'string' },
+  ]);
+  const locks = new MemoryCollection();
+  const store = createCollectionStore({
+    sessions: sessions as unknown as mongo.Collection<SessionDoc>,
+    locks: locks as unknown as mongo.Collection<LockDoc>,
+    lockCollectionName: 'sessionkit_sessions_locks',
+    ...overrides,
+  });
+  return { store, sessions, locks };
+}
