@@ -50,6 +50,32 @@ export class GeoBlockedError extends SessionKitError {
   }
 }
 
+/** `create()` refused a sign-in that `suspiciousLogin` flagged (`policy: 'reject'`). */
+export class SuspiciousLoginError extends SessionKitError {
+  readonly reasons: readonly string[];
+
+  constructor(reasons: readonly string[]) {
+    super(
+      'SUSPICIOUS_LOGIN',
+      `Sign-in refused as suspicious (${reasons.join(', ')}). Ask the user to verify another way, or set suspiciousLogin.policy to 'flag'.`,
+    );
+    this.reasons = reasons;
+  }
+}
+
+/** A sensitive action needs a step-up verification more recent than the one on the session. */
+export class VerificationRequiredError extends SessionKitError {
+  readonly maxAgeMs: number;
+
+  constructor(maxAgeMs: number) {
+    super(
+      'VERIFICATION_REQUIRED',
+      `This action needs a verification (e.g. a 2FA challenge) within the last ${Math.round(maxAgeMs / 1000)} s. Verify, record it with manager.markVerified(), and retry.`,
+    );
+    this.maxAgeMs = maxAgeMs;
+  }
+}
+
 /**
  * The store could not answer (unreachable, timed out, or failed). Treat the
  * session as invalid: sessionkit fails closed.

@@ -1,4 +1,4 @@
-import type { Session } from './session.js';
+import type { Session, SuspiciousLoginReason } from './session.js';
 
 /** Payloads of the manager's events. They carry public sessions, never a secret. */
 export interface SessionEvents {
@@ -21,6 +21,15 @@ export interface SessionEvents {
   };
   /** A rotated-out refresh token was presented again; the session was revoked. */
   refreshReuse: { session: Session };
+  /** A sign-in looked suspicious. `session` is null when `policy: 'reject'` refused it. */
+  suspiciousLogin: {
+    userId: string;
+    reasons: SuspiciousLoginReason[];
+    policy: 'allow' | 'flag' | 'reject';
+    session: Session | null;
+  };
+  /** A session passed a step-up verification (`markVerified()`). */
+  verified: { session: Session; method: string };
 }
 
 export type SessionEventName = keyof SessionEvents;
@@ -37,6 +46,8 @@ export const SESSION_EVENT_NAMES: readonly SessionEventName[] = [
   'expired',
   'limitExceeded',
   'refreshReuse',
+  'suspiciousLogin',
+  'verified',
 ];
 
 /** Logger used for handler failures; defaults to `console`. */

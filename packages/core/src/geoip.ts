@@ -4,7 +4,9 @@ import { isNonPublicIp } from './geo.js';
 import type { SessionLocation } from './session.js';
 
 interface GeoipLite {
-  lookup(ip: string): { country?: string; region?: string; city?: string } | null;
+  lookup(
+    ip: string,
+  ): { country?: string; region?: string; city?: string; ll?: [number, number] } | null;
 }
 
 /**
@@ -38,11 +40,17 @@ export function createGeoipLiteResolver(): GeoResolver {
     const geoip = await load();
     const hit = geoip.lookup(ip);
     if (!hit) return null;
-    return {
+    const location: SessionLocation = {
       country: hit.country || null,
       region: hit.region || null,
       city: hit.city || null,
     };
+    const [latitude, longitude] = hit.ll ?? [];
+    if (typeof latitude === 'number' && typeof longitude === 'number') {
+      location.latitude = latitude;
+      location.longitude = longitude;
+    }
+    return location;
   };
 }
 

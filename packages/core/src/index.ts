@@ -11,6 +11,8 @@ export {
   SessionKitError,
   SessionLimitError,
   SessionStoreError,
+  SuspiciousLoginError,
+  VerificationRequiredError,
 } from './errors.js';
 export {
   SESSION_EVENT_NAMES,
@@ -27,10 +29,14 @@ export {
   type DeviceType,
   ENDED_STATUSES,
   type EndedSessionStatus,
+  type KnownDevice,
   SESSION_STATUSES,
   type Session,
   type SessionLocation,
+  type SessionRisk,
   type SessionStatus,
+  type SessionVerification,
+  type SuspiciousLoginReason,
 } from './session.js';
 export type {
   CreatedSession,
@@ -39,7 +45,7 @@ export type {
   SessionManager,
 } from './session-manager.js';
 export { createSessionManager } from './session-manager.js';
-export { toPublicSession } from './session-record.js';
+export { toPublicDevice, toPublicSession } from './session-record.js';
 export {
   type CleanupInput,
   type CleanupResult,
@@ -55,6 +61,7 @@ export {
   type SessionRecord,
   type SessionStore,
   type TouchUpdate,
+  type VerificationUpdate,
 } from './session-store.js';
 export { hashToken, isSessionId, sessionIdShard, userShard } from './token.js';
 export { MAX_USER_AGENT_LENGTH, parseUserAgent } from './user-agent.js';

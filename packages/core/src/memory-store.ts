@@ -7,12 +7,14 @@ import {
   type EndTransition,
   expiryOf,
   isLive,
+  type KnownDeviceRecord,
   type Liveness,
   type RefreshRotation,
   type RefreshRotationResult,
   type SessionLimit,
   type SessionRecord,
   type SessionStore,
+  type VerificationUpdate,
 } from './session-store.js';
 
 const SWEEP_EVERY = 1000;
@@ -35,6 +37,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SessionStor
   const now = options.now ?? Date.now;
   const records = new Map<string, SessionRecord>();
   const byUser = new Map<string, Set<string>>();
+  const devices = new Map<string, Map<string, KnownDeviceRecord>>();
 
   const copy = (record: SessionRecord): SessionRecord => structuredClone(record);
   // Records nobody reads again are dropped by a sweep every SWEEP_EVERY creates,
@@ -58,6 +61,33 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SessionStor
       return undefined;
     }
     return record;
+  };
+
+  /** The user's live known-device entries, dropping those past purgeAt. */
+  const userDevices = (userId: string): Map<string, KnownDeviceRecord> => {
+    const entries = devices.get(userId) ?? new Map<string, KnownDeviceRecord>();
+    for (const [id, device] of entries) {
+      if (device.purgeAt.getTime() <= now()) entries.delete(id);
+    }
+    if (entries.size === 0) devices.delete(userId);
+    return entries;
+  };
+
+  const rememberDevice = (record: SessionRecord): boolean => {
+    const entries = userDevices(record.userId);
+    const existing = entries.get(record.deviceKey);
+    entries.set(record.deviceKey, {
+      id: record.deviceKey,
+      userId: record.userId,
+      deviceInfo: structuredClone(record.deviceInfo),
+      firstSeenAt: new Date((existing?.firstSeenAt ?? record.createdAt).getTime()),
+      lastSeenAt: new Date(record.createdAt.getTime()),
+      lastIpAddress: record.ipAddress,
+      lastLocation: structuredClone(record.location),
+      purgeAt: new Date(Math.max(existing?.purgeAt.getTime() ?? 0, record.purgeAt.getTime())),
+    });
+    devices.set(record.userId, entries);
+    return existing !== undefined;
   };
 
   const userRecords = (userId: string): SessionRecord[] => {
@@ -95,8 +125,6 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SessionStor
         createsSinceSweep = 0;
         for (const id of [...records.keys()]) read(id);
       }
-      const existing = userRecords(record.userId);
-      const knownDevice = existing.some((r) => r.deviceKey === record.deviceKey);
       let evicted: SessionRecord[] = [];
       if (limit !== null) {
         const outcome = enforceLimit(record.userId, limit);
@@ -111,6 +139,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SessionStor
         byUser.set(stored.userId, ids);
       }
       ids.add(stored.id);
+      const knownDevice = rememberDevice(stored);
       return { outcome: 'created', session: copy(stored), evicted, knownDevice };
     },
 
@@ -189,6 +218,28 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SessionStor
       return { outcome: 'rotated', session: copy(record) };
     },
 
+    async listDevices(userId: string): Promise<KnownDeviceRecord[]> {
+      return [...userDevices(userId).values()].map((d) => structuredClone(d));
+    },
+
+    async forgetDevice(userId: string, deviceId: string): Promise<boolean> {
+      return userDevices(userId).delete(deviceId);
+    },
+
+    async markVerified(
+      sessionId: string,
+      update: VerificationUpdate,
+    ): Promise<SessionRecord | null> {
+      const record = read(sessionId);
+      if (!record || !isLive(record, update.liveness)) return null;
+      if (update.userId !== null && record.userId !== update.userId) return null;
+      record.verification = {
+        verifiedAt: new Date(update.verification.verifiedAt.getTime()),
+        method: update.verification.method,
+      };
+      return copy(record);
+    },
+
     async cleanup(input: CleanupInput): Promise<CleanupResult> {
       const nowMs = input.liveness.now.getTime();
       const expired: SessionRecord[] = [];
@@ -210,6 +261,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SessionStor
           expired.push(copy(record));
         }
       }
+      for (const userId of [...devices.keys()]) userDevices(userId);
       return { expired, purged };
     },
   };

@@ -2,6 +2,7 @@ import type { TrustProxy } from './client-ip.js';
 import { InvalidInputError } from './errors.js';
 import type { SessionKitLogger } from './events.js';
 import type { GeoPolicy, GeoResolver } from './geo.js';
+import type { ResolvedSuspiciousLogin, SuspiciousLoginOptions } from './risk.js';
 import type { SessionStore } from './session-store.js';
 
 export const SECOND = 1000;
@@ -38,6 +39,12 @@ export interface SessionManagerOptions {
   now?: () => number;
   /** Where event-handler failures and store warnings are reported. @default console */
   logger?: SessionKitLogger;
+  /**
+   * Compare each sign-in with the user's recent sessions (new country, impossible
+   * travel, bursts) and emit `suspiciousLogin`; see {@link SuspiciousLoginOptions}.
+   * Costs one extra store read per sign-in. @default undefined (off)
+   */
+  suspiciousLogin?: SuspiciousLoginOptions | boolean;
 }
 
 export interface ResolvedOptions {
@@ -54,6 +61,7 @@ export interface ResolvedOptions {
   historyRetention: number;
   now: () => number;
   logger: SessionKitLogger;
+  suspiciousLogin: ResolvedSuspiciousLogin | null;
 }
 
 const STORE_METHODS = [
@@ -64,6 +72,9 @@ const STORE_METHODS = [
   'end',
   'endAllForUser',
   'rotateRefreshToken',
+  'listDevices',
+  'forgetDevice',
+  'markVerified',
   'cleanup',
 ] as const;
 
@@ -193,6 +204,7 @@ export function resolveOptions(options: SessionManagerOptions): ResolvedOptions 
   }
 
   return {
+    suspiciousLogin: resolveSuspiciousLogin(options.suspiciousLogin),
     store,
     expiresIn,
     idleTimeout,
@@ -206,5 +218,41 @@ export function resolveOptions(options: SessionManagerOptions): ResolvedOptions 
     historyRetention,
     now: options.now ?? Date.now,
     logger,
+  };
+}
+
+function resolveSuspiciousLogin(
+  value: SuspiciousLoginOptions | boolean | undefined,
+): ResolvedSuspiciousLogin | null {
+  if (value === undefined || value === false) return null;
+  const options: SuspiciousLoginOptions = value === true ? {} : value;
+  if (!options || typeof options !== 'object') {
+    fail("options.suspiciousLogin must be true or an object like { policy: 'flag' }.");
+  }
+  const policy = options.policy ?? 'flag';
+  if (policy !== 'allow' && policy !== 'flag' && policy !== 'reject') {
+    fail("options.suspiciousLogin.policy must be 'allow', 'flag' or 'reject'.");
+  }
+  const speed = options.maxTravelSpeedKmh ?? 1000;
+  if (speed !== false && (typeof speed !== 'number' || !(speed > 0))) {
+    fail('options.suspiciousLogin.maxTravelSpeedKmh must be a positive number of km/h, or false.');
+  }
+  const burst = options.burst ?? { maxLogins: 5, windowMs: 10 * MINUTE };
+  if (
+    burst !== false &&
+    (typeof burst !== 'object' ||
+      !Number.isInteger(burst.maxLogins) ||
+      burst.maxLogins < 1 ||
+      !(burst.windowMs > 0))
+  ) {
+    fail(
+      'options.suspiciousLogin.burst must be false or { maxLogins: integer ≥ 1, windowMs: ms > 0 }.',
+    );
+  }
+  return {
+    policy,
+    newCountry: options.newCountry !== false,
+    maxTravelSpeedKmh: speed === false ? null : speed,
+    burst: burst === false ? null : { maxLogins: burst.maxLogins, windowMs: burst.windowMs },
   };
 }

@@ -219,6 +219,9 @@ describe('failing closed', () => {
       end: fail,
       endAllForUser: fail,
       rotateRefreshToken: fail,
+      listDevices: fail,
+      forgetDevice: fail,
+      markVerified: fail,
       cleanup: fail,
     };
   };
@@ -237,6 +240,9 @@ describe('failing closed', () => {
       manager.revokeAll('u'),
       manager.logout(token),
       manager.refresh(token),
+      manager.listDevices('u'),
+      manager.forgetDevice('u', 'A'.repeat(22)),
+      manager.markVerified('A'.repeat(28), { method: 'totp' }),
       manager.cleanup(),
     ];
     for (const call of calls) {

@@ -1,11 +1,18 @@
 import { getClientIp, type HeadersLike, normalizeIp, readHeader } from './client-ip.js';
+import { deviceFingerprint, isDeviceId, readDeviceIdCookie } from './device.js';
 import {
   GeoBlockedError,
   InvalidInputError,
   SessionLimitError,
   SessionStoreError,
+  SuspiciousLoginError,
 } from './errors.js';
-import { SessionEventEmitter, type SessionEventHandler, type SessionEventName } from './events.js';
+import {
+  SESSION_EVENT_NAMES,
+  SessionEventEmitter,
+  type SessionEventHandler,
+  type SessionEventName,
+} from './events.js';
 import {
   checkLimit,
   checkMetadata,
@@ -17,13 +24,16 @@ import {
   checkUserId,
 } from './input.js';
 import { type ResolvedOptions, resolveOptions, type SessionManagerOptions } from './options.js';
+import { assessLogin } from './risk.js';
 import {
   ENDED_STATUSES,
+  type KnownDevice,
   type Session,
   type SessionLocation,
+  type SessionRisk,
   type SessionStatus,
 } from './session.js';
-import { toPublicSession } from './session-record.js';
+import { toPublicDevice, toPublicSession } from './session-record.js';
 import {
   type EndTransition,
   expiryOf,
@@ -39,7 +49,7 @@ import {
   isTokenShaped,
   sessionIdOfToken,
 } from './token.js';
-import { deviceKeyOf, parseUserAgent, truncateUserAgent } from './user-agent.js';
+import { parseUserAgent, truncateUserAgent } from './user-agent.js';
 
 // Rotated-out refresh hashes kept per session for reuse detection.
 const MAX_RETIRED_REFRESH_HASHES = 20;
@@ -55,6 +65,11 @@ export interface CreateSessionInput {
   userAgent?: string;
   /** Your own data, a plain JSON object of at most 8 KB. */
   metadata?: Record<string, unknown>;
+  /**
+   * The browser's device id (see `createDeviceIdCookie`); read from the
+   * `sessionkit.device-id` cookie in `headers` when omitted.
+   */
+  deviceId?: string;
 }
 
 export interface CreatedSession {
@@ -94,6 +109,18 @@ export interface SessionManager {
   refresh(refreshToken: string): Promise<RefreshedSession | null>;
   /** Marks expired sessions and purges old ones in stores without native TTL. Returns how many it touched. */
   cleanup(): Promise<number>;
+  /** The devices a user has signed in from (kept beyond their sessions), most recently seen first. */
+  listDevices(userId: string): Promise<KnownDevice[]>;
+  /** Forgets a known device: its next sign-in counts as new (fires `newDevice`). */
+  forgetDevice(userId: string, deviceId: string): Promise<boolean>;
+  /**
+   * Records a passed step-up verification (e.g. a 2FA challenge) on a live
+   * session, for `requireRecentVerification()`. With `userId`, only the owner's.
+   */
+  markVerified(
+    sessionId: string,
+    options: { method: string; userId?: string },
+  ): Promise<Session | null>;
   /** Subscribes to an event; returns an unsubscribe function. */
   on<E extends SessionEventName>(event: E, handler: SessionEventHandler<E>): () => void;
 }
@@ -124,19 +151,9 @@ class DefaultSessionManager implements SessionManager {
     if (typeof handler !== 'function') {
       throw new InvalidInputError('on: handler must be a function.');
     }
-    if (
-      ![
-        'created',
-        'newDevice',
-        'revoked',
-        'loggedOut',
-        'expired',
-        'limitExceeded',
-        'refreshReuse',
-      ].includes(event)
-    ) {
+    if (!SESSION_EVENT_NAMES.includes(event)) {
       throw new InvalidInputError(
-        `on: unknown event '${String(event).slice(0, 40)}'. Events: created, newDevice, revoked, loggedOut, expired, limitExceeded, refreshReuse.`,
+        `on: unknown event '${String(event).slice(0, 40)}'. Events: ${SESSION_EVENT_NAMES.join(', ')}.`,
       );
     }
     return this.#events.on(event, handler);
@@ -151,6 +168,12 @@ class DefaultSessionManager implements SessionManager {
     const metadata = checkMetadata(method, input.metadata);
     const explicitIp = checkOptionalString(method, 'ipAddress', input.ipAddress);
     const explicitUa = checkOptionalString(method, 'userAgent', input.userAgent);
+    const explicitDeviceId = checkOptionalString(method, 'deviceId', input.deviceId);
+    if (explicitDeviceId !== undefined && !isDeviceId(explicitDeviceId)) {
+      throw new InvalidInputError(
+        'create: deviceId must be a device id from createDeviceId() (22–64 URL-safe characters).',
+      );
+    }
     if (
       input.headers !== undefined &&
       (input.headers === null || typeof input.headers !== 'object')
@@ -176,6 +199,7 @@ class DefaultSessionManager implements SessionManager {
 
     const nowMs = this.#o.now();
     const now = new Date(nowMs);
+    const risk = await this.#assessRisk(userId, now, location);
     const id = createSessionId(userId);
     const token = createToken(id);
     const refreshToken = this.#o.refreshTokens ? createToken(id) : undefined;
@@ -197,8 +221,15 @@ class DefaultSessionManager implements SessionManager {
       tokenHash: hashToken(token),
       refreshTokenHash: refreshToken === undefined ? null : hashToken(refreshToken),
       retiredRefreshTokenHashes: [],
-      deviceKey: deviceKeyOf(deviceInfo),
+      deviceKey: deviceFingerprint(
+        userId,
+        deviceInfo,
+        input.headers,
+        explicitDeviceId ?? readDeviceIdCookie(input.headers),
+      ),
       purgeAt: new Date(expiresAt.getTime() + this.#o.historyRetention),
+      risk: risk !== null && this.#o.suspiciousLogin?.policy === 'flag' ? risk : null,
+      verification: null,
     };
 
     const max = this.#o.maxSessionsPerUser;
@@ -237,8 +268,17 @@ class DefaultSessionManager implements SessionManager {
       });
     }
     this.#events.emit('created', { session });
-    if (!result.knownDevice)
+    if (!result.knownDevice) {
       this.#events.emit('newDevice', { session: toPublicSession(result.session) });
+    }
+    if (risk !== null && this.#o.suspiciousLogin) {
+      this.#events.emit('suspiciousLogin', {
+        userId,
+        reasons: [...risk.reasons],
+        policy: this.#o.suspiciousLogin.policy,
+        session: toPublicSession(result.session),
+      });
+    }
 
     return refreshToken === undefined ? { session, token } : { session, token, refreshToken };
   }
@@ -396,6 +436,51 @@ class DefaultSessionManager implements SessionManager {
     }
   }
 
+  async listDevices(userId: string): Promise<KnownDevice[]> {
+    const id = checkUserId('listDevices', userId);
+    const devices = await this.#call('listDevices', () => this.#o.store.listDevices(id));
+    const nowMs = this.#o.now();
+    return devices
+      .filter((d) => d.purgeAt.getTime() > nowMs)
+      .sort((a, b) => b.lastSeenAt.getTime() - a.lastSeenAt.getTime())
+      .map(toPublicDevice);
+  }
+
+  async forgetDevice(userId: string, deviceId: string): Promise<boolean> {
+    const id = checkUserId('forgetDevice', userId);
+    if (typeof deviceId !== 'string' || !/^[A-Za-z0-9_-]{22}$/.test(deviceId)) {
+      throw new InvalidInputError(
+        'forgetDevice: deviceId must be a device id from listDevices() (22 URL-safe characters).',
+      );
+    }
+    return this.#call('forgetDevice', () => this.#o.store.forgetDevice(id, deviceId));
+  }
+
+  async markVerified(
+    sessionId: string,
+    options: { method: string; userId?: string },
+  ): Promise<Session | null> {
+    const id = checkSessionId('markVerified', sessionId);
+    const opts = checkOptionsObject('markVerified', options);
+    const method = checkReason('markVerified', opts.method, '');
+    if (method === '') {
+      throw new InvalidInputError("markVerified: pass the factor as options.method, e.g. 'totp'.");
+    }
+    const owner = opts.userId === undefined ? null : checkUserId('markVerified', opts.userId);
+    const nowMs = this.#o.now();
+    const updated = await this.#call('markVerified', () =>
+      this.#o.store.markVerified(id, {
+        verification: { verifiedAt: new Date(nowMs), method },
+        liveness: this.#liveness(nowMs),
+        userId: owner,
+      }),
+    );
+    if (!updated) return null;
+    const session = toPublicSession(updated);
+    this.#events.emit('verified', { session, method });
+    return session;
+  }
+
   async cleanup(): Promise<number> {
     const nowMs = this.#o.now();
     const result = await this.#call('cleanup', () =>
@@ -466,6 +551,26 @@ class DefaultSessionManager implements SessionManager {
     return current ?? { ...record, ...transition };
   }
 
+  /** Suspicious-login signals against the user's retained sessions; throws under 'reject'. */
+  async #assessRisk(
+    userId: string,
+    now: Date,
+    location: SessionLocation | null,
+  ): Promise<SessionRisk | null> {
+    const options = this.#o.suspiciousLogin;
+    if (options === null) return null;
+    const prior = await this.#call('create', () =>
+      this.#o.store.listByUser(userId, ['ACTIVE', ...ENDED_STATUSES]),
+    );
+    const reasons = assessLogin({ at: now, location }, prior, options);
+    if (reasons.length === 0) return null;
+    if (options.policy === 'reject') {
+      this.#events.emit('suspiciousLogin', { userId, reasons, policy: 'reject', session: null });
+      throw new SuspiciousLoginError(reasons);
+    }
+    return { reasons };
+  }
+
   async #locate(ipAddress: string | null): Promise<SessionLocation | null> {
     if (ipAddress === null || this.#o.geo === null) return null;
     try {
@@ -473,11 +578,22 @@ class DefaultSessionManager implements SessionManager {
       if (!location || typeof location !== 'object') return null;
       const field = (v: unknown) => (typeof v === 'string' && v !== '' ? v.slice(0, 100) : null);
       const country = field(location.country);
-      return {
+      const resolved: SessionLocation = {
         country: country === null ? null : country.toUpperCase(),
         region: field(location.region),
         city: field(location.city),
       };
+      const { latitude, longitude } = location;
+      if (
+        typeof latitude === 'number' &&
+        typeof longitude === 'number' &&
+        Math.abs(latitude) <= 90 &&
+        Math.abs(longitude) <= 180
+      ) {
+        resolved.latitude = latitude;
+        resolved.longitude = longitude;
+      }
+      return resolved;
     } catch (error) {
       this.#o.logger.warn(
         `[sessionkit] geo lookup failed; the location is recorded as unknown: ${error instanceof Error ? error.message : String(error)}`,

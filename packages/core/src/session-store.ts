@@ -1,10 +1,21 @@
-import type { EndedSessionStatus, Session, SessionStatus } from './session.js';
+import type {
+  EndedSessionStatus,
+  KnownDevice,
+  Session,
+  SessionRisk,
+  SessionStatus,
+  SessionVerification,
+} from './session.js';
 
 /**
  * What a store persists for one session: the public {@link Session} plus the
  * hashes of its secrets. Stores never see a raw token.
  */
-export interface SessionRecord extends Session {
+export interface SessionRecord extends Omit<Session, 'risk' | 'verification'> {
+  /** Risk signals recorded at sign-in, or null. */
+  risk: SessionRisk | null;
+  /** The last step-up verification, or null. */
+  verification: SessionVerification | null;
   /** SHA-256 (base64url) of the current session token. */
   tokenHash: string;
   /** SHA-256 (base64url) of the current refresh token; null when refresh tokens are off. */
@@ -14,7 +25,7 @@ export interface SessionRecord extends Session {
    * first. Presenting one of them again is reuse.
    */
   retiredRefreshTokenHashes: string[];
-  /** `deviceType|os|browser` of the device that created the session; used to spot new devices. */
+  /** Fingerprint of the device that created the session (`KnownDevice.id`); used to spot new devices. */
   deviceKey: string;
   /**
    * When the store may delete the record outright. Live sessions: `expiresAt +
@@ -68,7 +79,7 @@ export type CreateResult =
       session: SessionRecord;
       /** Sessions ended to make room under `'revoke-oldest'`, as stored after the transition. */
       evicted: SessionRecord[];
-      /** Whether a retained record of this user (any status) has the same `deviceKey`. */
+      /** Whether the user's known-device entry for `deviceKey` existed before this call. */
       knownDevice: boolean;
     }
   | {
@@ -114,6 +125,20 @@ export type RefreshRotationResult =
   /** No such session, or a hash it never issued. */
   | { outcome: 'not_found' };
 
+/** A known device as stored: the public {@link KnownDevice} plus owner and purge time. */
+export interface KnownDeviceRecord extends KnownDevice {
+  userId: string;
+  /** When the store may delete the entry: the latest `purgeAt` of a session created on it. */
+  purgeAt: Date;
+}
+
+export interface VerificationUpdate {
+  verification: SessionVerification;
+  liveness: Liveness;
+  /** Only when the session belongs to this user; null: any owner. */
+  userId: string | null;
+}
+
 export interface CleanupInput {
   liveness: Liveness;
   /** Retention for records marked EXPIRED now: their `purgeAt` is `endedAt + historyRetentionMs`. */
@@ -150,6 +175,12 @@ export interface SessionStore {
    * live sessions, evicting or refusing, and inserting happen as one atomic step:
    * concurrent creates for one user never leave more than `limit.max` live
    * sessions.
+   *
+   * In the same step it upserts the user's known-device entry `record.deviceKey`
+   * (keeping `firstSeenAt`; setting `lastSeenAt = createdAt`, `deviceInfo`,
+   * `lastIpAddress`, `lastLocation`; `purgeAt` = the later of the old and
+   * `record.purgeAt`) and reports whether it existed before. Nothing is written
+   * when the limit refuses.
    */
   create(record: SessionRecord, limit: SessionLimit | null): Promise<CreateResult>;
 
@@ -191,17 +222,32 @@ export interface SessionStore {
    */
   rotateRefreshToken(sessionId: string, rotation: RefreshRotation): Promise<RefreshRotationResult>;
 
+  /** The user's known devices whose `purgeAt` has not passed, in any order. */
+  listDevices(userId: string): Promise<KnownDeviceRecord[]>;
+
+  /** Deletes one known-device entry; its next sign-in counts as a new device. Returns whether it existed. */
+  forgetDevice(userId: string, deviceId: string): Promise<boolean>;
+
+  /**
+   * Sets `verification` only while the session is live (and owned by
+   * `update.userId` when given), atomically. Returns the updated record or null.
+   */
+  markVerified(sessionId: string, update: VerificationUpdate): Promise<SessionRecord | null>;
+
   /**
    * Maintenance for stores without native expiry: marks ACTIVE records that are
    * no longer live as EXPIRED (endedAt = {@link expiryOf}) and deletes records
-   * whose `purgeAt` passed. Stores whose database expires data itself may return
+   * and known-device entries whose `purgeAt` passed (not counted in `purged`). Stores whose database expires data itself may return
    * `{ expired: [], purged: 0 }`.
    */
   cleanup(input: CleanupInput): Promise<CleanupResult>;
 }
 
 /** Whether an ACTIVE record is still live at `liveness.now` (absolute and idle expiry). */
-export function isLive(record: SessionRecord | Session, liveness: Liveness): boolean {
+export function isLive(
+  record: Pick<Session, 'status' | 'expiresAt' | 'lastActivityAt'>,
+  liveness: Liveness,
+): boolean {
   if (record.status !== 'ACTIVE') return false;
   const now = liveness.now.getTime();
   if (record.expiresAt.getTime() <= now) return false;
@@ -213,7 +259,7 @@ export function isLive(record: SessionRecord | Session, liveness: Liveness): boo
 
 /** When and why an ACTIVE record stops being live: the earlier of absolute and idle expiry. */
 export function expiryOf(
-  record: SessionRecord | Session,
+  record: Pick<Session, 'expiresAt' | 'lastActivityAt'>,
   idleTimeoutMs: number | null,
 ): { at: Date; reason: 'expired' | 'idle_timeout' } {
   const absolute = record.expiresAt.getTime();

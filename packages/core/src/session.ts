@@ -27,6 +27,24 @@ export interface SessionLocation {
   country: string | null;
   region: string | null;
   city: string | null;
+  /** Present when the geo resolver knows coordinates; used to spot impossible travel. */
+  latitude?: number;
+  longitude?: number;
+}
+
+/** Why a sign-in looked suspicious. */
+export type SuspiciousLoginReason = 'new_country' | 'impossible_travel' | 'login_burst';
+
+/** Risk signals recorded on a session at sign-in (`suspiciousLogin.policy: 'flag'`). */
+export interface SessionRisk {
+  reasons: SuspiciousLoginReason[];
+}
+
+/** The last step-up verification (e.g. a 2FA challenge) passed on this session. */
+export interface SessionVerification {
+  verifiedAt: Date;
+  /** The factor, e.g. `'totp'`, `'webauthn'`, `'password'`. */
+  method: string;
 }
 
 /**
@@ -51,6 +69,22 @@ export interface Session {
   /** Why it ended: `'revoked_by_user'`, `'logged_out'`, `'expired'`, `'idle_timeout'`, `'session_limit'`, `'refresh_token_reuse'`, or a caller-supplied reason. */
   endReason: string | null;
   metadata: Record<string, unknown>;
+  /** Present only when the sign-in was flagged by `suspiciousLogin`. */
+  risk?: SessionRisk;
+  /** Present only after `markVerified()`. */
+  verification?: SessionVerification;
+}
+
+/** A device a user has signed in from, remembered beyond the life of its sessions. */
+export interface KnownDevice {
+  /** Opaque, privacy-preserving fingerprint of the device (see `deviceFingerprint`). */
+  id: string;
+  deviceInfo: DeviceInfo;
+  firstSeenAt: Date;
+  /** The last sign-in from this device. */
+  lastSeenAt: Date;
+  lastIpAddress: string | null;
+  lastLocation: SessionLocation | null;
 }
 
 export const SESSION_STATUSES: readonly SessionStatus[] = [

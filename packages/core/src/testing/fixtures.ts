@@ -63,7 +63,9 @@ export function makeRecord(
     tokenHash: hashToken(token),
     refreshTokenHash: hashToken(refreshToken),
     retiredRefreshTokenHashes: [],
-    deviceKey: 'desktop|linux|firefox',
+    deviceKey: 'dEvIcEkEyLiNuXfIrEfOx1',
+    risk: null,
+    verification: null,
     purgeAt: new Date(expiresAt.getTime() + RETENTION),
     ...overrides,
   };

@@ -300,4 +300,32 @@ export function managerContractTests(factory: StoreFactory): void {
     expect(traffic.filter((line) => line.includes('$')).length).toBe(0);
     expect(traffic.length - before).toBeLessThanOrEqual(2); // only the well-shaped 'x'*71 reaches get()
   });
+
+  it('remembers devices beyond their sessions; forgetDevice() makes the next sign-in new again', async () => {
+    const m = manager({ expiresIn: 60_000 });
+    const newDevice = collect(m, 'newDevice');
+    const first = await m.create({ userId: user, userAgent: CHROME_MAC });
+    clock.advance(120_000);
+    expect(await m.validate(first.token)).toBeNull();
+    await m.create({ userId: user, userAgent: CHROME_MAC });
+    expect(newDevice).toHaveLength(1);
+    const devices = await m.listDevices(user);
+    expect(devices).toHaveLength(1);
+    expect(devices[0]?.deviceInfo).toMatchObject({ browser: 'Chrome', type: 'desktop' });
+    expect(await m.forgetDevice(user, devices[0]?.id as string)).toBe(true);
+    expect(await m.listDevices(user)).toEqual([]);
+    await m.create({ userId: user, userAgent: CHROME_MAC });
+    expect(newDevice).toHaveLength(2);
+  });
+
+  it('markVerified() persists the step-up verification on the live session only', async () => {
+    const m = manager();
+    const { session, token } = await m.create({ userId: user });
+    clock.advance(1000);
+    const marked = await m.markVerified(session.id, { method: 'totp', userId: user });
+    expect(marked?.verification).toEqual({ verifiedAt: new Date(clock.now()), method: 'totp' });
+    expect((await m.validate(token))?.verification?.method).toBe('totp');
+    await m.revoke(session.id);
+    expect(await m.markVerified(session.id, { method: 'totp' })).toBeNull();
+  });
 }

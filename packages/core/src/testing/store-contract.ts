@@ -46,6 +46,23 @@ export function storeContractTests(factory: StoreFactory): void {
       expect(read?.endedAt).toBeNull();
     });
 
+    it('round-trips risk and verification', async () => {
+      const { record } = makeRecord(clock, {
+        userId: user,
+        risk: { reasons: ['new_country', 'impossible_travel'] },
+        verification: { verifiedAt: new Date(clock.now()), method: 'totp' },
+        location: {
+          country: 'NZ',
+          region: null,
+          city: 'Auckland',
+          latitude: -36.85,
+          longitude: 174.76,
+        },
+      });
+      await store.create(record, null);
+      expect(await store.get(record.id)).toEqual(record);
+    });
+
     it('get() of an unknown id is null', async () => {
       expect(await store.get(createSessionId(user))).toBeNull();
     });
@@ -78,7 +95,7 @@ export function storeContractTests(factory: StoreFactory): void {
       const first = await store.create(makeRecord(clock, { userId: user }).record, null);
       const again = await store.create(makeRecord(clock, { userId: user }).record, null);
       const other = await store.create(
-        makeRecord(clock, { userId: user, deviceKey: 'mobile|ios|mobile safari' }).record,
+        makeRecord(clock, { userId: user, deviceKey: 'mObIlEkEyIoSsAfArI00001' }).record,
         null,
       );
       const otherUser = await store.create(
@@ -97,6 +114,107 @@ export function storeContractTests(factory: StoreFactory): void {
       await store.end(record.id, transition(clock), NO_GUARD);
       const again = await store.create(makeRecord(clock, { userId: user }).record, null);
       expect(again.outcome === 'created' && again.knownDevice).toBe(true);
+    });
+  });
+
+  describe('known devices', () => {
+    it('create() upserts the device entry: firstSeenAt kept, lastSeenAt and last address updated', async () => {
+      const first = makeRecord(clock, { userId: user }).record;
+      await store.create(first, null);
+      clock.advance(60_000);
+      const second = makeRecord(clock, {
+        userId: user,
+        ipAddress: '198.51.100.99',
+        location: { country: 'FR', region: null, city: 'Paris' },
+      }).record;
+      await store.create(second, null);
+      const devices = await store.listDevices(user);
+      expect(devices).toHaveLength(1);
+      expect(devices[0]).toMatchObject({
+        id: first.deviceKey,
+        userId: user,
+        firstSeenAt: first.createdAt,
+        lastSeenAt: second.createdAt,
+        lastIpAddress: '198.51.100.99',
+        lastLocation: { country: 'FR', region: null, city: 'Paris' },
+        deviceInfo: second.deviceInfo,
+      });
+      expect(devices[0]?.purgeAt.getTime()).toBeGreaterThanOrEqual(second.purgeAt.getTime());
+      expect(await store.listDevices(uniqueUser())).toEqual([]);
+    });
+
+    it('forgetDevice() removes one entry so its next sign-in is a new device again', async () => {
+      const { record } = makeRecord(clock, { userId: user });
+      const other = makeRecord(clock, { userId: user, deviceKey: 'oThErDeViCeKeY00000001' }).record;
+      await store.create(record, null);
+      await store.create(other, null);
+      expect(await store.forgetDevice(user, record.deviceKey)).toBe(true);
+      expect(await store.forgetDevice(user, record.deviceKey)).toBe(false);
+      expect((await store.listDevices(user)).map((d) => d.id)).toEqual([other.deviceKey]);
+      const again = await store.create(makeRecord(clock, { userId: user }).record, null);
+      expect(again.outcome === 'created' && again.knownDevice).toBe(false);
+    });
+
+    it('a create refused by the limit remembers no device', async () => {
+      const limit1: SessionLimit = {
+        max: 1,
+        onExceed: 'reject',
+        liveness: liveness(clock),
+        eviction: transition(clock, 'REVOKED', 'session_limit'),
+      };
+      await store.create(makeRecord(clock, { userId: user }).record, limit1);
+      const refused = makeRecord(clock, {
+        userId: user,
+        deviceKey: 'rEfUsEdDeViCe000000001',
+      }).record;
+      expect((await store.create(refused, limit1)).outcome).toBe('limit_reached');
+      expect((await store.listDevices(user)).map((d) => d.id)).not.toContain(refused.deviceKey);
+    });
+  });
+
+  describe('markVerified()', () => {
+    const verification = () => ({ verifiedAt: new Date(clock.now()), method: 'webauthn' });
+
+    it('records the verification on a live session, for its owner only', async () => {
+      const { record } = makeRecord(clock, { userId: user });
+      await store.create(record, null);
+      clock.advance(1000);
+      expect(
+        await store.markVerified(record.id, {
+          verification: verification(),
+          liveness: liveness(clock),
+          userId: 'intruder',
+        }),
+      ).toBeNull();
+      const updated = await store.markVerified(record.id, {
+        verification: verification(),
+        liveness: liveness(clock),
+        userId: user,
+      });
+      expect(updated?.verification).toEqual(verification());
+      expect((await store.get(record.id))?.verification).toEqual(verification());
+    });
+
+    it('never marks an ended or expired session', async () => {
+      const ended = makeRecord(clock, { userId: user }).record;
+      const expiring = makeRecord(clock, {
+        userId: user,
+        expiresAt: new Date(clock.now() + 1000),
+      }).record;
+      await store.create(ended, null);
+      await store.create(expiring, null);
+      await store.end(ended.id, transition(clock), NO_GUARD);
+      clock.advance(2000);
+      for (const r of [ended, expiring]) {
+        expect(
+          await store.markVerified(r.id, {
+            verification: verification(),
+            liveness: liveness(clock),
+            userId: null,
+          }),
+        ).toBeNull();
+        expect((await store.get(r.id))?.verification).toBeNull();
+      }
     });
   });
 
