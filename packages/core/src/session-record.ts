@@ -1,7 +1,11 @@
 import type { Session } from './session.js';
 import type { SessionRecord } from './session-store.js';
 
-/** The public view of a stored record: every secret hash and storage field removed, deep-copied. */
+/**
+ * The public view of a stored record: every secret hash and storage field
+ * removed. Stores return fresh copies, so this only picks fields — it sits on
+ * the validate() hot path and must stay cheap.
+ */
 export function toPublicSession(record: SessionRecord | Session): Session {
   return {
     id: record.id,
@@ -9,13 +13,13 @@ export function toPublicSession(record: SessionRecord | Session): Session {
     status: record.status,
     ipAddress: record.ipAddress,
     userAgent: record.userAgent,
-    deviceInfo: { ...record.deviceInfo },
-    location: record.location === null ? null : { ...record.location },
-    createdAt: new Date(record.createdAt.getTime()),
-    lastActivityAt: new Date(record.lastActivityAt.getTime()),
-    expiresAt: new Date(record.expiresAt.getTime()),
-    endedAt: record.endedAt === null ? null : new Date(record.endedAt.getTime()),
+    deviceInfo: record.deviceInfo,
+    location: record.location,
+    createdAt: record.createdAt,
+    lastActivityAt: record.lastActivityAt,
+    expiresAt: record.expiresAt,
+    endedAt: record.endedAt,
     endReason: record.endReason,
-    metadata: structuredClone(record.metadata),
+    metadata: record.metadata,
   };
 }
