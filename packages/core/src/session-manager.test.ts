@@ -440,3 +440,18 @@ describe('tokens and ids', () => {
     expect(await manager.logout(spliced)).toBe(false);
   });
 });
+
+describe('store calls that throw synchronously', () => {
+  it('still reject with SessionStoreError (never a raw throw)', async () => {
+    const store = createMemoryStore();
+    const manager = createSessionManager({
+      store: {
+        ...store,
+        get: () => {
+          throw new Error('sync failure');
+        },
+      },
+    });
+    await expect(manager.validate('A'.repeat(71))).rejects.toBeInstanceOf(SessionStoreError);
+  });
+});

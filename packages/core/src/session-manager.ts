@@ -286,14 +286,14 @@ class DefaultSessionManager implements SessionManager {
   async validate(token: string): Promise<Session | null> {
     const record = await this.#findLive('validate', token);
     if (!record) return null;
-    await this.#touchIfDue('validate', record);
+    if (this.#touchDue(record)) await this.#touch('validate', record);
     return toPublicSession(record);
   }
 
   async touch(token: string): Promise<boolean> {
     const record = await this.#findLive('touch', token);
     if (!record) return false;
-    await this.#touchIfDue('touch', record);
+    if (this.#touchDue(record)) await this.#touch('touch', record);
     return true;
   }
 
@@ -319,7 +319,7 @@ class DefaultSessionManager implements SessionManager {
         : wanted;
     const records = await this.#call('list', () => this.#o.store.listByUser(id, query));
     const nowMs = this.#o.now();
-    const settled = await Promise.all(records.map((r) => this.#settle(r, nowMs)));
+    const settled = await this.#settleAll(records, nowMs);
     return settled
       .filter((r) => wanted.includes(r.status))
       .sort(
@@ -338,7 +338,7 @@ class DefaultSessionManager implements SessionManager {
       this.#o.store.listByUser(id, ['ACTIVE', ...ENDED_STATUSES]),
     );
     const nowMs = this.#o.now();
-    const settled = await Promise.all(records.map((r) => this.#settle(r, nowMs)));
+    const settled = await this.#settleAll(records, nowMs);
     return settled
       .filter((r) => r.status !== 'ACTIVE' && r.purgeAt.getTime() > nowMs)
       .sort((a, b) => (b.endedAt?.getTime() ?? 0) - (a.endedAt?.getTime() ?? 0))
@@ -510,20 +510,31 @@ class DefaultSessionManager implements SessionManager {
     return record;
   }
 
-  /** At most one conditional activity write per session per touchInterval. */
-  async #touchIfDue(method: string, record: SessionRecord): Promise<void> {
+  /** Whether the stored activity is older than touchInterval (checked before any await). */
+  #touchDue(record: SessionRecord): boolean {
     const nowMs = this.#o.now();
-    const threshold = nowMs - this.#o.touchInterval;
-    if (record.lastActivityAt.getTime() > threshold || record.lastActivityAt.getTime() >= nowMs)
-      return;
+    const last = record.lastActivityAt.getTime();
+    return last <= nowMs - this.#o.touchInterval && last < nowMs;
+  }
+
+  /** One conditional activity write; the store's compare-and-set keeps it to one per interval. */
+  async #touch(method: string, record: SessionRecord): Promise<void> {
+    const nowMs = this.#o.now();
     const wrote = await this.#call(method, () =>
       this.#o.store.touch(record.id, {
         at: new Date(nowMs),
-        ifLastActivityAtOrBefore: new Date(threshold),
+        ifLastActivityAtOrBefore: new Date(nowMs - this.#o.touchInterval),
         liveness: this.#liveness(nowMs),
       }),
     );
     if (wrote) record.lastActivityAt = new Date(nowMs);
+  }
+
+  /** {@link #settle} for a list, without a promise per record when (as usual) all are live. */
+  async #settleAll(records: SessionRecord[], nowMs: number): Promise<SessionRecord[]> {
+    const liveness = this.#liveness(nowMs);
+    if (records.every((r) => r.status !== 'ACTIVE' || isLive(r, liveness))) return records;
+    return Promise.all(records.map((r) => this.#settle(r, nowMs)));
   }
 
   /**
@@ -629,12 +640,16 @@ class DefaultSessionManager implements SessionManager {
   }
 
   /** Runs a store call; any failure becomes SessionStoreError so callers fail closed. */
-  async #call<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+  #call<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+    // A plain .then() (no async wrapper) keeps the hot path to one extra microtask.
+    const toStoreError = (error: unknown) =>
+      error instanceof SessionStoreError ? error : new SessionStoreError(operation, error);
     try {
-      return await fn();
+      return fn().then(undefined, (error: unknown) => {
+        throw toStoreError(error);
+      });
     } catch (error) {
-      if (error instanceof SessionStoreError) throw error;
-      throw new SessionStoreError(operation, error);
+      return Promise.reject(toStoreError(error));
     }
   }
 }

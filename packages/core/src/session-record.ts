@@ -1,11 +1,11 @@
-import type { KnownDevice, Session, SessionLocation } from './session.js';
+import type { KnownDevice, Session } from './session.js';
 import type { KnownDeviceRecord, SessionRecord } from './session-store.js';
 
-function copyLocation(location: SessionLocation | null): SessionLocation | null {
-  return location === null ? null : { ...location };
-}
-
-/** The public view of a stored record: every secret hash and storage field removed, deep-copied. */
+/**
+ * The public view of a stored record: every secret hash and storage field
+ * removed. Stores return fresh copies, so this only picks fields — it sits on
+ * the validate() hot path and must stay cheap.
+ */
 export function toPublicSession(record: SessionRecord | Session): Session {
   const session: Session = {
     id: record.id,
@@ -13,34 +13,29 @@ export function toPublicSession(record: SessionRecord | Session): Session {
     status: record.status,
     ipAddress: record.ipAddress,
     userAgent: record.userAgent,
-    deviceInfo: { ...record.deviceInfo },
-    location: copyLocation(record.location),
-    createdAt: new Date(record.createdAt.getTime()),
-    lastActivityAt: new Date(record.lastActivityAt.getTime()),
-    expiresAt: new Date(record.expiresAt.getTime()),
-    endedAt: record.endedAt === null ? null : new Date(record.endedAt.getTime()),
+    deviceInfo: record.deviceInfo,
+    location: record.location,
+    createdAt: record.createdAt,
+    lastActivityAt: record.lastActivityAt,
+    expiresAt: record.expiresAt,
+    endedAt: record.endedAt,
     endReason: record.endReason,
-    metadata: structuredClone(record.metadata),
+    metadata: record.metadata,
   };
   // Optional fields appear only when set, so plain sessions keep the contract's shape.
-  if (record.risk) session.risk = { reasons: [...record.risk.reasons] };
-  if (record.verification) {
-    session.verification = {
-      verifiedAt: new Date(record.verification.verifiedAt.getTime()),
-      method: record.verification.method,
-    };
-  }
+  if (record.risk) session.risk = record.risk;
+  if (record.verification) session.verification = record.verification;
   return session;
 }
 
-/** The public view of a known-device entry. */
+/** The public view of a known-device entry (owner and purge time removed). */
 export function toPublicDevice(record: KnownDeviceRecord): KnownDevice {
   return {
     id: record.id,
-    deviceInfo: { ...record.deviceInfo },
-    firstSeenAt: new Date(record.firstSeenAt.getTime()),
-    lastSeenAt: new Date(record.lastSeenAt.getTime()),
+    deviceInfo: record.deviceInfo,
+    firstSeenAt: record.firstSeenAt,
+    lastSeenAt: record.lastSeenAt,
     lastIpAddress: record.lastIpAddress,
-    lastLocation: copyLocation(record.lastLocation),
+    lastLocation: record.lastLocation,
   };
 }

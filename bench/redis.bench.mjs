@@ -1,0 +1,338 @@
+// Benchmarks @sessionkit/redis through the session manager against raw ioredis
+// floors measured the same way, in the same run, on a redis-server this script
+// starts (and stops) itself. Run from the repo root: `pnpm bench`.
+//
+// BENCH_SECONDS=<n> sets the measured time per series (default 2 s).
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createConnection, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createSessionManager } from '@sessionkit/core';
+import { createRedisStore } from '@sessionkit/redis';
+import { Redis } from 'ioredis';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
+const WARMUP_MS = 250;
+const CONCURRENCY = [1, 64];
+const UA =
+  'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36';
+
+// ---------------------------------------------------------------- redis-server
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function answersPing(port) {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    socket.once('error', () => resolve(false));
+    socket.once('data', (data) => {
+      socket.end();
+      resolve(data.toString().startsWith('+PONG'));
+    });
+    socket.write('PING\r\n');
+  });
+}
+
+async function startRedis() {
+  const bin = process.env.REDIS_SERVER_BIN ?? 'redis-server';
+  if (spawnSync(bin, ['--version']).error) {
+    throw new Error(
+      `'${bin}' not found: the benchmark needs a real Redis (sudo apt-get install -y redis-server).`,
+    );
+  }
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'sessionkit-bench-'));
+  const child = spawn(
+    bin,
+    [
+      '--bind',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      dir,
+    ],
+    { stdio: 'ignore' },
+  );
+  const stop = () => {
+    child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.once('exit', stop);
+  const deadline = Date.now() + 10_000;
+  while (!(await answersPing(port))) {
+    if (Date.now() > deadline) throw new Error(`redis-server did not start on port ${port}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { port, stop };
+}
+
+// ---------------------------------------------------------------- measuring
+
+/** Latencies and busy time of one operation, gathered over one or more slices. */
+function tally() {
+  return { latencies: [], elapsed: 0, issued: 0 };
+}
+
+function summary({ latencies, elapsed }) {
+  latencies.sort((a, b) => a - b);
+  const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
+  return {
+    ops: (latencies.length / elapsed) * 1000,
+    p50: at(0.5),
+    p99: at(0.99),
+    n: latencies.length,
+  };
+}
+
+/** Runs `op` from `concurrency` loops for `ms` (or `count` ops) and adds to `into`. */
+async function slice(op, concurrency, ms, into, count = Number.POSITIVE_INFINITY) {
+  const end = performance.now() + ms;
+  const loop = async () => {
+    while (performance.now() < end && into.issued < count) {
+      const i = into.issued++;
+      const t0 = performance.now();
+      await op(i);
+      into.latencies.push(performance.now() - t0);
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, loop));
+  into.elapsed += performance.now() - started;
+}
+
+async function measure(op, concurrency, { ms = SECONDS * 1000, count } = {}) {
+  const into = tally();
+  await slice(op, concurrency, ms, into, count);
+  return summary(into);
+}
+
+/**
+ * Measures a floor and the operations built on it in alternating slices, so all
+ * see the same background load (machines are shared) and the ratios stay fair.
+ */
+async function compare(ops, concurrency, slices = 8) {
+  const tallies = ops.map(() => tally());
+  const ms = (SECONDS * 1000) / slices;
+  for (let k = 0; k < slices; k++) {
+    for (const [j, op] of ops.entries()) await slice(op, concurrency, ms, tallies[j]);
+  }
+  return tallies.map(summary);
+}
+
+async function warm(op, concurrency) {
+  await measure(op, concurrency, { ms: WARMUP_MS });
+}
+
+const rows = [];
+function report(name, concurrency, result, floor) {
+  rows.push({ name, concurrency, ...result, floor });
+  const fmt = (v, d = 0) => v.toFixed(d).padStart(9);
+  let line = `${name.padEnd(34)} c=${String(concurrency).padEnd(3)} ${fmt(result.ops)} ops/s  p50 ${fmt(result.p50 * 1000)} µs  p99 ${fmt(result.p99 * 1000)} µs`;
+  if (floor) {
+    line += `   vs floor: ${(result.ops / floor.ops).toFixed(2)}× ops/s, p50 ${(result.p50 / floor.p50).toFixed(2)}×, p99 ${(result.p99 / floor.p99).toFixed(2)}×`;
+  }
+  console.log(line);
+}
+
+// ---------------------------------------------------------------- the run
+
+const redis = await startRedis();
+const client = new Redis({
+  host: '127.0.0.1',
+  port: redis.port,
+  enableOfflineQueue: false,
+  maxRetriesPerRequest: 1,
+});
+await new Promise((resolve) => client.once('ready', resolve));
+const manager = createSessionManager({ store: createRedisStore({ client, prefix: 'bench:' }) });
+const benchStarted = performance.now();
+
+console.log(
+  `sessionkit redis bench: redis-server ${(await client.info('server')).match(/redis_version:(\S+)/)?.[1]} on 127.0.0.1:${redis.port}, node ${process.version}, ${SECONDS}s per series\n`,
+);
+
+// Fixtures: 1000 sessions to validate, 64 users with 50 sessions each to list,
+// and raw copies of the same stored values for the floors.
+const POOL = 1000;
+const tokens = [];
+const rawKeys = [];
+for (let i = 0; i < POOL; i += 50) {
+  const made = await Promise.all(
+    Array.from({ length: 50 }, (_, j) =>
+      manager.create({
+        userId: `v-${i + j}`,
+        userAgent: UA,
+        ipAddress: '198.51.100.7',
+        metadata: { plan: 'pro' },
+      }),
+    ),
+  );
+  for (const { session, token } of made) {
+    const key = `bench:{${session.id.slice(0, 6)}}:sess:${session.id}`;
+    const rawKey = `raw:{${session.id.slice(0, 6)}}:${session.id}`;
+    // The same record as one plain JSON document: what a naive store would keep.
+    const [head, body] = /** @type {string} */ (await client.get(key)).split('\n');
+    await client.set(rawKey, JSON.stringify({ ...JSON.parse(head), ...JSON.parse(body) }));
+    tokens.push(token);
+    rawKeys.push(rawKey);
+  }
+}
+const sampleValue = /** @type {string} */ (await client.get(rawKeys[0]));
+
+const LIST_USERS = 64;
+const listUsers = [];
+for (let u = 0; u < LIST_USERS; u++) {
+  const userId = `l-${u}`;
+  const made = await Promise.all(
+    Array.from({ length: 50 }, () =>
+      manager.create({ userId, userAgent: UA, ipAddress: '198.51.100.7' }),
+    ),
+  );
+  const rawIndex = `raw:{l${u}}:index`;
+  const pipeline = client.pipeline();
+  for (const [k, { session }] of made.entries()) {
+    pipeline.set(`raw:{l${u}}:${session.id}`, sampleValue);
+    pipeline.zadd(rawIndex, k, session.id);
+  }
+  await pipeline.exec();
+  listUsers.push({ userId, rawIndex, tag: `raw:{l${u}}:` });
+}
+
+const store = createRedisStore({ client, prefix: 'bench:' });
+const sessionIds = tokens.map((t) => t.slice(0, 28));
+const ops = {
+  'raw GET + JSON.parse': (i) => client.get(rawKeys[i % POOL]).then((v) => JSON.parse(v)),
+  '  store.get': (i) => store.get(sessionIds[i % POOL]),
+  'manager.validate': (i) => manager.validate(tokens[i % POOL]),
+  'raw ZRANGE + MGET + parse (50)': async (i) => {
+    const { rawIndex, tag } = listUsers[i % LIST_USERS];
+    const ids = await client.zrange(rawIndex, 0, -1);
+    const values = await client.mget(ids.map((id) => tag + id));
+    return values.map((v) => JSON.parse(v));
+  },
+  '  store.listByUser (50)': (i) => store.listByUser(listUsers[i % LIST_USERS].userId, ['ACTIVE']),
+  'manager.list (50 sessions)': (i) => manager.list(listUsers[i % LIST_USERS].userId),
+};
+
+let created = 0;
+const createOp = () =>
+  manager.create({ userId: `c-${created++}`, userAgent: UA, ipAddress: '198.51.100.7' });
+const rawCreateOp = (i) =>
+  client
+    .multi()
+    .set(`raw:{c${i}}:s`, sampleValue, 'PX', 86_400_000)
+    .zadd(`raw:{c${i}}:index`, i, `s${i}`)
+    .pexpire(`raw:{c${i}}:index`, 86_400_000)
+    .exec();
+
+for (const c of CONCURRENCY) {
+  for (const names of [
+    ['raw GET + JSON.parse', '  store.get', 'manager.validate'],
+    ['raw ZRANGE + MGET + parse (50)', '  store.listByUser (50)', 'manager.list (50 sessions)'],
+  ]) {
+    for (const name of names) await warm(ops[name], c);
+    const [floor, ...results] = await compare(
+      names.map((name) => ops[name]),
+      c,
+    );
+    report(names[0], c, floor);
+    for (const [j, result] of results.entries()) report(names[j + 1], c, result, floor);
+  }
+
+  await warm(rawCreateOp, c);
+  await warm(createOp, c);
+  const [rawCreate, create] = await compare([rawCreateOp, createOp], c);
+  report('raw MULTI SET+ZADD+PEXPIRE', c, rawCreate);
+  report('manager.create', c, create, rawCreate);
+
+  // revokeAll needs fresh victims: users with 3 live sessions each, made beforehand.
+  const victims = c === 1 ? 1500 : 4000;
+  const users = [];
+  for (let u = 0; u < victims; u += 500) {
+    await Promise.all(
+      Array.from({ length: Math.min(500, victims - u) }, async (_, k) => {
+        const userId = `r-${c}-${u + k}`;
+        for (let s = 0; s < 3; s++) await manager.create({ userId, ipAddress: '198.51.100.7' });
+        users.push(userId);
+      }),
+    );
+  }
+  report(
+    'manager.revokeAll (3 sessions)',
+    c,
+    await measure((i) => manager.revokeAll(users[i]), c, { ms: 60_000, count: victims }),
+  );
+  console.log();
+}
+
+// Memory per session, as Redis accounts it.
+const one = await manager.create({ userId: 'mem-one', userAgent: UA, ipAddress: '198.51.100.7' });
+const shard = one.session.id.slice(0, 6);
+const sessionBytes = await client.memory(
+  'USAGE',
+  `bench:{${shard}}:sess:${one.session.id}`,
+  'SAMPLES',
+  0,
+);
+const activeBytes = await client.memory('USAGE', `bench:{${shard}}:active:mem-one`, 'SAMPLES', 0);
+const deviceBytes = await client.memory('USAGE', `bench:{${shard}}:devices:mem-one`, 'SAMPLES', 0);
+const used = async () => Number((await client.info('memory')).match(/used_memory:(\d+)/)?.[1]);
+const before = await used();
+const MANY = 5000;
+for (let i = 0; i < MANY; i += 500) {
+  await Promise.all(
+    Array.from({ length: 500 }, (_, k) =>
+      manager.create({ userId: `mem-${i + k}`, userAgent: UA, ipAddress: '198.51.100.7' }),
+    ),
+  );
+}
+const perUserSession = ((await used()) - before) / MANY;
+const before50 = await used();
+for (let u = 0; u < 100; u++) {
+  await Promise.all(
+    Array.from({ length: 50 }, () =>
+      manager.create({ userId: `mem50-${u}`, userAgent: UA, ipAddress: '198.51.100.7' }),
+    ),
+  );
+}
+const perListedSession = ((await used()) - before50) / 5000;
+console.log(
+  `memory: session key ${sessionBytes} B (value ${Buffer.byteLength(sampleValue)} B), active index ${activeBytes} B, device index ${deviceBytes} B (MEMORY USAGE, 1 session)`,
+);
+console.log(
+  `memory: used_memory grows ${perUserSession.toFixed(0)} B per session for users with 1 session, ${perListedSession.toFixed(0)} B per session for users with 50`,
+);
+
+const ratio = (name, floorName, c) => {
+  const r = rows.find((x) => x.name === name && x.concurrency === c);
+  const f = rows.find((x) => x.name === floorName && x.concurrency === c);
+  return { ops: r.ops / f.ops, p50: r.p50 / f.p50, p99: r.p99 / f.p99 };
+};
+console.log('\ntargets:');
+for (const c of CONCURRENCY) {
+  const v = ratio('manager.validate', 'raw GET + JSON.parse', c);
+  const l = ratio('manager.list (50 sessions)', 'raw ZRANGE + MGET + parse (50)', c);
+  console.log(
+    `  c=${c}: validate ${v.ops.toFixed(2)}× raw GET ops/s (target ≥ 0.90), p99 ${v.p99.toFixed(2)}× (target ≤ 1.20); list time/op ${(1 / l.ops).toFixed(2)}× raw ZRANGE+MGET (target ≤ 1.30), p99 ${l.p99.toFixed(2)}×`,
+  );
+}
+console.log(`\ndone in ${((performance.now() - benchStarted) / 1000).toFixed(1)} s`);
+
+client.disconnect();
+redis.stop();

@@ -1,0 +1,86 @@
+import { defineConfig } from '@playwright/test';
+import { EXPIRY_TEST } from './e2e/fixtures';
+
+// Run through `pnpm test:e2e` (scripts/e2e.mjs): it builds, picks free ports,
+// starts a throwaway redis-server for the Redis pass and sets the variables
+// below. Running `playwright test` directly uses the fallbacks (memory store).
+const port = Number(process.env.E2E_PORT ?? 3100);
+const expiryPort = Number(process.env.E2E_EXPIRY_PORT ?? 3101);
+const store = process.env.E2E_STORE ?? 'memory';
+
+function server(serverPort: number, extraEnv: Record<string, string>) {
+  const url = `http://127.0.0.1:${serverPort}`;
+  const env: Record<string, string> = {
+    NODE_ENV: 'production',
+    NEXTAUTH_URL: url,
+    // A fixed secret for the tests only; the demo script generates a random one.
+    NEXTAUTH_SECRET: 'e2e-only-secret-not-for-production-0123456789',
+    ...extraEnv,
+  };
+  if (process.env.REDIS_URL) env.REDIS_URL = process.env.REDIS_URL;
+  if (process.env.MONGODB_URI) env.MONGODB_URI = process.env.MONGODB_URI;
+  return {
+    command: `pnpm exec next start --hostname 127.0.0.1 --port ${serverPort}`,
+    url: `${url}/login`,
+    env,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: 'pipe' as const,
+    stderr: 'pipe' as const,
+  };
+}
+
+export default defineConfig({
+  testDir: './e2e',
+  outputDir: `./test-results/${store}`,
+  // Tests inside a file run in order (they share the demo users); the two
+  // files, each against its own server, run side by side.
+  fullyParallel: false,
+  workers: 2,
+  retries: 0,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  forbidOnly: !!process.env.CI,
+  // The JSON report lets scripts/e2e.mjs total the passes.
+  reporter: [['list'], ['json', { outputFile: `./test-results/${store}-report.json` }]],
+  use: {
+    browserName: 'chromium',
+    headless: true,
+    launchOptions: {
+      // Debian's chromium; Playwright downloads no browser of its own here.
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
+    viewport: { width: 1200, height: 800 },
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+  },
+  projects: [
+    {
+      name: `${store}`,
+      testIgnore: /expiry\.spec\.ts/,
+      use: { baseURL: `http://127.0.0.1:${port}` },
+    },
+    {
+      name: `${store}-short-expiry`,
+      testMatch: /expiry\.spec\.ts/,
+      use: { baseURL: `http://127.0.0.1:${expiryPort}` },
+    },
+  ],
+  webServer: [
+    server(port, {}),
+    server(expiryPort, {
+      SESSION_MAX_AGE_SECONDS: String(EXPIRY_TEST.maxAgeSeconds),
+      SESSION_WARN_BEFORE_SECONDS: String(EXPIRY_TEST.warnBeforeSeconds),
+    }),
+  ],
+});

@@ -1,0 +1,328 @@
+import {
+  createSessionManager,
+  DAY,
+  hashToken,
+  InvalidInputError,
+  type SessionManagerOptions,
+} from '@sessionkit/core';
+import { runStoreConformanceTests } from '@sessionkit/core/testing';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createRedisStore } from './redis-store.js';
+import { type RedisServer, startRedisServer } from './test-utils/redis-server.js';
+
+let server: RedisServer;
+let client: Redis;
+
+beforeAll(async () => {
+  server = await startRedisServer();
+  client = new Redis({ host: '127.0.0.1', port: server.port });
+});
+
+afterAll(async () => {
+  client?.disconnect();
+  await server?.stop();
+});
+
+let run = 0;
+runStoreConformanceTests('redis (standalone)', ({ now }) =>
+  createRedisStore({ client, prefix: `t${run++}:`, now }),
+);
+
+async function keysOf(prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, batch] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    keys.push(...batch);
+    cursor = next;
+  } while (cursor !== '0');
+  return keys.sort();
+}
+
+/** The client, counting every command method the store calls on it. */
+function countingClient(inner: Redis): { client: Redis; calls: string[] } {
+  const calls: string[] = [];
+  const proxy = new Proxy(inner, {
+    get(target, property) {
+      const value = Reflect.get(target, property, target);
+      if (typeof value !== 'function' || typeof property !== 'string') return value;
+      return (...args: unknown[]) => {
+        calls.push(property);
+        return value.apply(target, args);
+      };
+    },
+  });
+  return { client: proxy, calls };
+}
+
+describe('redis store specifics', () => {
+  let prefix: string;
+  let current: number;
+  const now = () => current;
+  const advance = (ms: number) => {
+    current += ms;
+  };
+  const manager = (options: Partial<SessionManagerOptions> = {}, c: Redis = client) =>
+    createSessionManager({
+      store: createRedisStore({ client: c, prefix, now }),
+      now,
+      ...options,
+    });
+
+  beforeEach(() => {
+    prefix = `x${run++}:`;
+    current = Date.now();
+  });
+
+  it('every key it writes carries a TTL: sessions until purgeAt, indexes until their last member', async () => {
+    const m = manager({ maxSessionsPerUser: 2, refreshTokens: true, historyRetention: 7 * DAY });
+    const a = await m.create({ userId: 'alice', userAgent: 'Mozilla/5.0 Firefox/128.0' });
+    advance(1);
+    const b = await m.create({ userId: 'alice' });
+    advance(1);
+    await m.create({ userId: 'alice' }); // evicts a, the oldest (session_limit)
+    advance(120_000);
+    expect(await m.validate(b.token)).not.toBeNull(); // due: touches
+    const refreshed = await m.refresh(b.refreshToken as string);
+    expect(await m.refresh(b.refreshToken as string)).toBeNull(); // reuse: revokes b
+    const bob = await m.create({ userId: 'bob' });
+    await m.create({ userId: 'bob' });
+    await m.revokeAll('bob', { except: bob.session.id });
+    expect(await m.logout(bob.token)).toBe(true);
+    await m.list('alice');
+    await m.history('alice');
+    expect(refreshed).not.toBeNull();
+
+    const keys = await keysOf(prefix);
+    // alice: 3 sessions + 3 indexes; bob: 2 sessions + ended and device indexes
+    expect(keys).toHaveLength(10);
+    for (const key of keys) {
+      expect(await client.pttl(key), key).toBeGreaterThan(0);
+    }
+    // An ended session lives for the history retention, a live one until expiresAt + retention.
+    const ended = await client.pttl(
+      keys.find((k) => k.endsWith(`:sess:${a.session.id}`)) as string,
+    );
+    expect(Math.abs(ended - 7 * DAY)).toBeLessThan(120_000 + 5_000);
+    const [aliceLive, ...none] = await m.list('alice');
+    expect(none).toEqual([]);
+    const liveTtl = await client.pttl(
+      `${prefix}{${aliceLive?.id.slice(0, 6)}}:sess:${aliceLive?.id}`,
+    );
+    expect(Math.abs(liveTtl - (30 + 7) * DAY)).toBeLessThan(120_000 + 5_000);
+    // Each index outlives every member it holds.
+    for (const key of keys.filter((k) => /:(active|ended):/.test(k))) {
+      const ttl = await client.pttl(key);
+      const base = key.slice(0, key.indexOf('}:') + 2);
+      for (const id of await client.zrange(key, 0, -1)) {
+        expect(ttl).toBeGreaterThanOrEqual((await client.pttl(`${base}sess:${id}`)) - 1000);
+      }
+    }
+  });
+
+  it('keeps one string per session: dates as epoch ms, and no raw token anywhere', async () => {
+    const m = manager({ refreshTokens: true });
+    const { session, token, refreshToken } = await m.create({
+      userId: 'carol',
+      metadata: { plan: 'pro' },
+    });
+    const key = `${prefix}{${session.id.slice(0, 6)}}:sess:${session.id}`;
+    expect(await client.type(key)).toBe('string');
+    const raw = (await client.get(key)) as string;
+    const [head, body] = raw.split('\n').map((part) => JSON.parse(part));
+    expect(head).toMatchObject({
+      userId: 'carol',
+      status: 'ACTIVE',
+      createdAt: session.createdAt.getTime(),
+      expiresAt: session.expiresAt.getTime(),
+      tokenHash: hashToken(token),
+    });
+    expect(body).toMatchObject({ id: session.id, metadata: { plan: 'pro' } });
+    for (const k of await keysOf(prefix)) {
+      expect(k).not.toContain(hashToken(token));
+      const value = (await client.type(k)) === 'string' ? await client.get(k) : '';
+      expect(value).not.toContain(token);
+      expect(value).not.toContain(refreshToken);
+    }
+  });
+
+  it('does each manager call in one round trip; validate is a single GET', async () => {
+    const { client: counted, calls } = countingClient(client);
+    const m = manager({ refreshTokens: true, maxSessionsPerUser: 5 }, counted);
+    // Warm the script cache so EVALSHA never falls back to EVAL below.
+    const warm = await m.create({ userId: 'warm' });
+    await m.list('warm');
+    await m.history('warm');
+    advance(120_000);
+    await m.validate(warm.token);
+    await m.refresh(warm.refreshToken as string);
+    await m.revoke(warm.session.id);
+    await m.revokeAll('warm');
+
+    const counts: Record<string, string[]> = {};
+    const measure = async (name: string, call: () => Promise<unknown>) => {
+      calls.length = 0;
+      await call();
+      counts[name] = [...calls];
+    };
+    const made = await m.create({ userId: 'dave' });
+    await measure('create', () => m.create({ userId: 'dave' }));
+    await measure('validate', () => m.validate(made.token));
+    advance(120_000);
+    await measure('validate (touch due)', () => m.validate(made.token));
+    await measure('list', () => m.list('dave'));
+    await measure('history', () => m.history('dave'));
+    await measure('get', () => m.get(made.session.id));
+    const rotated = await m.refresh(made.refreshToken as string);
+    await measure('refresh', () => m.refresh(rotated?.refreshToken as string));
+    const other = await m.create({ userId: 'dave' });
+    await measure('revoke', () => m.revoke(other.session.id));
+    const again = await m.create({ userId: 'dave' });
+    await measure('logout', () => m.logout(again.token));
+    await measure('revokeAll', () => m.revokeAll('dave'));
+
+    expect(counts).toEqual({
+      create: ['evalsha'],
+      validate: ['get'],
+      'validate (touch due)': ['get', 'evalsha'], // the throttled activity write
+      list: ['sort'], // SORT <active index> BY nosort GET # GET <sessions>
+      history: ['multi'], // the same over both indexes, as one MULTI/EXEC
+      get: ['get'],
+      refresh: ['evalsha'],
+      revoke: ['evalsha'],
+      logout: ['evalsha'],
+      revokeAll: ['evalsha'],
+    });
+  });
+
+  // A `*` in the prefix makes SORT's GET pattern ambiguous: listing then runs the LIST script.
+  it.each([
+    ['SORT … GET', ''],
+    ['the LIST script', '*'],
+  ])(
+    'prunes index members whose session Redis expired: they never count toward a limit or show in a list (%s)',
+    async (_, extra) => {
+      prefix = `${prefix}${extra}`;
+      const m = manager({ maxSessionsPerUser: 3, onSessionLimit: 'reject' });
+      const created = [];
+      for (let i = 0; i < 3; i++) created.push(await m.create({ userId: 'erin' }));
+      const gone = created[0]?.session.id as string;
+      const shard = gone.slice(0, 6);
+      // What Redis does when the key's TTL runs out.
+      await client.del(`${prefix}{${shard}}:sess:${gone}`);
+
+      const listed = await m.list('erin');
+      expect(listed.map((s) => s.id).sort()).toEqual(
+        created
+          .slice(1)
+          .map((c) => c.session.id)
+          .sort(),
+      );
+      expect(await client.zscore(`${prefix}{${shard}}:active:erin`, gone)).toBeNull();
+
+      await client.del(`${prefix}{${shard}}:sess:${created[1]?.session.id}`);
+      // Two stale-free slots now: a 'reject' limit of 3 admits two more, not one.
+      await m.create({ userId: 'erin' });
+      await m.create({ userId: 'erin' });
+      await expect(m.create({ userId: 'erin' })).rejects.toMatchObject({ code: 'SESSION_LIMIT' });
+      expect(await m.list('erin')).toHaveLength(3);
+      // History reads the ended index the same way.
+      await client.del(`${prefix}{${shard}}:sess:${created[2]?.session.id}`);
+      await m.revokeAll('erin');
+      expect(await m.history('erin')).toHaveLength(2);
+      expect(await client.zcard(`${prefix}{${shard}}:active:erin`)).toBe(0);
+    },
+  );
+
+  it('never exceeds the session limit with creates racing from separate connections', async () => {
+    const clients = Array.from(
+      { length: 4 },
+      () => new Redis({ host: '127.0.0.1', port: server.port }),
+    );
+    try {
+      for (const policy of ['reject', 'revoke-oldest'] as const) {
+        const userId = `frank-${policy}`;
+        const managers = clients.map((c) =>
+          manager({ maxSessionsPerUser: 3, onSessionLimit: policy }, c),
+        );
+        const results = await Promise.allSettled(
+          managers.flatMap((m) => Array.from({ length: 6 }, () => m.create({ userId }))),
+        );
+        const created = results.filter((r) => r.status === 'fulfilled').length;
+        expect(created).toBe(policy === 'reject' ? 3 : 24);
+        expect(await managers[0]?.list(userId)).toHaveLength(3);
+      }
+    } finally {
+      for (const c of clients) c.disconnect();
+    }
+  });
+
+  it('a touch after revoke never resurrects, across connections', async () => {
+    const other = new Redis({ host: '127.0.0.1', port: server.port });
+    try {
+      const m1 = manager({ touchInterval: 0 });
+      const m2 = manager({ touchInterval: 0 }, other);
+      for (let i = 0; i < 20; i++) {
+        const { session, token } = await m1.create({ userId: 'gina' });
+        advance(1000);
+        await Promise.all([m2.touch(token), m1.revoke(session.id), m2.touch(token)]);
+        expect((await m1.get(session.id))?.status).toBe('REVOKED');
+        expect(await m2.validate(token)).toBeNull();
+      }
+    } finally {
+      other.disconnect();
+    }
+  });
+
+  it('handles user ids with non-ASCII characters, colons and braces', async () => {
+    const m = manager({ maxSessionsPerUser: 1, refreshTokens: true });
+    for (const userId of ['ünïcødé-用户-🙂', 'tenant:42:user', '{not-a-tag}', 'a\\b"c']) {
+      const first = await m.create({ userId });
+      advance(1);
+      const second = await m.create({ userId }); // evicts first: index keys derived in Lua
+      expect((await m.list(userId)).map((s) => s.id)).toEqual([second.session.id]);
+      expect((await m.history(userId)).map((s) => s.id)).toEqual([first.session.id]);
+      expect((await m.validate(second.token))?.userId).toBe(userId);
+      expect(await m.refresh(second.refreshToken as string)).not.toBeNull();
+      expect(await m.revokeAll(userId)).toBe(1);
+      expect(await m.list(userId)).toEqual([]);
+    }
+  });
+
+  it("works under a client's own keyPrefix", async () => {
+    const prefixed = new Redis({ host: '127.0.0.1', port: server.port, keyPrefix: 'app:' });
+    try {
+      const m = manager({ maxSessionsPerUser: 1 }, prefixed);
+      const first = await m.create({ userId: 'hank' });
+      const second = await m.create({ userId: 'hank' }); // evicts first inside the script
+      expect(await m.validate(first.token)).toBeNull();
+      expect((await m.validate(second.token))?.id).toBe(second.session.id);
+      expect((await m.history('hank')).map((s) => s.id)).toEqual([first.session.id]);
+      const keys = await keysOf(`app:${prefix}`);
+      expect(keys.length).toBeGreaterThanOrEqual(4);
+      expect(await keysOf(prefix)).toEqual([]);
+    } finally {
+      prefixed.disconnect();
+    }
+  });
+
+  it('waits for a client that is still connecting, lazyConnect included, even without an offline queue', async () => {
+    for (const options of [{}, { lazyConnect: true }, { enableOfflineQueue: false }]) {
+      const fresh = new Redis({ host: '127.0.0.1', port: server.port, ...options });
+      try {
+        const m = manager({}, fresh);
+        const { token } = await m.create({ userId: 'ivy' });
+        expect((await m.validate(token))?.userId).toBe('ivy');
+      } finally {
+        fresh.disconnect();
+      }
+    }
+  });
+
+  it('rejects a prefix with a hash-tag brace and a missing client', () => {
+    expect(() => createRedisStore({ client, prefix: 'a{b}:' })).toThrow(InvalidInputError);
+    expect(() => createRedisStore({} as never)).toThrow(InvalidInputError);
+    expect(() => createRedisStore({ client, timeout: 0 })).toThrow(InvalidInputError);
+  });
+});

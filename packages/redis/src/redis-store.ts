@@ -1,0 +1,477 @@
+import {
+  type CleanupResult,
+  type CreateResult,
+  type EndGuard,
+  type EndTransition,
+  InvalidInputError,
+  type Liveness,
+  type RefreshRotation,
+  type RefreshRotationResult,
+  type SessionLimit,
+  type SessionRecord,
+  type SessionStatus,
+  type SessionStore,
+  sessionIdShard,
+  type TouchUpdate,
+  userShard,
+} from '@sessionkit/core';
+import type { Cluster, Redis } from 'ioredis';
+import { SCRIPTS, type Script } from './scripts.js';
+
+export interface RedisStoreOptions {
+  /**
+   * A connected ioredis client: `new Redis(url)` or `new Redis.Cluster(nodes)`.
+   * The store never closes it. It fails fast with any options (see `timeout`);
+   * docs/adapters/redis.md recommends `enableOfflineQueue: false`,
+   * `maxRetriesPerRequest: 1` and `autoResendUnfulfilledCommands: false`.
+   */
+  client: Redis | Cluster;
+  /**
+   * Prepended to every key, before the `{shard}` hash tag. It must not contain
+   * `{` or `}`, or Redis Cluster would hash on it.
+   * @default 'sk:'
+   */
+  prefix?: string;
+  /**
+   * Longest a store call may wait for Redis, in ms. Past it the call rejects
+   * (the manager turns that into `SessionStoreError`), whatever the client's own
+   * retry and offline-queue settings are.
+   * @default 500
+   */
+  timeout?: number;
+  /**
+   * Clock (epoch ms) that turns `purgeAt` into key TTLs. Pass the manager's
+   * `now` when tests drive time.
+   * @default Date.now
+   */
+  now?: () => number;
+}
+
+// The slice of the ioredis API the store uses; `Redis` and `Cluster` both have it.
+interface Commands {
+  readonly status: string;
+  readonly isCluster?: boolean;
+  readonly options: { keyPrefix?: string };
+  sort(key: string, ...args: string[]): Promise<unknown>;
+  multi(): { sort(key: string, ...args: string[]): unknown; exec(): Promise<unknown> };
+  connect(): Promise<void>;
+  once(event: 'ready', listener: () => void): unknown;
+  off(event: 'ready', listener: () => void): unknown;
+  get(key: string): Promise<string | null>;
+  evalsha(sha: string, numberOfKeys: number, ...args: (string | number)[]): Promise<unknown>;
+  eval(script: string, numberOfKeys: number, ...args: (string | number)[]): Promise<unknown>;
+}
+
+interface Head {
+  userId: string;
+  status: SessionStatus;
+  createdAt: number;
+  lastActivityAt: number;
+  expiresAt: number;
+  endedAt: number | null;
+  endReason: string | null;
+  purgeAt: number;
+  tokenHash: string;
+  refreshTokenHash: string | null;
+  retiredRefreshTokenHashes: string[] | Record<string, never>;
+}
+
+type Body = Pick<
+  SessionRecord,
+  'id' | 'ipAddress' | 'userAgent' | 'deviceInfo' | 'location' | 'metadata' | 'deviceKey'
+>;
+
+const ENDED: readonly SessionStatus[] = ['EXPIRED', 'REVOKED', 'LOGGED_OUT'];
+
+/** `<head>\n<body>`: the head is what Lua scripts read and rewrite, the body passes through. */
+function encode(record: SessionRecord): string {
+  const head: Head = {
+    userId: record.userId,
+    status: record.status,
+    createdAt: record.createdAt.getTime(),
+    lastActivityAt: record.lastActivityAt.getTime(),
+    expiresAt: record.expiresAt.getTime(),
+    endedAt: record.endedAt === null ? null : record.endedAt.getTime(),
+    endReason: record.endReason,
+    purgeAt: record.purgeAt.getTime(),
+    tokenHash: record.tokenHash,
+    refreshTokenHash: record.refreshTokenHash,
+    retiredRefreshTokenHashes: record.retiredRefreshTokenHashes,
+  };
+  const body: Body = {
+    id: record.id,
+    ipAddress: record.ipAddress,
+    userAgent: record.userAgent,
+    deviceInfo: record.deviceInfo,
+    location: record.location,
+    metadata: record.metadata,
+    deviceKey: record.deviceKey,
+  };
+  return `${JSON.stringify(head)}\n${JSON.stringify(body)}`;
+}
+
+function decode(value: string): SessionRecord {
+  const split = value.indexOf('\n');
+  const head = JSON.parse(value.slice(0, split)) as Head;
+  const body = JSON.parse(value.slice(split + 1)) as Body;
+  return {
+    id: body.id,
+    userId: head.userId,
+    status: head.status,
+    ipAddress: body.ipAddress,
+    userAgent: body.userAgent,
+    deviceInfo: body.deviceInfo,
+    location: body.location,
+    createdAt: new Date(head.createdAt),
+    lastActivityAt: new Date(head.lastActivityAt),
+    expiresAt: new Date(head.expiresAt),
+    endedAt: head.endedAt === null ? null : new Date(head.endedAt),
+    endReason: head.endReason,
+    metadata: body.metadata,
+    tokenHash: head.tokenHash,
+    refreshTokenHash: head.refreshTokenHash,
+    // cjson writes an empty array as `{}`.
+    retiredRefreshTokenHashes: Array.isArray(head.retiredRefreshTokenHashes)
+      ? head.retiredRefreshTokenHashes
+      : [],
+    deviceKey: body.deviceKey,
+    purgeAt: new Date(head.purgeAt),
+  };
+}
+
+function decodeOrNull(value: string | null): SessionRecord | null {
+  return value === null ? null : decode(value);
+}
+
+function decodeAll(values: unknown): SessionRecord[] {
+  return (values as string[]).map(decode);
+}
+
+const idleOf = (liveness: Liveness) => liveness.idleTimeoutMs ?? -1;
+
+type IndexKind = 'active' | 'ended';
+const ACTIVE_ONLY: readonly IndexKind[] = ['active'];
+const ENDED_ONLY: readonly IndexKind[] = ['ended'];
+const BOTH: readonly IndexKind[] = ['active', 'ended'];
+
+/**
+ * A {@link SessionStore} on Redis (ioredis 5), standalone or Cluster.
+ *
+ * Each session is one string key (a `validate` is one GET), each user has a
+ * sorted-set index of active and of ended sessions (a listing is one native
+ * `SORT … GET`, or one script on Cluster), and every conditional write is one
+ * Lua script, atomic and one round trip. Every key carries a TTL derived from
+ * `purgeAt`, so Redis expires the data itself; index members whose session
+ * already expired are never listed or counted and are pruned lazily. All keys
+ * of a user share the `{shard}` hash tag, so every script works on Redis Cluster.
+ *
+ * @example
+ * import Redis from 'ioredis';
+ * const client = new Redis(process.env.REDIS_URL, {
+ *   enableOfflineQueue: false,
+ *   maxRetriesPerRequest: 1,
+ *   autoResendUnfulfilledCommands: false,
+ * });
+ * const manager = createSessionManager({ store: createRedisStore({ client }) });
+ */
+export function createRedisStore(options: RedisStoreOptions): SessionStore {
+  if (!options || typeof options !== 'object' || !options.client) {
+    throw new InvalidInputError(
+      'createRedisStore: pass { client }, an ioredis client such as new Redis(process.env.REDIS_URL).',
+    );
+  }
+  const prefix = options.prefix ?? 'sk:';
+  if (typeof prefix !== 'string' || /[{}]/.test(prefix)) {
+    throw new InvalidInputError(
+      "createRedisStore: prefix must be a string without '{' or '}' (the store adds its own hash tag).",
+    );
+  }
+  const timeout = options.timeout ?? 500;
+  if (!Number.isFinite(timeout) || timeout <= 0) {
+    throw new InvalidInputError('createRedisStore: timeout must be a positive number of ms.');
+  }
+  const now = options.now ?? Date.now;
+  const client = options.client as unknown as Commands;
+
+  const sessionKey = (id: string) => `${prefix}{${sessionIdShard(id)}}:sess:${id}`;
+  const userKey = (kind: 'active' | 'ended' | 'devices', userId: string) =>
+    `${prefix}{${userShard(userId)}}:${kind}:${userId}`;
+  // Relative TTLs from the store's clock: immune to skew between app and Redis clocks.
+  const ttlUntil = (at: Date) => Math.max(1, Math.ceil(at.getTime() - now()));
+
+  // The store never hands ioredis a command it would park in its offline queue:
+  // a queued command still runs once the connection is back, long after its
+  // call failed (a session the caller was told was not created, or a refresh
+  // rotation the client never saw, which would then read as token reuse). While
+  // a connection attempt is in progress (startup, lazyConnect) calls wait for it,
+  // up to `timeout`; while the connection is down they fail at once.
+  const waiting = new Set<() => void>();
+  const onReady = () => {
+    const ready = [...waiting];
+    waiting.clear();
+    for (const send of ready) send();
+  };
+  const CONNECTING = new Set(['wait', 'connecting', 'connect']);
+
+  // One sweeper for all calls in flight instead of a timer per call: a call
+  // rejects between `timeout` and `timeout + tick` ms.
+  interface InFlight {
+    deadline: number;
+    operation: string;
+    send: () => void;
+    reject: (error: Error) => void;
+  }
+  const inFlight = new Set<InFlight>();
+  const tick = Math.max(1, Math.min(50, Math.floor(timeout / 10)));
+  let sweeper: ReturnType<typeof setInterval> | undefined;
+  const sweep = () => {
+    const at = performance.now();
+    for (const call of inFlight) {
+      if (call.deadline > at) continue;
+      inFlight.delete(call);
+      if (waiting.delete(call.send) && waiting.size === 0) client.off('ready', onReady);
+      call.reject(
+        new Error(
+          `Redis did not answer ${call.operation} within ${timeout} ms (server down or overloaded?)`,
+        ),
+      );
+    }
+    if (inFlight.size === 0) {
+      clearInterval(sweeper);
+      sweeper = undefined;
+    }
+  };
+
+  /** Sends when the client is ready; rejects within `timeout` ms whatever the client's own retry settings. */
+  function call<T>(operation: string, send: () => Promise<T>): Promise<T> {
+    const status = client.status;
+    if (status !== 'ready' && !CONNECTING.has(status)) {
+      return Promise.reject(
+        new Error(`Redis connection is ${status}; ${operation} was not sent (server down?)`),
+      );
+    }
+    return new Promise<T>((resolve, reject) => {
+      const pending: InFlight = {
+        deadline: performance.now() + timeout,
+        operation,
+        reject,
+        send: () => {
+          if (!inFlight.has(pending)) return;
+          send().then(
+            (value) => {
+              inFlight.delete(pending);
+              resolve(value);
+            },
+            (error: unknown) => {
+              inFlight.delete(pending);
+              reject(error);
+            },
+          );
+        },
+      };
+      inFlight.add(pending);
+      if (sweeper === undefined) {
+        sweeper = setInterval(sweep, tick);
+        sweeper.unref();
+      }
+      if (status === 'ready') return pending.send();
+      if (waiting.size === 0) client.once('ready', onReady);
+      waiting.add(pending.send);
+      // A lazyConnect client connects on its first command; this store sends none until ready.
+      if (status === 'wait') client.connect().catch(() => {});
+    });
+  }
+
+  async function runScript(script: Script, args: (string | number)[]): Promise<unknown> {
+    try {
+      return await client.evalsha(script.sha, script.numberOfKeys, ...args);
+    } catch (error) {
+      // Empty script cache (first call, restart, failover): send the source once.
+      if (error instanceof Error && error.message.startsWith('NOSCRIPT')) {
+        return client.eval(script.lua, script.numberOfKeys, ...args);
+      }
+      throw error;
+    }
+  }
+
+  const run = (script: Script, args: (string | number)[]) =>
+    call(script.name, () => runScript(script, args));
+
+  // Listing on a standalone server is one native `SORT <index> BY nosort GET #
+  // GET <session pattern>`: it reads every session of an index about ten times
+  // cheaper for Redis than a Lua script that copies the values through Lua.
+  // Redis Cluster denies SORT's GET option, so there the LIST script does it.
+  // ioredis adds its `keyPrefix` to the GET pattern too; `*` or `->` in either
+  // prefix would change the pattern's meaning, so such prefixes use the script.
+  const clientPrefix = client.options?.keyPrefix ?? '';
+  const sortGetWorks = client.isCluster !== true && !/\*|->/.test(clientPrefix + prefix);
+
+  async function listBySort(userId: string, kinds: readonly IndexKind[]): Promise<SessionRecord[]> {
+    const pattern = `${prefix}{${userShard(userId)}}:sess:*`;
+    const args = ['BY', 'nosort', 'GET', '#', 'GET', pattern];
+    const replies = await call('list', async () => {
+      if (kinds.length === 1)
+        return [await client.sort(userKey(kinds[0] as IndexKind, userId), ...args)];
+      // One transaction: a session moving from active to ended in between is seen once.
+      const tx = client.multi();
+      for (const kind of kinds) tx.sort(userKey(kind, userId), ...args);
+      const results = (await tx.exec()) as [Error | null, unknown][];
+      return results.map(([error, reply]) => {
+        if (error) throw error;
+        return reply;
+      });
+    });
+    const records: SessionRecord[] = [];
+    for (const [k, reply] of replies.entries()) {
+      const pairs = reply as (string | null)[];
+      const stale: string[] = [];
+      for (let i = 0; i < pairs.length; i += 2) {
+        const value = pairs[i + 1];
+        if (value === null || value === undefined) stale.push(pairs[i] as string);
+        else records.push(decode(value));
+      }
+      // Members whose session Redis already expired: never listed, and dropped now.
+      if (stale.length > 0) {
+        const kind = kinds[k] as IndexKind;
+        await run(SCRIPTS.prune, [userKey(kind, userId), userId, kind, ...stale]).catch(() => {});
+      }
+    }
+    return records;
+  }
+
+  const endArgs = (transition: EndTransition) => [
+    transition.status,
+    transition.reason,
+    transition.endedAt.getTime(),
+    transition.purgeAt.getTime(),
+    ttlUntil(transition.purgeAt),
+  ];
+
+  return {
+    async create(record: SessionRecord, limit: SessionLimit | null): Promise<CreateResult> {
+      const reply = (await run(SCRIPTS.create, [
+        sessionKey(record.id),
+        userKey('active', record.userId),
+        userKey('devices', record.userId),
+        encode(record),
+        record.id,
+        ttlUntil(record.purgeAt),
+        record.expiresAt.getTime(),
+        record.deviceKey,
+        record.purgeAt.getTime(),
+        limit ? limit.liveness.now.getTime() : record.createdAt.getTime(),
+        limit ? limit.max : 0,
+        limit ? limit.onExceed : '',
+        limit ? idleOf(limit.liveness) : -1,
+        ...(limit ? endArgs(limit.eviction) : ['', '', 0, 0, 1]),
+      ])) as [string, number, ...string[]];
+      if (reply[0] === 'limit_reached') return { outcome: 'limit_reached', activeCount: reply[1] };
+      return {
+        outcome: 'created',
+        session: decode(encode(record)),
+        evicted: decodeAll(reply.slice(2)),
+        knownDevice: reply[1] === 1,
+      };
+    },
+
+    // The validate hot path: one GET.
+    async get(sessionId: string): Promise<SessionRecord | null> {
+      return decodeOrNull(await call('get', () => client.get(sessionKey(sessionId))));
+    },
+
+    async listByUser(userId: string, statuses: readonly SessionStatus[]): Promise<SessionRecord[]> {
+      const ended = ENDED.filter((s) => statuses.includes(s));
+      const wantActive = statuses.includes('ACTIVE');
+      if (!wantActive && ended.length === 0) return [];
+      if (sortGetWorks) {
+        const kinds = wantActive ? (ended.length > 0 ? BOTH : ACTIVE_ONLY) : ENDED_ONLY;
+        const records = await listBySort(userId, kinds);
+        return records.filter((r) => statuses.includes(r.status));
+      }
+      const values = await run(SCRIPTS.list, [
+        userKey('active', userId),
+        userKey('ended', userId),
+        userId,
+        wantActive ? '1' : '0',
+        ended.join(' '),
+      ]);
+      return decodeAll(values);
+    },
+
+    async touch(sessionId: string, update: TouchUpdate): Promise<boolean> {
+      const wrote = await run(SCRIPTS.touch, [
+        sessionKey(sessionId),
+        sessionId,
+        update.at.getTime(),
+        update.ifLastActivityAtOrBefore.getTime(),
+        update.liveness.now.getTime(),
+        idleOf(update.liveness),
+      ]);
+      return wrote === 1;
+    },
+
+    async end(
+      sessionId: string,
+      transition: EndTransition,
+      guard: EndGuard,
+    ): Promise<SessionRecord | null> {
+      const value = await run(SCRIPTS.end, [
+        sessionKey(sessionId),
+        sessionId,
+        ...endArgs(transition),
+        guard.userId ?? '',
+        guard.tokenHash ?? '',
+        guard.userId === null ? '0' : '1',
+        guard.tokenHash === null ? '0' : '1',
+      ]);
+      return typeof value === 'string' ? decode(value) : null;
+    },
+
+    async endAllForUser(
+      userId: string,
+      transition: EndTransition,
+      options: { exceptSessionId: string | null; liveness: Liveness },
+    ): Promise<SessionRecord[]> {
+      const values = await run(SCRIPTS.endAll, [
+        userKey('active', userId),
+        userKey('ended', userId),
+        userId,
+        options.exceptSessionId ?? '',
+        ...endArgs(transition),
+        options.liveness.now.getTime(),
+        idleOf(options.liveness),
+      ]);
+      return decodeAll(values);
+    },
+
+    async rotateRefreshToken(
+      sessionId: string,
+      rotation: RefreshRotation,
+    ): Promise<RefreshRotationResult> {
+      const reply = (await run(SCRIPTS.rotate, [
+        sessionKey(sessionId),
+        sessionId,
+        rotation.presentedHash,
+        rotation.tokenHash,
+        rotation.refreshTokenHash,
+        rotation.at.getTime(),
+        rotation.liveness.now.getTime(),
+        idleOf(rotation.liveness),
+        rotation.maxRetiredHashes,
+        ...endArgs(rotation.onReuse),
+      ])) as [string, string?, number?];
+      const [outcome, value, revoked] = reply;
+      if (outcome === 'not_found' || value === undefined) return { outcome: 'not_found' };
+      if (outcome === 'reused') return { outcome, session: decode(value), revoked: revoked === 1 };
+      if (outcome === 'rotated') return { outcome, session: decode(value) };
+      return { outcome: 'inactive', session: decode(value) };
+    },
+
+    // Redis expires every key by its TTL and the scripts prune index members
+    // lazily; expired-but-ACTIVE sessions are marked EXPIRED by the manager
+    // when it next reads them.
+    async cleanup(): Promise<CleanupResult> {
+      return { expired: [], purged: 0 };
+    },
+  };
+}

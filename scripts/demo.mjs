@@ -1,0 +1,171 @@
+#!/usr/bin/env node
+// One-command demo from a fresh clone: installs dependencies if needed, builds
+// the sessionkit packages and the example CRM app (examples/next-app), starts it
+// with `next start` and prints the URL and the demo accounts.
+//
+//   npm run demo                    # in-memory store, http://127.0.0.1:3000 (or the next free port)
+//   PORT=4000 npm run demo
+//   REDIS_URL=redis://127.0.0.1:6379 npm run demo
+//   MONGODB_URI=mongodb://127.0.0.1:27017/crm npm run demo
+//   npm run demo -- --no-build      # start what was built last time
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
+const appDir = join(root, 'examples', 'next-app');
+const args = process.argv.slice(2);
+const build = !args.includes('--no-build');
+const host = process.env.HOST ?? '127.0.0.1';
+
+const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1' };
+
+function step(message) {
+  console.log(`\n› ${message}`);
+}
+
+function fail(message) {
+  console.error(`\n✗ ${message}`);
+  process.exit(1);
+}
+
+function run(command, commandArgs, cwd = root) {
+  const result = spawnSync(command, commandArgs, { cwd, env, stdio: 'inherit' });
+  if (result.error) fail(`${command} could not be started: ${result.error.message}`);
+  if (result.status !== 0)
+    fail(`${command} ${commandArgs.join(' ')} failed (exit ${result.status}).`);
+}
+
+function hasPnpm() {
+  return spawnSync('pnpm', ['--version'], { env, stdio: 'ignore' }).status === 0;
+}
+
+// Newest modification time of the files under a directory (0 when absent).
+function newest(dir) {
+  if (!existsSync(dir)) return 0;
+  let max = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    max = Math.max(max, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);
+  }
+  return max;
+}
+
+function portIsFree(port) {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', () => resolve(false));
+    server.listen(port, host, () => server.close(() => resolve(true)));
+  });
+}
+
+async function choosePort() {
+  if (process.env.PORT) return Number(process.env.PORT);
+  for (let port = 3000; port < 3020; port++) {
+    if (await portIsFree(port)) return port;
+  }
+  fail('ports 3000–3019 are all taken: set PORT to a free one.');
+}
+
+async function waitUntilUp(url, child) {
+  for (let i = 0; i < 600; i++) {
+    if (child.exitCode !== null) fail(`the app exited (code ${child.exitCode}) before it came up.`);
+    try {
+      const response = await fetch(url, { redirect: 'manual' });
+      if (response.status < 500) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  fail(`the app did not answer at ${url} within 60 s.`);
+}
+
+// 1. Tools and dependencies.
+if (!hasPnpm()) {
+  step('installing pnpm 10.34.9 (npm install --global pnpm@10.34.9)');
+  run('npm', ['install', '--global', '--no-fund', '--no-audit', 'pnpm@10.34.9']);
+  if (!hasPnpm()) fail('pnpm is still missing: install it (npm i -g pnpm@10.34.9) and retry.');
+}
+if (!existsSync(join(appDir, 'node_modules', 'next'))) {
+  step('installing dependencies (pnpm install --frozen-lockfile)');
+  run('pnpm', ['install', '--frozen-lockfile']);
+}
+
+// 2. Build the packages the app consumes (their dist/), then the app.
+if (build) {
+  const stale = readdirSync(join(root, 'packages')).filter((name) => {
+    const dir = join(root, 'packages', name);
+    if (!existsSync(join(dir, 'package.json'))) return false;
+    const distTime = newest(join(dir, 'dist'));
+    return distTime === 0 || newest(join(dir, 'src')) > distTime;
+  });
+  if (stale.length > 0) {
+    step(`building packages (${stale.join(', ')} changed)`);
+    run('pnpm', ['--filter', './packages/*', 'build']);
+  } else {
+    step('packages are built and up to date');
+  }
+  step('building the example app (next build)');
+  run('pnpm', ['exec', 'next', 'build'], appDir);
+} else if (!existsSync(join(appDir, '.next', 'BUILD_ID'))) {
+  fail('the app was never built: run without --no-build.');
+}
+
+// 3. Start it.
+const port = await choosePort();
+const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+const generatedSecret = !process.env.NEXTAUTH_SECRET;
+const appEnv = {
+  ...env,
+  NODE_ENV: 'production',
+  NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? url,
+  // next-auth v4 needs a secret under `next start`. A fresh random one per run
+  // is fine for a demo: restarting signs everybody out.
+  NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? randomBytes(32).toString('base64url'),
+};
+step(`starting the app (next start on ${host}:${port})`);
+const nextBin = join(appDir, 'node_modules', 'next', 'dist', 'bin', 'next');
+const child = spawn(
+  process.execPath,
+  [nextBin, 'start', '--hostname', host, '--port', String(port)],
+  {
+    cwd: appDir,
+    env: appEnv,
+    stdio: 'inherit',
+  },
+);
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => child.kill(signal));
+}
+child.on('exit', (code, signal) => process.exit(signal ? 0 : (code ?? 0)));
+
+await waitUntilUp(`${url}/login`, child);
+
+const users = JSON.parse(readFileSync(join(appDir, 'lib', 'demo-users.json'), 'utf8'));
+const store = process.env.REDIS_URL
+  ? 'Redis (REDIS_URL)'
+  : process.env.MONGODB_URI
+    ? 'MongoDB (MONGODB_URI)'
+    : 'in-memory';
+const line = '─'.repeat(64);
+console.log(`
+${line}
+  Pipeline CRM — the sessionkit demo is running
+
+  Open      ${url}
+  Store     ${store}
+  Secret    ${generatedSecret ? 'NEXTAUTH_SECRET generated for this run (set it to keep sign-ins across restarts)' : 'NEXTAUTH_SECRET from your environment'}
+
+  Demo accounts
+${users.map((u) => `    ${u.email.padEnd(22)} password: ${u.password}`).join('\n')}
+
+  Sign in as the same account in two browsers (or a normal and a
+  private window), open "Devices" and sign one out from the other.
+  Stop with Ctrl+C.
+${line}
+`);
