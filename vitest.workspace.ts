@@ -1,2 +1,3 @@
-// One vitest project per package (each has its own vitest.config.ts).
-export default ['packages/*'];
+// One vitest project per package (each has its own vitest.config.ts), plus the
+// cross-package adversarial suite.
+export default ['packages/*', 'tests/*'];
