@@ -29,6 +29,9 @@ pnpm exec vitest run --coverage
 step "packaging (publint --strict, attw --pack)"
 node tooling/check-packages.mjs
 
+step "tarball smoke test (pnpm pack → npm install → import/require)"
+node tooling/smoke-tarballs.mjs
+
 if [ -f packages/react/package.json ] && grep -q '"size"' packages/react/package.json; then
   step "bundle size (@sessionkit/react)"
   pnpm --filter @sessionkit/react size
