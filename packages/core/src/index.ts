@@ -54,6 +54,7 @@ export {
   type EndTransition,
   expiryOf,
   isLive,
+  type KnownDeviceRecord,
   type Liveness,
   type RefreshRotation,
   type RefreshRotationResult,

@@ -30,6 +30,28 @@ describe('createMongoStore() model registration', () => {
     expect(connection.models.SessionKitSessionLock?.collection.collectionName).toBe(
       'sessionkit_sessions_locks',
     );
+    expect(connection.models.SessionKitSessionDevice?.collection.collectionName).toBe(
+      'sessionkit_sessions_devices',
+    );
+  });
+
+  it('declares the expiresAt TTL from historyRetention, and refuses a second store with another one', () => {
+    const connection = unopenedConnection();
+    const { sessions } = resolveModels({ connection, historyRetention: 30 * 86_400_000 });
+    const ttl = sessions.schema.indexes().find(([keys]) => 'expiresAt' in keys)?.[1];
+    expect(ttl?.expireAfterSeconds).toBe(30 * 86_400);
+    expect(() => createMongoStore({ connection, historyRetention: 30 * 86_400_000 })).not.toThrow();
+    expect(() => createMongoStore({ connection })).toThrow(/same historyRetention/);
+  });
+
+  it('rejects a historyRetention that is not a usable number of ms', () => {
+    for (const bad of [-1, Number.NaN, Number.POSITIVE_INFINITY, '90d', 2 ** 31 * 1000]) {
+      const connection = unopenedConnection();
+      expect(() => createMongoStore({ connection, historyRetention: bad as never })).toThrow(
+        InvalidInputError,
+      );
+      expect(Object.keys(connection.models)).toEqual([]);
+    }
   });
 
   it('reuses its registered model when created again (Next.js hot reload) instead of throwing', () => {

@@ -1,13 +1,19 @@
 import { InvalidInputError } from '@sessionkit/core';
 import mongoose, { type Connection, type Model, type Schema } from 'mongoose';
 import {
+  createDeviceSchema,
   createLockSchema,
   createSessionSchema,
   DEFAULT_COLLECTION_NAME,
+  DEFAULT_HISTORY_RETENTION_MS,
   DEFAULT_MODEL_NAME,
+  type DeviceDoc,
+  deviceCollectionName,
+  deviceModelName,
   type LockDoc,
   lockCollectionName,
   lockModelName,
+  retentionSeconds,
   type SessionDoc,
 } from './schema.js';
 
@@ -29,21 +35,57 @@ export interface MongoStoreOptions {
   uri?: string;
   /**
    * Collection holding the sessions. Per-user locks for the session limit live
-   * in `<collectionName>_locks`.
+   * in `<collectionName>_locks`, known devices in `<collectionName>_devices`.
    * @default 'sessionkit_sessions'
    */
   collectionName?: string;
   /**
-   * Mongoose model name registered on the connection (the lock model is
-   * `<modelName>Lock`). Change it only if your app already uses the name.
+   * Mongoose model name registered on the connection (the lock and device
+   * models are `<modelName>Lock` and `<modelName>Device`). Change it only if
+   * your app already uses the name.
    * @default 'SessionKitSession'
    */
   modelName?: string;
+  /**
+   * History retention in ms, for the TTL index on `expiresAt`: MongoDB deletes
+   * every session by `expiresAt + historyRetention` at the latest (rounded up
+   * to whole seconds), whatever its `purgeAt`. Pass the same value as the
+   * manager's `historyRetention`; a shorter one deletes history early. Every
+   * store and `ensureMongoIndexes()` call on one connection must use the same
+   * value; changing it later needs `ensureMongoIndexes()` to rebuild the index.
+   * @default 7_776_000_000 (90 days, the manager's default)
+   */
+  historyRetention?: number;
 }
 
 export interface StoreModels {
   sessions: Model<SessionDoc>;
   locks: Model<LockDoc>;
+  devices: Model<DeviceDoc>;
+}
+
+/** MongoDB stores `expireAfterSeconds` as a 32-bit integer. */
+const MAX_TTL_SECONDS = 2_147_483_647;
+
+function checkRetention(value: unknown): number {
+  if (value === undefined) return DEFAULT_HISTORY_RETENTION_MS;
+  if (
+    typeof value !== 'number' ||
+    !Number.isFinite(value) ||
+    value < 0 ||
+    retentionSeconds(value) > MAX_TTL_SECONDS
+  ) {
+    throw new InvalidInputError(
+      `createMongoStore(): historyRetention must be a number of ms from 0 to ${MAX_TTL_SECONDS * 1000} (pass the manager's historyRetention).`,
+    );
+  }
+  return value;
+}
+
+/** The `expireAfterSeconds` of the sessions model's `expiresAt` TTL index. */
+function expiresAtTtl(model: Model<SessionDoc>): unknown {
+  const index = model.schema.indexes().find(([keys]) => Object.keys(keys).join() === 'expiresAt');
+  return index?.[1].expireAfterSeconds;
 }
 
 // Connections opened from `uri`, kept on globalThis so that a Next.js dev
@@ -115,6 +157,7 @@ export function resolveModels(options: MongoStoreOptions): StoreModels {
     'collectionName',
   );
   const modelName = checkName(options.modelName ?? DEFAULT_MODEL_NAME, 'modelName');
+  const retention = checkRetention(options.historyRetention);
   let connection: Connection;
   if (options.connection !== undefined) {
     connection = options.connection;
@@ -128,11 +171,21 @@ export function resolveModels(options: MongoStoreOptions): StoreModels {
   } else {
     connection = mongoose.connection;
   }
-  const sessions = registerModel(connection, modelName, collectionName, createSessionSchema, [
-    'tokenHash',
-    'purgeAt',
-    'deviceKey',
-  ]);
+  const sessions = registerModel(
+    connection,
+    modelName,
+    collectionName,
+    (name) => createSessionSchema(name, retention),
+    ['tokenHash', 'purgeAt', 'deviceKey'],
+  );
+  // A registered model keeps the TTL it was declared with: refuse to pretend
+  // another retention applies.
+  const ttl = expiresAtTtl(sessions);
+  if (ttl !== retentionSeconds(retention)) {
+    throw new InvalidInputError(
+      `createMongoStore(): model '${modelName}' is already registered on this connection with historyRetention ${String(ttl)} s on its expiresAt TTL index, not ${retentionSeconds(retention)} s. Pass the same historyRetention to every createMongoStore()/ensureMongoIndexes() call on one connection (restart the dev server after changing it), or use another modelName.`,
+    );
+  }
   const locks = registerModel(
     connection,
     lockModelName(modelName),
@@ -140,5 +193,12 @@ export function resolveModels(options: MongoStoreOptions): StoreModels {
     createLockSchema,
     ['holder', 'lockedUntil'],
   );
-  return { sessions, locks };
+  const devices = registerModel(
+    connection,
+    deviceModelName(modelName),
+    deviceCollectionName(collectionName),
+    createDeviceSchema,
+    ['deviceId', 'firstSeenAt', 'purgeAt'],
+  );
+  return { sessions, locks, devices };
 }

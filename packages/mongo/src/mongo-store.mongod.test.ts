@@ -104,7 +104,7 @@ for (const server of servers) {
   describe(`${name}: storage`, () => {
     const raw = () => connection.collection('sessionkit_sessions');
 
-    it('ensureMongoIndexes() creates the declared indexes, with the purgeAt TTL and the partial unique refresh hash', async () => {
+    it('ensureMongoIndexes() creates the declared indexes, with both TTLs and the partial unique refresh hash', async () => {
       const indexes = await raw().indexes();
       const byName = new Map(indexes.map((index) => [index.name, index]));
       expect(byName.get('purgeAt_ttl')).toMatchObject({
@@ -121,11 +121,60 @@ for (const server of servers) {
         status: 1,
         lastActivityAt: -1,
       });
-      expect(byName.get('expiresAt_1')?.expireAfterSeconds).toBeUndefined();
+      // historyRetention defaults to the manager's 90 days.
+      expect(byName.get('expiresAt_ttl')).toMatchObject({
+        key: { expiresAt: 1 },
+        expireAfterSeconds: 90 * 86_400,
+      });
       const locks = await connection.collection('sessionkit_sessions_locks').indexes();
       expect(locks.find((i) => i.name === 'lockedUntil_ttl')).toMatchObject({
         expireAfterSeconds: 60,
       });
+      const devices = await connection.collection('sessionkit_sessions_devices').indexes();
+      expect(devices.find((i) => i.name === 'purgeAt_ttl')).toMatchObject({
+        key: { purgeAt: 1 },
+        expireAfterSeconds: 0,
+      });
+      expect(devices.find((i) => i.name === 'userId_1')?.key).toEqual({ userId: 1 });
+    });
+
+    it('the device upsert pipeline stores caller values literally, coordinates exactly', async () => {
+      const store = createMongoStore({ connection });
+      const manager = createSessionManager({ store });
+      const userId = `dev-${randomBytes(4).toString('hex')}`;
+      const first = await manager.create({ userId, ipAddress: '203.0.113.7' });
+      const stored = await store.get(first.session.id);
+      if (!stored) throw new Error('missing');
+      const later = {
+        ...stored,
+        id: `${first.session.id.slice(0, 6)}${randomBytes(16).toString('base64url')}`,
+        tokenHash: hashToken(randomBytes(8).toString('hex')),
+        refreshTokenHash: null,
+        createdAt: new Date(stored.createdAt.getTime() + 1000),
+        ipAddress: '$userId',
+        location: {
+          country: '$ne',
+          region: null,
+          city: '$$ROOT',
+          latitude: -36.8485,
+          longitude: 174.7633,
+        },
+      };
+      const result = await store.create(later, null);
+      expect(result.outcome === 'created' && result.knownDevice).toBe(true);
+      const doc = await connection
+        .collection('sessionkit_sessions_devices')
+        .findOne({ _id: `${stored.deviceKey}:${userId}` as never });
+      expect(doc).toMatchObject({
+        userId,
+        deviceId: stored.deviceKey,
+        firstSeenAt: stored.createdAt,
+        lastSeenAt: later.createdAt,
+        lastIpAddress: '$userId',
+        lastLocation: later.location,
+        purgeAt: stored.purgeAt,
+      });
+      expect((await store.get(later.id))?.location).toEqual(later.location);
     });
 
     it('stores the session id as a string _id and dates as BSON dates, no token anywhere', async () => {

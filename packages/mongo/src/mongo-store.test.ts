@@ -56,8 +56,10 @@ function record(userId: string, overrides: Partial<SessionRecord> = {}): Session
     tokenHash: hashToken(`token-${n}`),
     refreshTokenHash: hashToken(`refresh-${n}`),
     retiredRefreshTokenHashes: [],
-    deviceKey: 'desktop|linux|firefox',
+    deviceKey: 'dEvIcEkEyLiNuXfIrEfOx1',
     purgeAt: new Date(T0 + 120 * DAY),
+    risk: null,
+    verification: null,
     ...overrides,
   };
 }
@@ -119,6 +121,13 @@ async function exerciseEveryTransition(store: SessionStore) {
   const d = record('alice');
   await store.create(d, null);
   await store.endAllForUser('alice', ending(), { exceptSessionId: null, liveness: live() });
+  const e = record('alice');
+  await store.create(e, null);
+  await store.markVerified(e.id, {
+    verification: { verifiedAt: new Date(T0 + 3000), method: 'totp' },
+    liveness: live(T0 + 3000),
+    userId: 'alice',
+  });
   await store.create(record('bob', { expiresAt: new Date(T0 + 5000) }), null);
   await store.cleanup({ liveness: live(T0 + 10_000, 60_000), historyRetentionMs: DAY });
 }
@@ -128,11 +137,11 @@ describe('writes the store issues', () => {
     const { store, sessions } = createStoreOnMemoryCollections();
     await exerciseEveryTransition(store);
     const writes = writesOf(sessions);
-    // touch, rotate, reuse-revoke, end, eviction, endAllForUser, cleanup
+    // touch, rotate, reuse-revoke, end, eviction, endAllForUser, markVerified, cleanup
     expect(new Set(writes.map((w) => w.op))).toEqual(
       new Set(['updateOne', 'updateMany', 'findOneAndUpdate']),
     );
-    expect(writes.length).toBeGreaterThanOrEqual(7);
+    expect(writes.length).toBeGreaterThanOrEqual(8);
     for (const write of writes) expect(write.filter.status).toBe('ACTIVE');
     // Nothing but inserts, conditional updates and the purge of expired retention.
     const others = sessions.calls.filter(
@@ -234,6 +243,28 @@ describe('writes the store issues', () => {
     });
   });
 
+  it('markVerified() is one findOneAndUpdate guarded by liveness and the owner', async () => {
+    const { store, sessions } = createStoreOnMemoryCollections();
+    const r = record('alice');
+    await store.create(r, null);
+    sessions.calls.length = 0;
+    const verifiedAt = new Date(T0 + 5000);
+    const updated = await store.markVerified(r.id, {
+      verification: { verifiedAt, method: 'webauthn' },
+      liveness: live(T0 + 5000, 600_000),
+      userId: 'alice',
+    });
+    expect(updated?.verification).toEqual({ verifiedAt, method: 'webauthn' });
+    expect(sessions.calls.map((c) => c.op)).toEqual(['findOneAndUpdate']);
+    expect(sessions.calls[0]?.filter).toEqual({
+      _id: r.id,
+      status: 'ACTIVE',
+      expiresAt: { $gt: new Date(T0 + 5000) },
+      lastActivityAt: { $gt: new Date(T0 + 5000 - 600_000) },
+      userId: 'alice',
+    });
+  });
+
   it('create() with a limit counts, evicts and inserts while holding the per-user lease, then releases it', async () => {
     const { store, sessions, locks } = createStoreOnMemoryCollections();
     await store.create(record('alice'), null);
@@ -244,6 +275,121 @@ describe('writes the store issues', () => {
     expect(locks.calls[0]?.options).toMatchObject({ upsert: true });
     expect(locks.docs.size).toBe(0);
     expect(sessions.calls.filter((c) => c.op === 'insertOne')).toHaveLength(2);
+  });
+});
+
+describe('known devices', () => {
+  const at = (ms: number) => () => T0 + ms;
+
+  it('create() inserts the session, then upserts the device entry in one findOneAndUpdate', async () => {
+    const { store, sessions, devices } = createStoreOnMemoryCollections({ clock: at(0) });
+    const r = record('alice', {
+      ipAddress: '$where',
+      location: { country: '$ne', region: null, city: '$city', latitude: 1.5, longitude: -2.25 },
+    });
+    const result = await store.create(r, null);
+    expect(result.outcome === 'created' && result.knownDevice).toBe(false);
+    expect(sessions.calls.map((c) => c.op)).toEqual(['insertOne']);
+    expect(devices.calls.map((c) => c.op)).toEqual(['findOneAndUpdate']);
+    expect(devices.calls[0]?.filter).toEqual({ _id: `${r.deviceKey}:alice` });
+    expect(devices.calls[0]?.options).toMatchObject({ upsert: true, returnDocument: 'before' });
+    // Caller strings that look like field paths are stored as they are.
+    expect(devices.docs.get(`${r.deviceKey}:alice`)).toMatchObject({
+      userId: 'alice',
+      deviceId: r.deviceKey,
+      firstSeenAt: r.createdAt,
+      lastIpAddress: '$where',
+      lastLocation: {
+        country: '$ne',
+        region: null,
+        city: '$city',
+        latitude: 1.5,
+        longitude: -2.25,
+      },
+      purgeAt: r.purgeAt,
+    });
+  });
+
+  it('keeps firstSeenAt and the later purgeAt of a live entry; an entry past purgeAt starts over', async () => {
+    const { store, devices } = createStoreOnMemoryCollections({ clock: at(0) });
+    const first = record('alice', { purgeAt: new Date(T0 + 50 * DAY) });
+    await store.create(first, null);
+    const second = record('alice', { purgeAt: new Date(T0 + 40 * DAY) });
+    const again = await store.create(second, null);
+    expect(again.outcome === 'created' && again.knownDevice).toBe(true);
+    const id = `${first.deviceKey}:alice`;
+    expect(devices.docs.get(id)).toMatchObject({
+      firstSeenAt: first.createdAt,
+      lastSeenAt: second.createdAt,
+      purgeAt: first.purgeAt,
+    });
+    // Past purgeAt, not yet deleted by the TTL monitor: absent for every purpose.
+    const late = record('alice', {
+      createdAt: new Date(T0 + 60 * DAY),
+      purgeAt: new Date(T0 + 150 * DAY),
+    });
+    const stale = await store.create(late, null);
+    expect(stale.outcome === 'created' && stale.knownDevice).toBe(false);
+    expect(devices.docs.get(id)).toMatchObject({
+      firstSeenAt: late.createdAt,
+      purgeAt: late.purgeAt,
+    });
+  });
+
+  it('two first sign-ins from one device racing on the upsert: the loser retries and finds it known', async () => {
+    const { store, devices } = createStoreOnMemoryCollections({ clock: at(0) });
+    const r = record('alice');
+    const upsert = devices.findOneAndUpdate.bind(devices);
+    let raced = false;
+    devices.findOneAndUpdate = async (filter, update, options) => {
+      if (!raced) {
+        raced = true;
+        await upsert(filter, update, options); // the other sign-in inserts first
+        throw Object.assign(new Error('E11000 duplicate key error'), { code: 11000 });
+      }
+      return upsert(filter, update, options);
+    };
+    const result = await store.create(r, null);
+    expect(result.outcome === 'created' && result.knownDevice).toBe(true);
+    expect(devices.docs.size).toBe(1);
+  });
+
+  it('listDevices() and forgetDevice() ignore entries past purgeAt; forgetDevice() is one deleteOne', async () => {
+    let now = T0;
+    const { store, devices } = createStoreOnMemoryCollections({ clock: () => now });
+    const a = record('alice', { purgeAt: new Date(T0 + 10 * DAY) });
+    const b = record('alice', {
+      deviceKey: 'oThErDeViCeKeY00000001',
+      purgeAt: new Date(T0 + 20 * DAY),
+    });
+    await store.create(a, null);
+    await store.create(b, null);
+    expect((await store.listDevices('alice')).map((d) => d.id).sort()).toEqual(
+      [a.deviceKey, b.deviceKey].sort(),
+    );
+    now = T0 + 15 * DAY;
+    expect((await store.listDevices('alice')).map((d) => d.id)).toEqual([b.deviceKey]);
+    devices.calls.length = 0;
+    expect(await store.forgetDevice('alice', a.deviceKey)).toBe(false);
+    expect(await store.forgetDevice('alice', b.deviceKey)).toBe(true);
+    expect(devices.calls.map((c) => c.op)).toEqual(['deleteOne', 'deleteOne']);
+    expect(devices.calls[1]?.filter).toEqual({
+      _id: `${b.deviceKey}:alice`,
+      purgeAt: { $gt: new Date(now) },
+    });
+    expect(await store.listDevices('alice')).toEqual([]);
+  });
+
+  it('cleanup() deletes device entries past purgeAt, as their TTL index would', async () => {
+    const { store, devices } = createStoreOnMemoryCollections({ clock: at(0) });
+    await store.create(record('alice', { purgeAt: new Date(T0 + 5000) }), null);
+    await store.create(record('bob'), null);
+    const result = await store.cleanup({
+      liveness: live(T0 + 6000, null),
+      historyRetentionMs: DAY,
+    });
+    expect(result.purged).toBe(1); // sessions only
+    expect([...devices.docs.values()].map((d) => d.userId)).toEqual(['bob']);
   });
 });
 
@@ -303,6 +449,7 @@ describe('input validation (operator injection)', () => {
     'end(guard.userId)',
     'end(guard.tokenHash)',
     'endAllForUser(exceptSessionId)',
+    'markVerified(update.userId)',
   ]);
 
   const calls: Array<[string, (store: SessionStore, bad: never) => Promise<unknown>]> = [
@@ -348,6 +495,36 @@ describe('input validation (operator injection)', () => {
     ['create(record.userId)', (s, bad) => s.create(record('alice', { userId: bad }), null)],
     ['create(record.tokenHash)', (s, bad) => s.create(record('alice', { tokenHash: bad }), null)],
     ['create(record.deviceKey)', (s, bad) => s.create(record('alice', { deviceKey: bad }), null)],
+    ['listDevices(userId)', (s, bad) => s.listDevices(bad)],
+    ['forgetDevice(userId)', (s, bad) => s.forgetDevice(bad, 'dEvIcEkEyLiNuXfIrEfOx1')],
+    ['forgetDevice(deviceId)', (s, bad) => s.forgetDevice('alice', bad)],
+    [
+      'markVerified(sessionId)',
+      (s, bad) =>
+        s.markVerified(bad, {
+          verification: { verifiedAt: new Date(T0), method: 'totp' },
+          liveness: live(),
+          userId: null,
+        }),
+    ],
+    [
+      'markVerified(update.userId)',
+      (s, bad) =>
+        s.markVerified(sessionIdFor(1), {
+          verification: { verifiedAt: new Date(T0), method: 'totp' },
+          liveness: live(),
+          userId: bad,
+        }),
+    ],
+    [
+      'markVerified(verification.method)',
+      (s, bad) =>
+        s.markVerified(sessionIdFor(1), {
+          verification: { verifiedAt: new Date(T0), method: bad },
+          liveness: live(),
+          userId: null,
+        }),
+    ],
     [
       'rotateRefreshToken(presentedHash)',
       (s, bad) =>
@@ -368,10 +545,11 @@ describe('input validation (operator injection)', () => {
     async (name, call) => {
       for (const bad of injections) {
         if (bad === null && nullable.has(name)) continue;
-        const { store, sessions, locks } = createStoreOnMemoryCollections();
+        const { store, sessions, locks, devices } = createStoreOnMemoryCollections();
         await expect(call(store, bad as never)).rejects.toBeInstanceOf(InvalidInputError);
         expect(sessions.calls).toEqual([]);
         expect(locks.calls).toEqual([]);
+        expect(devices.calls).toEqual([]);
       }
     },
   );

@@ -6,6 +6,7 @@ import type {
   DeviceType,
   EndGuard,
   EndTransition,
+  KnownDeviceRecord,
   Liveness,
   RefreshRotation,
   RefreshRotationResult,
@@ -13,14 +14,23 @@ import type {
   SessionRecord,
   SessionStatus,
   SessionStore,
+  SuspiciousLoginReason,
   TouchUpdate,
+  VerificationUpdate,
 } from '@sessionkit/core';
 import type { mongo } from 'mongoose';
 import { type MongoStoreOptions, resolveModels } from './models.js';
-import { type LockDoc, lockCollectionName, type SessionDoc } from './schema.js';
+import {
+  type DeviceDoc,
+  type LocationDoc,
+  type LockDoc,
+  lockCollectionName,
+  type SessionDoc,
+} from './schema.js';
 import {
   checkCount,
   checkDate,
+  checkDeviceId,
   checkGuard,
   checkHash,
   checkLimit,
@@ -30,9 +40,11 @@ import {
   checkStatuses,
   checkTransition,
   checkUserId,
+  checkVerificationUpdate,
 } from './validate.js';
 
 type Filter = mongo.Filter<SessionDoc>;
+type SessionLocation = NonNullable<SessionRecord['location']>;
 
 /**
  * A {@link SessionStore} on MongoDB through mongoose, using your app's own
@@ -52,7 +64,7 @@ type Filter = mongo.Filter<SessionDoc>;
  * ```
  */
 export function createMongoStore(options: MongoStoreOptions = {}): SessionStore {
-  const { sessions, locks } = resolveModels(options);
+  const { sessions, locks, devices } = resolveModels(options);
   return createCollectionStore({
     // mongoose's collection wraps the driver's: same methods, plus buffering
     // until the connection opens. Writes go to it directly rather than through
@@ -60,13 +72,14 @@ export function createMongoStore(options: MongoStoreOptions = {}): SessionStore 
     // delete, tenant filters, ...) can rewrite sessionkit's conditional filters.
     sessions: sessions.collection as unknown as mongo.Collection<SessionDoc>,
     locks: locks.collection as unknown as mongo.Collection<LockDoc>,
+    devices: devices.collection as unknown as mongo.Collection<DeviceDoc>,
     lockCollectionName: lockCollectionName(sessions.collection.collectionName),
   });
 }
 
 /**
- * Creates (or updates) the indexes of the sessions and lock collections and
- * drops indexes on them that sessionkit no longer declares, via mongoose's
+ * Creates (or updates) the indexes of the sessions, lock and device collections
+ * and drops indexes on them that sessionkit no longer declares, via mongoose's
  * `Model.syncIndexes()`. Run it once per deploy when your connection has
  * `autoIndex: false` (recommended in production); with the default
  * `autoIndex: true` mongoose builds missing indexes itself when the store is
@@ -78,9 +91,10 @@ export function createMongoStore(options: MongoStoreOptions = {}): SessionStore 
  * ```
  */
 export async function ensureMongoIndexes(options: MongoStoreOptions = {}): Promise<void> {
-  const { sessions, locks } = resolveModels(options);
+  const { sessions, locks, devices } = resolveModels(options);
   await sessions.syncIndexes();
   await locks.syncIndexes();
+  await devices.syncIndexes();
 }
 
 /** How long a create holding the per-user lock may take before others may take it over. */
@@ -93,8 +107,13 @@ const CLEANUP_BATCH = 500;
 export interface CollectionStoreInput {
   sessions: mongo.Collection<SessionDoc>;
   locks: mongo.Collection<LockDoc>;
+  devices: mongo.Collection<DeviceDoc>;
   lockCollectionName: string;
-  /** Wall clock for lock leases (not session time). @default Date.now */
+  /**
+   * Wall clock for lock leases and for hiding known devices past their
+   * `purgeAt` that the TTL monitor has not deleted yet (as MongoDB's own TTL
+   * does: not session time). @default Date.now
+   */
   clock?: () => number;
   /** Waits between lock attempts. @default setTimeout-based */
   sleep?: (ms: number) => Promise<void>;
@@ -104,7 +123,7 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 
 /** The store logic over two driver collections (mongoose's, or any with the same API). */
 export function createCollectionStore(input: CollectionStoreInput): SessionStore {
-  const { sessions, locks } = input;
+  const { sessions, locks, devices } = input;
   const clock = input.clock ?? Date.now;
   const sleep = input.sleep ?? defaultSleep;
 
@@ -180,22 +199,41 @@ export function createCollectionStore(input: CollectionStoreInput): SessionStore
     }
   };
 
-  const knownDevice = async (record: SessionRecord): Promise<boolean> => {
-    const match = await sessions.findOne(
-      { userId: record.userId, deviceKey: record.deviceKey },
-      { projection: { _id: 1 } },
-    );
-    return match !== null;
+  /**
+   * Upserts the user's known-device entry for the new session in one
+   * single-document write and reports whether it existed (and had not passed
+   * its purgeAt) before. An entry past purgeAt that the TTL monitor has not
+   * deleted yet counts as absent: firstSeenAt starts over.
+   */
+  const rememberDevice = async (record: SessionRecord): Promise<boolean> => {
+    const write = () =>
+      devices.findOneAndUpdate(
+        { _id: deviceDocId(record.userId, record.deviceKey) },
+        deviceUpsert(record),
+        { upsert: true, returnDocument: 'before', projection: { purgeAt: 1 } },
+      );
+    let before: Pick<DeviceDoc, 'purgeAt'> | null;
+    try {
+      before = await write();
+    } catch (error) {
+      // Two first sign-ins from one device at once: both upserts inserted and
+      // one lost on the _id. The entry exists now, so the retry updates it.
+      if (!isDuplicateKeyError(error)) throw error;
+      before = await write();
+    }
+    return before !== null && before.purgeAt > record.createdAt;
   };
 
   return {
+    // The known-device upsert follows the insert, so a refused or failed
+    // insert never remembers a device.
     async create(record: SessionRecord, limit: SessionLimit | null): Promise<CreateResult> {
       checkRecord('create', record);
       checkLimit('create', limit);
       const doc = toDoc(record);
       if (limit === null) {
-        const known = await knownDevice(record);
         await sessions.insertOne(doc);
+        const known = await rememberDevice(record);
         return { outcome: 'created', session: toRecord(doc), evicted: [], knownDevice: known };
       }
       // Counting, evicting and inserting must be one step for this user, or two
@@ -203,13 +241,10 @@ export function createCollectionStore(input: CollectionStoreInput): SessionStore
       // multi-document transactions on a standalone server, the per-user lease
       // provides that step.
       return withUserLock(record.userId, async (): Promise<CreateResult> => {
-        const [live, known] = await Promise.all([
-          findAll(
-            { userId: record.userId, ...liveFilter(limit.liveness) },
-            { projection: { _id: 1 }, sort: { createdAt: 1, _id: 1 } },
-          ),
-          knownDevice(record),
-        ]);
+        const live = await findAll(
+          { userId: record.userId, ...liveFilter(limit.liveness) },
+          { projection: { _id: 1 }, sort: { createdAt: 1, _id: 1 } },
+        );
         let evicted: SessionRecord[] = [];
         if (live.length >= limit.max) {
           if (limit.onExceed === 'reject')
@@ -222,6 +257,7 @@ export function createCollectionStore(input: CollectionStoreInput): SessionStore
           );
         }
         await sessions.insertOne(doc);
+        const known = await rememberDevice(record);
         return { outcome: 'created', session: toRecord(doc), evicted, knownDevice: known };
       });
     },
@@ -368,6 +404,47 @@ export function createCollectionStore(input: CollectionStoreInput): SessionStore
       return { outcome: 'not_found' };
     },
 
+    async listDevices(userId: string): Promise<KnownDeviceRecord[]> {
+      checkUserId('listDevices', userId);
+      const cursor = await (devices.find({
+        userId,
+        purgeAt: { $gt: new Date(clock()) },
+      }) as mongo.FindCursor<DeviceDoc> | Promise<mongo.FindCursor<DeviceDoc>>);
+      return ((await cursor.toArray()) as DeviceDoc[]).map(toDevice);
+    },
+
+    async forgetDevice(userId: string, deviceId: string): Promise<boolean> {
+      checkUserId('forgetDevice', userId);
+      checkDeviceId('forgetDevice', deviceId);
+      // An entry past purgeAt is already forgotten; the TTL monitor deletes it.
+      const result = await devices.deleteOne({
+        _id: deviceDocId(userId, deviceId),
+        purgeAt: { $gt: new Date(clock()) },
+      });
+      return result.deletedCount === 1;
+    },
+
+    async markVerified(
+      sessionId: string,
+      update: VerificationUpdate,
+    ): Promise<SessionRecord | null> {
+      checkSessionId('markVerified', sessionId);
+      const { verification, liveness, userId } = checkVerificationUpdate('markVerified', update);
+      // Liveness and owner in the filter: one conditional write.
+      const filter: Filter = { _id: sessionId, ...liveFilter(liveness) };
+      if (userId !== null) filter.userId = userId;
+      const doc = await sessions.findOneAndUpdate(
+        filter,
+        {
+          $set: {
+            verification: { verifiedAt: verification.verifiedAt, method: verification.method },
+          },
+        },
+        { returnDocument: 'after' },
+      );
+      return doc ? toRecord(doc) : null;
+    },
+
     async cleanup(cleanupInput: CleanupInput): Promise<CleanupResult> {
       checkLiveness('cleanup', cleanupInput?.liveness);
       const retention = checkCount(
@@ -379,6 +456,7 @@ export function createCollectionStore(input: CollectionStoreInput): SessionStore
       // The TTL index deletes purged records on its own (about once a minute);
       // doing it here too makes cleanup() exact for callers who run it.
       const purged = (await sessions.deleteMany({ purgeAt: { $lte: now } })).deletedCount;
+      await devices.deleteMany({ purgeAt: { $lte: now } });
 
       const notLive: Filter = {
         status: 'ACTIVE',
@@ -455,6 +533,97 @@ function isDuplicateKeyError(error: unknown): boolean {
   );
 }
 
+/** A device document's _id: the device id has no ':', so the first one separates the two. */
+function deviceDocId(userId: string, deviceId: string): string {
+  return `${deviceId}:${userId}`;
+}
+
+function locationDoc(location: SessionLocation | null): LocationDoc | null {
+  if (location === null) return null;
+  const doc: LocationDoc = {
+    country: location.country,
+    region: location.region,
+    city: location.city,
+  };
+  // Coordinates only when present: absent stays absent.
+  if (typeof location.latitude === 'number') doc.latitude = location.latitude;
+  if (typeof location.longitude === 'number') doc.longitude = location.longitude;
+  return doc;
+}
+
+function locationOf(doc: LocationDoc | null | undefined): SessionLocation | null {
+  if (!doc) return null;
+  const location: SessionLocation = {
+    country: orNull(doc.country),
+    region: orNull(doc.region),
+    city: orNull(doc.city),
+  };
+  if (typeof doc.latitude === 'number') location.latitude = doc.latitude;
+  if (typeof doc.longitude === 'number') location.longitude = doc.longitude;
+  return location;
+}
+
+function deviceInfoDoc(info: SessionRecord['deviceInfo']): DeviceDoc['deviceInfo'] {
+  return {
+    type: info.type,
+    os: info.os,
+    osVersion: info.osVersion,
+    browser: info.browser,
+    browserVersion: info.browserVersion,
+  };
+}
+
+function deviceInfoOf(doc: DeviceDoc['deviceInfo']): SessionRecord['deviceInfo'] {
+  return {
+    type: doc.type as DeviceType,
+    os: orNull(doc.os),
+    osVersion: orNull(doc.osVersion),
+    browser: orNull(doc.browser),
+    browserVersion: orNull(doc.browserVersion),
+  };
+}
+
+/**
+ * The known-device upsert as an update pipeline, so that one write can tell a
+ * live entry (keep firstSeenAt, keep the later purgeAt) from an absent one or
+ * one past its purgeAt (start over). Caller values go in as `$literal`: a
+ * string starting with `$` would otherwise read as a field path.
+ */
+function deviceUpsert(record: SessionRecord): mongo.Document[] {
+  const now = record.createdAt;
+  const live = { $gt: ['$purgeAt', { $literal: now }] };
+  const purgeAt = { $literal: record.purgeAt };
+  return [
+    {
+      $set: {
+        userId: { $literal: record.userId },
+        deviceId: { $literal: record.deviceKey },
+        deviceInfo: { $literal: deviceInfoDoc(record.deviceInfo) },
+        firstSeenAt: { $cond: [live, '$firstSeenAt', { $literal: record.createdAt }] },
+        lastSeenAt: { $literal: record.createdAt },
+        lastIpAddress: { $literal: record.ipAddress },
+        lastLocation: { $literal: locationDoc(record.location) },
+        purgeAt: {
+          $cond: [{ $and: [live, { $gt: ['$purgeAt', purgeAt] }] }, '$purgeAt', purgeAt],
+        },
+      },
+    },
+  ];
+}
+
+function toDevice(doc: DeviceDoc): KnownDeviceRecord {
+  return {
+    id: doc.deviceId,
+    userId: doc.userId,
+    deviceInfo: deviceInfoOf(doc.deviceInfo),
+    firstSeenAt: date(doc.firstSeenAt),
+    lastSeenAt: date(doc.lastSeenAt),
+    lastIpAddress: orNull(doc.lastIpAddress),
+    lastLocation: locationOf(doc.lastLocation),
+    purgeAt: date(doc.purgeAt),
+  };
+}
+
 function toDoc(record: SessionRecord): SessionDoc {
   return {
     _id: record.id,
@@ -462,21 +631,8 @@ function toDoc(record: SessionRecord): SessionDoc {
     status: record.status,
     ipAddress: record.ipAddress,
     userAgent: record.userAgent,
-    deviceInfo: {
-      type: record.deviceInfo.type,
-      os: record.deviceInfo.os,
-      osVersion: record.deviceInfo.osVersion,
-      browser: record.deviceInfo.browser,
-      browserVersion: record.deviceInfo.browserVersion,
-    },
-    location:
-      record.location === null
-        ? null
-        : {
-            country: record.location.country,
-            region: record.location.region,
-            city: record.location.city,
-          },
+    deviceInfo: deviceInfoDoc(record.deviceInfo),
+    location: locationDoc(record.location),
     createdAt: record.createdAt,
     lastActivityAt: record.lastActivityAt,
     expiresAt: record.expiresAt,
@@ -488,6 +644,10 @@ function toDoc(record: SessionRecord): SessionDoc {
     retiredRefreshTokenHashes: [...record.retiredRefreshTokenHashes],
     deviceKey: record.deviceKey,
     purgeAt: record.purgeAt,
+    risk: record.risk ? { reasons: [...record.risk.reasons] } : null,
+    verification: record.verification
+      ? { verifiedAt: record.verification.verifiedAt, method: record.verification.method }
+      : null,
   };
 }
 
@@ -496,27 +656,14 @@ const orNull = <T>(value: T | null | undefined): T | null => value ?? null;
 
 /** A fresh record from a stored document (storage-only fields like endBatch dropped). */
 function toRecord(doc: SessionDoc): SessionRecord {
-  const device = doc.deviceInfo;
   return {
     id: doc._id,
     userId: doc.userId,
     status: doc.status,
     ipAddress: orNull(doc.ipAddress),
     userAgent: orNull(doc.userAgent),
-    deviceInfo: {
-      type: device.type as DeviceType,
-      os: orNull(device.os),
-      osVersion: orNull(device.osVersion),
-      browser: orNull(device.browser),
-      browserVersion: orNull(device.browserVersion),
-    },
-    location: doc.location
-      ? {
-          country: orNull(doc.location.country),
-          region: orNull(doc.location.region),
-          city: orNull(doc.location.city),
-        }
-      : null,
+    deviceInfo: deviceInfoOf(doc.deviceInfo),
+    location: locationOf(doc.location),
     createdAt: date(doc.createdAt),
     lastActivityAt: date(doc.lastActivityAt),
     expiresAt: date(doc.expiresAt),
@@ -528,5 +675,9 @@ function toRecord(doc: SessionDoc): SessionRecord {
     retiredRefreshTokenHashes: [...(doc.retiredRefreshTokenHashes ?? [])],
     deviceKey: doc.deviceKey,
     purgeAt: date(doc.purgeAt),
+    risk: doc.risk ? { reasons: [...doc.risk.reasons] as SuspiciousLoginReason[] } : null,
+    verification: doc.verification
+      ? { verifiedAt: date(doc.verification.verifiedAt), method: doc.verification.method }
+      : null,
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLockSchema, createSessionSchema } from './schema.js';
+import { createDeviceSchema, createLockSchema, createSessionSchema } from './schema.js';
 
 describe('sessions schema', () => {
   const schema = createSessionSchema('my_sessions');
@@ -29,10 +29,23 @@ describe('sessions schema', () => {
     });
   });
 
-  it('expires records by a TTL on purgeAt at the stored instant, not on expiresAt', () => {
+  it('expires records by a TTL on purgeAt at the stored instant, and by expiresAt + the 90-day default retention at the latest', () => {
     expect(byName.get('purgeAt_ttl')?.options).toMatchObject({ expireAfterSeconds: 0 });
+    expect(byName.get('expiresAt_ttl')?.options).toMatchObject({
+      expireAfterSeconds: 90 * 86_400,
+    });
     const ttl = indexes.filter(([, options]) => options.expireAfterSeconds !== undefined);
-    expect(ttl.map(([keys]) => keys)).toEqual([{ purgeAt: 1 }]);
+    expect(ttl.map(([keys]) => keys)).toEqual([{ expiresAt: 1 }, { purgeAt: 1 }]);
+  });
+
+  it('takes the expiresAt TTL from historyRetention (ms), rounded up to whole seconds', () => {
+    const ttlOf = (ms: number) =>
+      createSessionSchema('s', ms)
+        .indexes()
+        .find(([keys]) => 'expiresAt' in keys)?.[1].expireAfterSeconds;
+    expect(ttlOf(7 * 86_400_000)).toBe(7 * 86_400);
+    expect(ttlOf(1500)).toBe(2);
+    expect(ttlOf(0)).toBe(0);
   });
 
   it('lists a user newest activity first from the compound index', () => {
@@ -56,5 +69,17 @@ describe('lock schema', () => {
     expect(indexes).toEqual([
       [{ lockedUntil: 1 }, expect.objectContaining({ expireAfterSeconds: 60 })],
     ]);
+  });
+});
+
+describe('device schema', () => {
+  it('indexes the owner and deletes an entry by a TTL on purgeAt', () => {
+    const schema = createDeviceSchema('my_sessions_devices');
+    expect(schema.indexes()).toEqual([
+      [{ userId: 1 }, expect.objectContaining({ name: 'userId_1' })],
+      [{ purgeAt: 1 }, expect.objectContaining({ name: 'purgeAt_ttl', expireAfterSeconds: 0 })],
+    ]);
+    expect(schema.path('_id').instance).toBe('String');
+    expect(schema.get('collection')).toBe('my_sessions_devices');
   });
 });

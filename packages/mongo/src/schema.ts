@@ -13,14 +13,8 @@ export interface SessionDoc {
   status: SessionStatus;
   ipAddress: string | null;
   userAgent: string | null;
-  deviceInfo: {
-    type: string;
-    os: string | null;
-    osVersion: string | null;
-    browser: string | null;
-    browserVersion: string | null;
-  };
-  location: { country: string | null; region: string | null; city: string | null } | null;
+  deviceInfo: DeviceInfoDoc;
+  location: LocationDoc | null;
   createdAt: Date;
   lastActivityAt: Date;
   expiresAt: Date;
@@ -32,7 +26,47 @@ export interface SessionDoc {
   retiredRefreshTokenHashes: string[];
   deviceKey: string;
   purgeAt: Date;
+  /** Absent on documents written before sessionkit recorded risk (read as null). */
+  risk?: { reasons: string[] } | null;
+  /** Absent on documents written before sessionkit recorded verification (read as null). */
+  verification?: { verifiedAt: Date; method: string } | null;
   endBatch?: string;
+}
+
+/** `latitude`/`longitude` are present only when the geo resolver knew them. */
+export interface LocationDoc {
+  country: string | null;
+  region: string | null;
+  city: string | null;
+  latitude?: number;
+  longitude?: number;
+}
+
+export interface DeviceInfoDoc {
+  type: string;
+  os: string | null;
+  osVersion: string | null;
+  browser: string | null;
+  browserVersion: string | null;
+}
+
+/**
+ * One known device of one user. `_id` is `<deviceId>:<userId>` (a device id is
+ * base64url, so the first `:` separates the two), which makes the upsert in
+ * create() a single-document write that two concurrent sign-ins cannot
+ * duplicate.
+ */
+export interface DeviceDoc {
+  _id: string;
+  userId: string;
+  deviceId: string;
+  deviceInfo: DeviceInfoDoc;
+  firstSeenAt: Date;
+  lastSeenAt: Date;
+  lastIpAddress: string | null;
+  lastLocation: LocationDoc | null;
+  /** The latest `purgeAt` of a session created on this device; the TTL index deletes the entry then. */
+  purgeAt: Date;
 }
 
 /** A per-user lease that serialises limit-enforcing creates (see mongo-store.ts). */
@@ -50,9 +84,18 @@ export const DEFAULT_COLLECTION_NAME = 'sessionkit_sessions';
 /** Default mongoose model name for sessions. */
 export const DEFAULT_MODEL_NAME = 'SessionKitSession';
 
-/** The lock collection and model live beside the sessions one. */
+/** The lock and device collections and models live beside the sessions one. */
 export const lockCollectionName = (collectionName: string): string => `${collectionName}_locks`;
 export const lockModelName = (modelName: string): string => `${modelName}Lock`;
+export const deviceCollectionName = (collectionName: string): string => `${collectionName}_devices`;
+export const deviceModelName = (modelName: string): string => `${modelName}Device`;
+
+/** Default history retention (the manager's default `historyRetention`): 90 days in ms. */
+export const DEFAULT_HISTORY_RETENTION_MS = 90 * 86_400_000;
+
+/** `expireAfterSeconds` for a retention in ms, rounded up so that nothing is deleted early. */
+export const retentionSeconds = (historyRetentionMs: number): number =>
+  Math.ceil(historyRetentionMs / 1000);
 
 /**
  * Seconds after `lockedUntil` at which MongoDB's TTL monitor deletes a lease
@@ -62,12 +105,40 @@ const LOCK_GC_AFTER_SECONDS = 60;
 
 const nullableString = { type: String, default: null };
 
+const deviceInfoSchema = () =>
+  new Schema(
+    {
+      type: { type: String, required: true },
+      os: nullableString,
+      osVersion: nullableString,
+      browser: nullableString,
+      browserVersion: nullableString,
+    },
+    { _id: false },
+  );
+
+// No defaults on the coordinates: absent stays absent.
+const locationSchema = () =>
+  new Schema(
+    {
+      country: nullableString,
+      region: nullableString,
+      city: nullableString,
+      latitude: { type: Number },
+      longitude: { type: Number },
+    },
+    { _id: false },
+  );
+
 /**
  * The sessions schema. Writes go through the driver collection (see
  * mongo-store.ts), so the schema's job is to document the shape and declare
  * the indexes that `autoIndex` or `ensureMongoIndexes()` create.
  */
-export function createSessionSchema(collectionName: string): Schema<SessionDoc> {
+export function createSessionSchema(
+  collectionName: string,
+  historyRetentionMs: number = DEFAULT_HISTORY_RETENTION_MS,
+): Schema<SessionDoc> {
   const schema = new Schema<SessionDoc>(
     {
       _id: { type: String, required: true },
@@ -79,26 +150,8 @@ export function createSessionSchema(collectionName: string): Schema<SessionDoc> 
       },
       ipAddress: nullableString,
       userAgent: nullableString,
-      deviceInfo: {
-        type: new Schema(
-          {
-            type: { type: String, required: true },
-            os: nullableString,
-            osVersion: nullableString,
-            browser: nullableString,
-            browserVersion: nullableString,
-          },
-          { _id: false },
-        ),
-        required: true,
-      },
-      location: {
-        type: new Schema(
-          { country: nullableString, region: nullableString, city: nullableString },
-          { _id: false },
-        ),
-        default: null,
-      },
+      deviceInfo: { type: deviceInfoSchema(), required: true },
+      location: { type: locationSchema(), default: null },
       createdAt: { type: Date, required: true },
       lastActivityAt: { type: Date, required: true },
       expiresAt: { type: Date, required: true },
@@ -110,6 +163,17 @@ export function createSessionSchema(collectionName: string): Schema<SessionDoc> 
       retiredRefreshTokenHashes: { type: [String], default: [] },
       deviceKey: { type: String, required: true },
       purgeAt: { type: Date, required: true },
+      risk: {
+        type: new Schema({ reasons: { type: [String], default: [] } }, { _id: false }),
+        default: null,
+      },
+      verification: {
+        type: new Schema(
+          { verifiedAt: { type: Date, required: true }, method: { type: String, required: true } },
+          { _id: false },
+        ),
+        default: null,
+      },
       endBatch: { type: String },
     },
     {
@@ -139,12 +203,17 @@ export function createSessionSchema(collectionName: string): Schema<SessionDoc> 
     },
   );
   schema.index({ status: 1 }, { name: 'status_1' });
-  // Not a TTL index: an expired session stays readable as history until
-  // `purgeAt`. Used by cleanup() to find ACTIVE sessions past their lifetime.
-  schema.index({ expiresAt: 1 }, { name: 'expiresAt_1' });
-  // The TTL index. purgeAt = expiresAt + historyRetention while the session is
-  // live, endedAt + historyRetention once it ended: core computes it, so the
-  // retention is the manager's option and not baked into the index.
+  // The design contract's TTL on expiresAt, delayed by the history retention so
+  // that an expired session stays readable as history: a backstop that deletes
+  // every session by expiresAt + retention even if its purgeAt were wrong (an
+  // ended session's purgeAt, endedAt + retention, is never later than that).
+  // Also used by cleanup() to find ACTIVE sessions past their lifetime.
+  schema.index(
+    { expiresAt: 1 },
+    { name: 'expiresAt_ttl', expireAfterSeconds: retentionSeconds(historyRetentionMs) },
+  );
+  // The exact TTL. purgeAt = expiresAt + historyRetention while the session is
+  // live, endedAt + historyRetention once it ended: core computes it.
   schema.index({ purgeAt: 1 }, { name: 'purgeAt_ttl', expireAfterSeconds: 0 });
   // list(userId, { status }) newest activity first.
   schema.index(
@@ -168,5 +237,28 @@ export function createLockSchema(collectionName: string): Schema<LockDoc> {
     { lockedUntil: 1 },
     { name: 'lockedUntil_ttl', expireAfterSeconds: LOCK_GC_AFTER_SECONDS },
   );
+  return schema;
+}
+
+/** The known-device schema: one entry per (user, device), deleted by a TTL on purgeAt. */
+export function createDeviceSchema(collectionName: string): Schema<DeviceDoc> {
+  const schema = new Schema<DeviceDoc>(
+    {
+      _id: { type: String, required: true },
+      userId: { type: String, required: true },
+      deviceId: { type: String, required: true },
+      deviceInfo: { type: deviceInfoSchema(), required: true },
+      firstSeenAt: { type: Date, required: true },
+      lastSeenAt: { type: Date, required: true },
+      lastIpAddress: nullableString,
+      lastLocation: { type: locationSchema(), default: null },
+      purgeAt: { type: Date, required: true },
+    },
+    { collection: collectionName, versionKey: false, timestamps: false, minimize: false },
+  );
+  // listDevices(userId).
+  schema.index({ userId: 1 }, { name: 'userId_1' });
+  // A device is forgotten once the last session created on it is purged.
+  schema.index({ purgeAt: 1 }, { name: 'purgeAt_ttl', expireAfterSeconds: 0 });
   return schema;
 }

@@ -22,6 +22,9 @@ const HASH_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 // non-strings and absurd sizes.
 const MAX_USER_ID_LENGTH = 1024;
 const MAX_REASON_LENGTH = 256;
+// Device ids are base64url fingerprints (22 characters from core); no ':', which
+// separates the device id from the user id in a device document's _id.
+const DEVICE_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
 const STATUSES: ReadonlySet<string> = new Set(['ACTIVE', 'EXPIRED', 'REVOKED', 'LOGGED_OUT']);
 const ENDED: ReadonlySet<string> = new Set(['EXPIRED', 'REVOKED', 'LOGGED_OUT']);
@@ -41,6 +44,50 @@ export function checkUserId(method: string, value: unknown, name = 'userId'): st
     fail(method, `${name} must be a non-empty string of at most ${MAX_USER_ID_LENGTH} characters.`);
   }
   return value;
+}
+
+export function checkDeviceId(method: string, value: unknown, name = 'deviceId'): string {
+  if (typeof value !== 'string' || !DEVICE_ID_PATTERN.test(value)) {
+    fail(method, `${name} must be a device id (1-64 URL-safe characters).`);
+  }
+  return value;
+}
+
+export function checkVerification(
+  method: string,
+  value: unknown,
+  name = 'verification',
+): { verifiedAt: Date; method: string } {
+  if (typeof value !== 'object' || value === null) fail(method, `${name} must be an object.`);
+  const v = value as { verifiedAt: unknown; method: unknown };
+  checkDate(method, v.verifiedAt, `${name}.verifiedAt`);
+  if (
+    typeof v.method !== 'string' ||
+    v.method.length === 0 ||
+    v.method.length > MAX_REASON_LENGTH
+  ) {
+    fail(
+      method,
+      `${name}.method must be a non-empty string of at most ${MAX_REASON_LENGTH} characters.`,
+    );
+  }
+  return value as { verifiedAt: Date; method: string };
+}
+
+export function checkVerificationUpdate(
+  method: string,
+  value: unknown,
+): {
+  verification: { verifiedAt: Date; method: string };
+  liveness: Liveness;
+  userId: string | null;
+} {
+  if (typeof value !== 'object' || value === null) fail(method, 'update must be an object.');
+  const u = value as { verification: unknown; liveness: unknown; userId: unknown };
+  const verification = checkVerification(method, u.verification, 'update.verification');
+  const liveness = checkLiveness(method, u.liveness);
+  const userId = u.userId === null ? null : checkUserId(method, u.userId, 'update.userId');
+  return { verification, liveness, userId };
 }
 
 export function checkHash(method: string, value: unknown, name: string): string {
@@ -151,7 +198,20 @@ export function checkRecord(method: string, value: unknown): SessionRecord {
   for (const hash of r.retiredRefreshTokenHashes) {
     checkHash(method, hash, 'record.retiredRefreshTokenHashes[]');
   }
-  if (typeof r.deviceKey !== 'string') fail(method, 'record.deviceKey must be a string.');
+  checkDeviceId(method, r.deviceKey, 'record.deviceKey');
+  // Absent (a record built for an older contract) reads as null.
+  if (r.verification !== null && r.verification !== undefined) {
+    checkVerification(method, r.verification, 'record.verification');
+  }
+  if (
+    r.risk !== null &&
+    r.risk !== undefined &&
+    (typeof r.risk !== 'object' ||
+      !Array.isArray(r.risk.reasons) ||
+      !r.risk.reasons.every((reason) => typeof reason === 'string'))
+  ) {
+    fail(method, 'record.risk must be null or { reasons: string[] }.');
+  }
   checkNullableString(method, r.ipAddress, 'record.ipAddress');
   checkNullableString(method, r.userAgent, 'record.userAgent');
   checkNullableString(method, r.endReason, 'record.endReason');

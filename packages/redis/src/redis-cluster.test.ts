@@ -87,6 +87,8 @@ describe('redis store on Redis Cluster', () => {
     await manager.list('warm');
     await manager.revoke(warm.session.id);
     await manager.revokeAll('warm');
+    await manager.markVerified(warm.session.id, { method: 'totp' });
+    await manager.forgetDevice('warm', 'AAAAAAAAAAAAAAAAAAAAAA');
     const counts: Record<string, string[]> = {};
     const measure = async (name: string, fn: () => Promise<unknown>) => {
       calls.length = 0;
@@ -100,6 +102,11 @@ describe('redis store on Redis Cluster', () => {
     await measure('history', () => manager.history('warm'));
     await measure('revoke', () => manager.revoke(made.session.id));
     await measure('revokeAll', () => manager.revokeAll('warm'));
+    const live = await manager.create({ userId: 'warm' });
+    await measure('markVerified', () => manager.markVerified(live.session.id, { method: 'totp' }));
+    await measure('listDevices', () => manager.listDevices('warm'));
+    const [device] = await manager.listDevices('warm');
+    await measure('forgetDevice', () => manager.forgetDevice('warm', device?.id as string));
     expect(counts).toEqual({
       create: ['evalsha'],
       validate: ['get'],
@@ -107,6 +114,9 @@ describe('redis store on Redis Cluster', () => {
       history: ['evalsha'],
       revoke: ['evalsha'],
       revokeAll: ['evalsha'],
+      markVerified: ['evalsha'],
+      listDevices: ['hgetall'],
+      forgetDevice: ['evalsha'],
     });
   });
 });

@@ -94,9 +94,15 @@ describe('redis store specifics', () => {
     await m.history('alice');
     expect(refreshed).not.toBeNull();
 
+    await m.markVerified(refreshed?.session.id as string, { method: 'totp' });
+    await m.listDevices('alice');
+    await m.forgetDevice('bob', (await m.listDevices('bob'))[0]?.id as string);
+    await m.create({ userId: 'bob' }); // remembered again
+
     const keys = await keysOf(prefix);
-    // alice: 3 sessions + 3 indexes; bob: 2 sessions + ended and device indexes
-    expect(keys).toHaveLength(10);
+    // alice: 3 sessions + active, ended, device index and device entries;
+    // bob: 3 sessions + active, ended, device index and device entries
+    expect(keys).toHaveLength(14);
     for (const key of keys) {
       expect(await client.pttl(key), key).toBeGreaterThan(0);
     }
@@ -119,6 +125,52 @@ describe('redis store specifics', () => {
         expect(ttl).toBeGreaterThanOrEqual((await client.pttl(`${base}sess:${id}`)) - 1000);
       }
     }
+    // The device registry outlives its latest entry's purgeAt (the score), both keys.
+    for (const key of keys.filter((k) => /:devices:/.test(k))) {
+      const scores = await client.zrange(key, 0, -1, 'WITHSCORES');
+      const latest = Math.max(...scores.filter((_, i) => i % 2 === 1).map(Number));
+      const entries = key.replace(':devices:', ':device:');
+      expect(await client.type(entries)).toBe('hash');
+      expect(await client.hlen(entries)).toBe(scores.length / 2);
+      for (const k of [key, entries]) {
+        expect(await client.pttl(k), k).toBeGreaterThanOrEqual(latest - current - 1000);
+      }
+    }
+  });
+
+  it('keeps known devices in a hash beside a purgeAt-scored index; entries outlive their sessions', async () => {
+    const m = manager({ expiresIn: 60_000, historyRetention: 60_000 });
+    const newDevices: string[] = [];
+    m.on('newDevice', ({ session }) => {
+      newDevices.push(session.id);
+    });
+    const first = await m.create({ userId: 'kim', userAgent: 'Mozilla/5.0 Firefox/128.0' });
+    const [device] = await m.listDevices('kim');
+    const shard = first.session.id.slice(0, 6);
+    const entries = `${prefix}{${shard}}:device:kim`;
+    const index = `${prefix}{${shard}}:devices:kim`;
+    const raw = (await client.hget(entries, device?.id as string)) as string;
+    const purgeAt = first.session.expiresAt.getTime() + 60_000;
+    expect(raw.startsWith(`${first.session.createdAt.getTime()}:${purgeAt}:{`)).toBe(true);
+    expect(Number(await client.zscore(index, device?.id as string))).toBe(purgeAt);
+
+    // What Redis does when the session's TTL runs out: the device stays known.
+    await client.del(`${prefix}{${shard}}:sess:${first.session.id}`);
+    advance(30_000);
+    await m.create({ userId: 'kim', userAgent: 'Mozilla/5.0 Firefox/128.0' });
+    expect(newDevices).toEqual([first.session.id]);
+    const [seen] = await m.listDevices('kim');
+    expect(seen?.firstSeenAt).toEqual(first.session.createdAt);
+    expect(seen?.lastSeenAt).toEqual(new Date(current));
+
+    // Past the entry's purgeAt it is gone: hidden from listDevices, pruned by the next create.
+    advance(200_000);
+    expect(await m.listDevices('kim')).toEqual([]);
+    const later = await m.create({ userId: 'kim', userAgent: 'Mozilla/5.0 Chrome/126.0' });
+    expect(newDevices).toEqual([first.session.id, later.session.id]);
+    expect(await client.hexists(entries, device?.id as string)).toBe(0);
+    expect(await client.zscore(index, device?.id as string)).toBeNull();
+    expect(await m.forgetDevice('kim', device?.id as string)).toBe(false);
   });
 
   it('keeps one string per session: dates as epoch ms, and no raw token anywhere', async () => {
@@ -159,6 +211,8 @@ describe('redis store specifics', () => {
     await m.refresh(warm.refreshToken as string);
     await m.revoke(warm.session.id);
     await m.revokeAll('warm');
+    await m.markVerified(warm.session.id, { method: 'totp' });
+    await m.forgetDevice('warm', 'AAAAAAAAAAAAAAAAAAAAAA');
 
     const counts: Record<string, string[]> = {};
     const measure = async (name: string, call: () => Promise<unknown>) => {
@@ -181,6 +235,11 @@ describe('redis store specifics', () => {
     const again = await m.create({ userId: 'dave' });
     await measure('logout', () => m.logout(again.token));
     await measure('revokeAll', () => m.revokeAll('dave'));
+    const live = await m.create({ userId: 'dave' });
+    await measure('markVerified', () => m.markVerified(live.session.id, { method: 'totp' }));
+    await measure('listDevices', () => m.listDevices('dave'));
+    const [device] = await m.listDevices('dave');
+    await measure('forgetDevice', () => m.forgetDevice('dave', device?.id as string));
 
     expect(counts).toEqual({
       create: ['evalsha'],
@@ -193,6 +252,9 @@ describe('redis store specifics', () => {
       revoke: ['evalsha'],
       logout: ['evalsha'],
       revokeAll: ['evalsha'],
+      markVerified: ['evalsha'],
+      listDevices: ['hgetall'],
+      forgetDevice: ['evalsha'],
     });
   });
 

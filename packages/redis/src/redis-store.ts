@@ -4,6 +4,7 @@ import {
   type EndGuard,
   type EndTransition,
   InvalidInputError,
+  type KnownDeviceRecord,
   type Liveness,
   type RefreshRotation,
   type RefreshRotationResult,
@@ -14,6 +15,7 @@ import {
   sessionIdShard,
   type TouchUpdate,
   userShard,
+  type VerificationUpdate,
 } from '@sessionkit/core';
 import type { Cluster, Redis } from 'ioredis';
 import { SCRIPTS, type Script } from './scripts.js';
@@ -58,6 +60,7 @@ interface Commands {
   once(event: 'ready', listener: () => void): unknown;
   off(event: 'ready', listener: () => void): unknown;
   get(key: string): Promise<string | null>;
+  hgetall(key: string): Promise<Record<string, string>>;
   evalsha(sha: string, numberOfKeys: number, ...args: (string | number)[]): Promise<unknown>;
   eval(script: string, numberOfKeys: number, ...args: (string | number)[]): Promise<unknown>;
 }
@@ -74,12 +77,25 @@ interface Head {
   tokenHash: string;
   refreshTokenHash: string | null;
   retiredRefreshTokenHashes: string[] | Record<string, never>;
+  /** Written by the verify script; absent in records stored before it existed. */
+  verification?: { verifiedAt: number; method: string } | null;
 }
 
 type Body = Pick<
   SessionRecord,
   'id' | 'ipAddress' | 'userAgent' | 'deviceInfo' | 'location' | 'metadata' | 'deviceKey'
->;
+> & {
+  /** Absent in records stored before it existed. */
+  risk?: SessionRecord['risk'];
+};
+
+/** The body of a known-device entry; the scripts prepend `<firstSeenAt>:<purgeAt>:`. */
+interface DeviceBody {
+  deviceInfo: KnownDeviceRecord['deviceInfo'];
+  lastSeenAt: number;
+  lastIpAddress: string | null;
+  lastLocation: KnownDeviceRecord['lastLocation'];
+}
 
 const ENDED: readonly SessionStatus[] = ['EXPIRED', 'REVOKED', 'LOGGED_OUT'];
 
@@ -97,6 +113,13 @@ function encode(record: SessionRecord): string {
     tokenHash: record.tokenHash,
     refreshTokenHash: record.refreshTokenHash,
     retiredRefreshTokenHashes: record.retiredRefreshTokenHashes,
+    verification:
+      record.verification === null
+        ? null
+        : {
+            verifiedAt: record.verification.verifiedAt.getTime(),
+            method: record.verification.method,
+          },
   };
   const body: Body = {
     id: record.id,
@@ -106,6 +129,7 @@ function encode(record: SessionRecord): string {
     location: record.location,
     metadata: record.metadata,
     deviceKey: record.deviceKey,
+    risk: record.risk,
   };
   return `${JSON.stringify(head)}\n${JSON.stringify(body)}`;
 }
@@ -136,6 +160,38 @@ function decode(value: string): SessionRecord {
       : [],
     deviceKey: body.deviceKey,
     purgeAt: new Date(head.purgeAt),
+    risk: body.risk ?? null,
+    verification: head.verification
+      ? { verifiedAt: new Date(head.verification.verifiedAt), method: head.verification.method }
+      : null,
+  };
+}
+
+function encodeDevice(record: SessionRecord): string {
+  const body: DeviceBody = {
+    deviceInfo: record.deviceInfo,
+    lastSeenAt: record.createdAt.getTime(),
+    lastIpAddress: record.ipAddress,
+    lastLocation: record.location,
+  };
+  return JSON.stringify(body);
+}
+
+const DEVICE_ENTRY = /^(\d+):(\d+):/;
+
+function decodeDevice(userId: string, id: string, value: string): KnownDeviceRecord | null {
+  const times = DEVICE_ENTRY.exec(value);
+  if (!times) return null;
+  const body = JSON.parse(value.slice(times[0].length)) as DeviceBody;
+  return {
+    id,
+    userId,
+    deviceInfo: body.deviceInfo,
+    firstSeenAt: new Date(Number(times[1])),
+    lastSeenAt: new Date(body.lastSeenAt),
+    lastIpAddress: body.lastIpAddress,
+    lastLocation: body.lastLocation,
+    purgeAt: new Date(Number(times[2])),
   };
 }
 
@@ -194,7 +250,7 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
   const client = options.client as unknown as Commands;
 
   const sessionKey = (id: string) => `${prefix}{${sessionIdShard(id)}}:sess:${id}`;
-  const userKey = (kind: 'active' | 'ended' | 'devices', userId: string) =>
+  const userKey = (kind: 'active' | 'ended' | 'devices' | 'device', userId: string) =>
     `${prefix}{${userShard(userId)}}:${kind}:${userId}`;
   // Relative TTLs from the store's clock: immune to skew between app and Redis clocks.
   const ttlUntil = (at: Date) => Math.max(1, Math.ceil(at.getTime() - now()));
@@ -353,6 +409,7 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
         sessionKey(record.id),
         userKey('active', record.userId),
         userKey('devices', record.userId),
+        userKey('device', record.userId),
         encode(record),
         record.id,
         ttlUntil(record.purgeAt),
@@ -364,6 +421,9 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
         limit ? limit.onExceed : '',
         limit ? idleOf(limit.liveness) : -1,
         ...(limit ? endArgs(limit.eviction) : ['', '', 0, 0, 1]),
+        encodeDevice(record),
+        record.createdAt.getTime(),
+        now(),
       ])) as [string, number, ...string[]];
       if (reply[0] === 'limit_reached') return { outcome: 'limit_reached', activeCount: reply[1] };
       return {
@@ -465,6 +525,44 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
       if (outcome === 'reused') return { outcome, session: decode(value), revoked: revoked === 1 };
       if (outcome === 'rotated') return { outcome, session: decode(value) };
       return { outcome: 'inactive', session: decode(value) };
+    },
+
+    // One HGETALL: entries past purgeAt that no create has pruned yet are skipped.
+    async listDevices(userId: string): Promise<KnownDeviceRecord[]> {
+      const entries = await call('listDevices', () => client.hgetall(userKey('device', userId)));
+      const at = now();
+      const devices: KnownDeviceRecord[] = [];
+      for (const [id, value] of Object.entries(entries)) {
+        const device = decodeDevice(userId, id, value);
+        if (device && device.purgeAt.getTime() > at) devices.push(device);
+      }
+      return devices;
+    },
+
+    async forgetDevice(userId: string, deviceId: string): Promise<boolean> {
+      const removed = await run(SCRIPTS.forget, [
+        userKey('devices', userId),
+        userKey('device', userId),
+        deviceId,
+        now(),
+      ]);
+      return removed === 1;
+    },
+
+    async markVerified(
+      sessionId: string,
+      update: VerificationUpdate,
+    ): Promise<SessionRecord | null> {
+      const value = await run(SCRIPTS.verify, [
+        sessionKey(sessionId),
+        update.verification.verifiedAt.getTime(),
+        update.verification.method,
+        update.liveness.now.getTime(),
+        idleOf(update.liveness),
+        update.userId ?? '',
+        update.userId === null ? '0' : '1',
+      ]);
+      return typeof value === 'string' ? decode(value) : null;
     },
 
     // Redis expires every key by its TTL and the scripts prune index members

@@ -56,14 +56,20 @@ local function finish(base, id, h, body, status, reason, ended_at, purge_at, ttl
   return value
 end
 
+-- A known-device entry is '<firstSeenAt>:<purgeAt>:<body JSON>' (epoch ms); the body passes through.
+local function device_times(v)
+  return string.match(v, '^(%d+):(%d+):')
+end
+
 local function base_of(key, suffix)
   return string.sub(key, 1, #key - #suffix)
 end
 `;
 
-// KEYS: session, active index, device index
+// KEYS: session, active index, device index, device entries
 // ARGV: value, id, ttl, expiresAt, deviceKey, purgeAt, now, max (0: no limit), onExceed,
-//       idle (-1: none), eviction status, reason, endedAt, purgeAt, ttl
+//       idle (-1: none), eviction status, reason, endedAt, purgeAt, ttl,
+//       device entry body, createdAt, store now
 const CREATE = `
 local id = ARGV[2]
 local base = base_of(KEYS[1], 'sess:' .. id)
@@ -100,12 +106,27 @@ if max > 0 then
 end
 
 local ttl = tonumber(ARGV[3])
-local purge_at = tonumber(ARGV[6])
-local device = redis.call('ZSCORE', KEYS[3], ARGV[5])
-if device and tonumber(device) > now then result[2] = 1 end
-redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now)
-if not device or tonumber(device) < purge_at then redis.call('ZADD', KEYS[3], purge_at, ARGV[5]) end
+-- The known-device registry: entries past their purgeAt are gone (pruned here, a
+-- bounded number per call), the rest are upserted keeping firstSeenAt.
+local store_now = tonumber(ARGV[18])
+for _, stale in ipairs(redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', ARGV[18], 'LIMIT', 0, 32)) do
+  redis.call('ZREM', KEYS[3], stale)
+  redis.call('HDEL', KEYS[4], stale)
+end
+local first, purge = ARGV[17], ARGV[6]
+local old = redis.call('HGET', KEYS[4], ARGV[5])
+if old then
+  local old_first, old_purge = device_times(old)
+  if old_purge and tonumber(old_purge) > store_now then
+    result[2] = 1
+    first = old_first
+    if tonumber(old_purge) > tonumber(purge) then purge = old_purge end
+  end
+end
+redis.call('HSET', KEYS[4], ARGV[5], first .. ':' .. purge .. ':' .. ARGV[16])
+redis.call('ZADD', KEYS[3], purge, ARGV[5])
 extend(KEYS[3], ttl)
+extend(KEYS[4], ttl)
 
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ttl)
 redis.call('ZADD', KEYS[2], ARGV[4], id)
@@ -247,6 +268,32 @@ redis.call('SET', KEYS[1], value, 'KEEPTTL')
 return {'rotated', value}
 `;
 
+// KEYS: device index, device entries
+// ARGV: deviceId, store now
+const FORGET = `
+local old = redis.call('HGET', KEYS[2], ARGV[1])
+redis.call('HDEL', KEYS[2], ARGV[1])
+redis.call('ZREM', KEYS[1], ARGV[1])
+if not old then return 0 end
+local _, purge = device_times(old)
+if purge and tonumber(purge) > tonumber(ARGV[2]) then return 1 end
+return 0
+`;
+
+// KEYS: session
+// ARGV: verifiedAt, method, now, idle, owner userId, check owner ('1'/'0')
+const VERIFY = `
+local v = redis.call('GET', KEYS[1])
+if not v then return false end
+local h, body = split(v)
+if not is_live(h, tonumber(ARGV[3]), tonumber(ARGV[4])) then return false end
+if ARGV[6] == '1' and h.userId ~= ARGV[5] then return false end
+h.verification = { verifiedAt = tonumber(ARGV[1]), method = ARGV[2] }
+local value = cjson.encode(h) .. body
+redis.call('SET', KEYS[1], value, 'KEEPTTL')
+return value
+`;
+
 export interface Script {
   readonly name: string;
   readonly numberOfKeys: number;
@@ -260,11 +307,13 @@ function script(name: string, numberOfKeys: number, body: string): Script {
 }
 
 export const SCRIPTS = {
-  create: script('create', 3, CREATE),
+  create: script('create', 4, CREATE),
   list: script('list', 2, LIST),
   prune: script('prune', 1, PRUNE),
   touch: script('touch', 1, TOUCH),
   end: script('end', 1, END),
   endAll: script('endAll', 2, END_ALL),
   rotate: script('rotate', 1, ROTATE),
+  forget: script('forget', 2, FORGET),
+  verify: script('verify', 1, VERIFY),
 } as const;

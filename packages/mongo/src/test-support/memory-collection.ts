@@ -59,6 +59,14 @@ function evaluate(expr: unknown, doc: Doc): unknown {
       const [a, b] = args();
       return compare(a, b) < 0;
     }
+    case '$gt': {
+      // A missing field sorts below every date and number, as in MongoDB.
+      const [a, b] = args();
+      if (a === undefined || a === null) return false;
+      return compare(a, b) > 0;
+    }
+    case '$and':
+      return args().every(Boolean);
     case '$cond': {
       const [condition, then, otherwise] = arg as unknown[];
       return evaluate(condition, doc) ? evaluate(then, doc) : evaluate(otherwise, doc);

@@ -1,6 +1,6 @@
 import type { mongo } from 'mongoose';
 import { type CollectionStoreInput, createCollectionStore } from '../mongo-store.js';
-import type { LockDoc, SessionDoc } from '../schema.js';
+import type { DeviceDoc, LockDoc, SessionDoc } from '../schema.js';
 import { MemoryCollection } from './memory-collection.js';
 
 /** The store over in-memory collection doubles, with the sessions collection's unique indexes. */
@@ -12,11 +12,13 @@ export function createStoreOnMemoryCollections(
     { field: 'refreshTokenHash', when: (doc) => typeof doc.refreshTokenHash === 'string' },
   ]);
   const locks = new MemoryCollection();
+  const devices = new MemoryCollection();
   const store = createCollectionStore({
     sessions: sessions as unknown as mongo.Collection<SessionDoc>,
     locks: locks as unknown as mongo.Collection<LockDoc>,
+    devices: devices as unknown as mongo.Collection<DeviceDoc>,
     lockCollectionName: 'sessionkit_sessions_locks',
     ...overrides,
   });
-  return { store, sessions, locks };
+  return { store, sessions, locks, devices };
 }
