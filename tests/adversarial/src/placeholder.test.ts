@@ -1,5 +1,0 @@
-import { expect, it } from 'vitest';
-
-it('placeholder until the adversarial suite lands', () => {
-  expect(1 + 1).toBe(2);
-});
