@@ -10,6 +10,7 @@ const NAV = [
   { href: '/deals', label: 'Deals' },
   { href: '/settings/sessions', label: 'Devices' },
   { href: '/settings/activity', label: 'Security log' },
+  { href: '/settings/notifications', label: 'Notifications' },
 ];
 
 export function Header() {

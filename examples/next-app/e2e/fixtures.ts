@@ -56,6 +56,18 @@ export const WORK_PC: Device = {
   city: 'Sweden',
 };
 
+/** Only the not-me test signs in from it, so its first sign-in is always a new device. */
+export const TABLET: Device = {
+  name: 'Chrome on Android',
+  userAgent:
+    'Mozilla/5.0 (Linux; Android 14; SM-X710) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
+  ip: '89.160.20.112',
+  city: 'Sweden',
+};
+
+/** The demo's simulated authenticator code (lib/step-up.ts). */
+export const TOTP_CODE = '246810';
+
 export interface SignedInDevice {
   context: BrowserContext;
   page: Page;
@@ -90,9 +102,18 @@ export async function openDevices(page: Page) {
   return { region, items: region.getByRole('listitem') };
 }
 
+/** Passes the step-up check on /settings/verify (needed before signing out all other devices). */
+export async function verifyStepUp(page: Page): Promise<void> {
+  await page.goto('/settings/verify');
+  await page.getByLabel('Authenticator code').fill(TOTP_CODE);
+  await page.getByRole('button', { name: 'Verify', exact: true }).click();
+  await expect(page).toHaveURL(/\/settings\/sessions$/);
+}
+
 /** Ends every session of the account, so each test starts from none. */
 export async function signOutEverywhere(browser: Browser, account: DemoAccount): Promise<void> {
   const { context, page } = await signIn(browser, account, LAPTOP);
+  await verifyStepUp(page);
   const revoked = await page.request.delete('/api/sessions?revokeAll=true');
   expect(revoked.status()).toBe(200);
   await page.getByRole('button', { name: 'Sign out', exact: true }).click();

@@ -1,31 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { SessionEndedError, withSessionTracking } from '@sessionkit/next-auth';
 import { getServerSession, type NextAuthOptions } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import { config } from './config';
 import { findDemoUser } from './demo-users';
+import { authSecret } from './secret';
 import { sessionManager } from './session-manager';
-
-// NEXTAUTH_SECRET signs and encrypts the JWT cookie. The demo script sets one;
-// when it is missing (e.g. a bare `pnpm dev`), make one up for this process, kept
-// on globalThis so every server bundle of the process agrees on it. Restarting
-// the server then signs everybody out, which is fine for a demo.
-const SECRET_KEY = Symbol.for('sessionkit-example:nextauth-secret');
-type GlobalWithSecret = typeof globalThis & { [SECRET_KEY]?: string };
-
-function authSecret(): string {
-  if (process.env.NEXTAUTH_SECRET) return process.env.NEXTAUTH_SECRET;
-  const global = globalThis as GlobalWithSecret;
-  if (!global[SECRET_KEY]) {
-    global[SECRET_KEY] = randomBytes(32).toString('base64url');
-    if (process.env.NEXT_PHASE !== 'phase-production-build') {
-      console.warn(
-        '[next-app] NEXTAUTH_SECRET is not set: using a random secret for this process (sign-ins end on restart).',
-      );
-    }
-  }
-  return global[SECRET_KEY];
-}
 
 const baseAuthOptions: NextAuthOptions = {
   secret: authSecret(),

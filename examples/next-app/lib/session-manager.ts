@@ -10,6 +10,7 @@ import { createMongoStore } from '@sessionkit/mongo';
 import { createRedisStore } from '@sessionkit/redis';
 import { Redis } from 'ioredis';
 import { config } from './config';
+import { registerNotifications } from './notifications';
 
 export type StoreKind = 'memory' | 'redis' | 'mongo';
 
@@ -100,7 +101,13 @@ function createHolder(): ManagerHolder {
     trustProxy: parseTrustProxy(process.env.SESSIONKIT_TRUST_PROXY),
     // Loopback and private addresses resolve to null without loading the database.
     geo: createGeoipLiteResolver(),
+    // Compare each sign-in with the user's recent ones (new country, impossible
+    // travel, bursts): flag it on the session, shown by <SessionManagement />,
+    // and emit 'suspiciousLogin' for the notification email.
+    suspiciousLogin: true,
   });
+  // "Email" the user about new devices and suspicious sign-ins (dev outbox).
+  registerNotifications(manager);
   if (process.env.NEXT_PHASE !== 'phase-production-build') {
     console.log(`[sessionkit] session store: ${description}`);
     console.log(`[sessionkit] sessions last ${config.sessionMaxAgeSeconds} s`);

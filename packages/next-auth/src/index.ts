@@ -1,3 +1,8 @@
+export {
+  createDeviceRouteHandlers,
+  type DeviceRouteHandlers,
+  type DeviceRouteHandlersOptions,
+} from './device-route-handlers.js';
 export type { GetHeaders } from './request-context.js';
 export {
   createPagesSessionHandler,
@@ -10,6 +15,7 @@ export {
   type TrackedSessionLike,
 } from './route-handlers.js';
 export type { TrackedSessionFields, TrackedSessionUser } from './session-types.js';
+export type { RecentVerificationRequirement } from './step-up.js';
 export {
   SessionEndedError,
   type SessionTrackingOptions,

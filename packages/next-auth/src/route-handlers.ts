@@ -1,25 +1,35 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import {
-  type HeadersLike,
   InvalidInputError,
   isSessionId,
-  readHeader,
   type Session,
   type SessionManager,
-  SessionStoreError,
 } from '@sessionkit/core';
+import {
+  type ApiRequest,
+  type ApiResponse,
+  type Awaitable,
+  allowedOriginSet,
+  appRouterHandler,
+  authorize,
+  checkGetSession,
+  checkManager,
+  error,
+  failure,
+  firstValue,
+  isCaller,
+  ok,
+  responseHeaders,
+  type TrackedSessionLike,
+} from './route-helpers.js';
+import {
+  type RecentVerificationRequirement,
+  type ResolvedRequirement,
+  resolveRequirement,
+  verificationRequired,
+} from './step-up.js';
 
-type Awaitable<T> = T | PromiseLike<T>;
-
-/**
- * The part of a NextAuth session the handlers read: what the `session` callback
- * of {@link withSessionTracking} produces. `getServerSession(authOptions)` (v4)
- * and `auth()` (v5) return it.
- */
-export interface TrackedSessionLike {
-  sessionId?: string | null;
-  user?: { id?: string | null } | null;
-}
+export type { TrackedSessionLike } from './route-helpers.js';
 
 interface SharedOptions {
   /** The session manager from `createSessionManager({ store })`. */
@@ -30,6 +40,17 @@ interface SharedOptions {
    * @default []
    */
   allowedOrigins?: string[];
+  /**
+   * Step-up guard (OWASP ASVS 5.0 §7.5.2): actions that need the caller's
+   * session to have passed a verification (`manager.markVerified()`, e.g. after
+   * a 2FA challenge) within the given ms. Without one they answer 403
+   * `VERIFICATION_REQUIRED`.
+   * @default {} (no action needs one)
+   * @example { revokeAll: 5 * 60_000 }
+   */
+  requireRecentVerification?: RecentVerificationRequirement;
+  /** Clock for the verification check, for tests. @default Date.now */
+  now?: () => number;
 }
 
 export interface SessionRouteHandlersOptions extends SharedOptions {
@@ -76,19 +97,27 @@ export interface PagesSessionHandlerOptions<
   getSession: (req: Req, res: Res) => Awaitable<TrackedSessionLike | null | undefined>;
 }
 
-interface SessionsRequest {
-  method: string;
-  url: URL;
-  headers: HeadersLike;
-}
-
-interface SessionsResponse {
-  status: number;
-  body: unknown;
-  headers?: Record<string, string>;
-}
-
 const ALLOWED_METHODS = 'GET, DELETE, PATCH';
+
+interface Resolved {
+  manager: SessionManager;
+  allowedOrigins: ReadonlySet<string>;
+  verification: ResolvedRequirement;
+  now: () => number;
+}
+
+function resolveShared(fn: string, options: SharedOptions): Resolved {
+  const now = options.now ?? Date.now;
+  if (typeof now !== 'function') {
+    throw new InvalidInputError(`${fn}: options.now must be a function returning ms.`);
+  }
+  return {
+    manager: options.manager,
+    allowedOrigins: allowedOriginSet(fn, options.allowedOrigins),
+    verification: resolveRequirement(fn, options.requireRecentVerification),
+    now,
+  };
+}
 
 /**
  * Route handlers for `app/api/sessions/route.ts`: list the caller's sessions,
@@ -103,33 +132,22 @@ const ALLOWED_METHODS = 'GET, DELETE, PATCH';
  * @example
  * // app/api/sessions/route.ts (v5)
  * export const { GET, DELETE, PATCH } = createSessionRouteHandlers({ manager, getSession: () => auth() });
+ * // sign out all other devices only within 5 minutes of a 2FA check
+ * createSessionRouteHandlers({ manager, getSession, requireRecentVerification: { revokeAll: 5 * 60_000 } });
  */
 export function createSessionRouteHandlers(
   options: SessionRouteHandlersOptions,
 ): SessionRouteHandlers {
+  const fn = 'createSessionRouteHandlers';
   const { manager, getSession } = options ?? {};
-  checkManager('createSessionRouteHandlers', manager);
-  if (typeof getSession !== 'function') {
-    throw new InvalidInputError(
-      'createSessionRouteHandlers: options.getSession must be a function, e.g. () => auth() or () => getServerSession(authOptions).',
-    );
-  }
-  const allowed = allowedOriginSet('createSessionRouteHandlers', options.allowedOrigins);
+  checkManager(fn, manager);
+  checkGetSession(fn, getSession, '() => auth() or () => getServerSession(authOptions)');
+  const resolved = resolveShared(fn, options);
 
-  const handler = (method: string) => async (request: Request) => {
-    let result: SessionsResponse;
-    try {
-      result = await handleSessionsRequest(
-        { method, url: new URL(request.url), headers: request.headers },
-        () => getSession(request),
-        manager,
-        allowed,
-      );
-    } catch (error) {
-      result = failure(error);
-    }
-    return toResponse(result);
-  };
+  const handler = (method: string) =>
+    appRouterHandler(method, 'sessions', (request, original) =>
+      handleSessionsRequest(request, () => getSession(original), resolved),
+    );
 
   return { GET: handler('GET'), DELETE: handler('DELETE'), PATCH: handler('PATCH') };
 }
@@ -145,17 +163,14 @@ export function createPagesSessionHandler<
   Req extends PagesApiRequest = PagesApiRequest,
   Res extends PagesApiResponse = PagesApiResponse,
 >(options: PagesSessionHandlerOptions<Req, Res>): (req: Req, res: Res) => Promise<void> {
+  const fn = 'createPagesSessionHandler';
   const { manager, getSession } = options ?? {};
-  checkManager('createPagesSessionHandler', manager);
-  if (typeof getSession !== 'function') {
-    throw new InvalidInputError(
-      'createPagesSessionHandler: options.getSession must be a function, e.g. (req, res) => getServerSession(req, res, authOptions).',
-    );
-  }
-  const allowed = allowedOriginSet('createPagesSessionHandler', options.allowedOrigins);
+  checkManager(fn, manager);
+  checkGetSession(fn, getSession, '(req, res) => getServerSession(req, res, authOptions)');
+  const resolved = resolveShared(fn, options);
 
   return async (req, res) => {
-    let result: SessionsResponse;
+    let result: ApiResponse;
     try {
       const host = firstValue(req.headers.host) ?? 'localhost';
       let url: URL;
@@ -167,11 +182,10 @@ export function createPagesSessionHandler<
       result = await handleSessionsRequest(
         { method: (req.method ?? 'GET').toUpperCase(), url, headers: req.headers },
         () => getSession(req, res),
-        manager,
-        allowed,
+        resolved,
       );
-    } catch (error) {
-      result = failure(error);
+    } catch (cause) {
+      result = failure(cause, 'sessions');
     }
     res.statusCode = result.status;
     for (const [name, value] of Object.entries(responseHeaders(result))) res.setHeader(name, value);
@@ -180,11 +194,10 @@ export function createPagesSessionHandler<
 }
 
 async function handleSessionsRequest(
-  request: SessionsRequest,
+  request: ApiRequest,
   resolveSession: () => Awaitable<TrackedSessionLike | null | undefined>,
-  manager: SessionManager,
-  allowedOrigins: ReadonlySet<string>,
-): Promise<SessionsResponse> {
+  { manager, allowedOrigins, verification, now }: Resolved,
+): Promise<ApiResponse> {
   const { method } = request;
   if (method !== 'GET' && method !== 'DELETE' && method !== 'PATCH') {
     return {
@@ -192,25 +205,9 @@ async function handleSessionsRequest(
       headers: { allow: ALLOWED_METHODS },
     };
   }
-  // Checked before anything is read or written: a cross-site page must not be
-  // able to make a signed-in browser change its sessions.
-  if (method !== 'GET' && isCrossSite(request, allowedOrigins)) {
-    return error(403, 'FORBIDDEN', 'Cross-site requests may not change sessions.');
-  }
-
-  // The owner comes from the verified session only, never from the request.
-  const caller = await resolveSession();
-  const currentSessionId = caller?.sessionId;
-  const userId = caller?.user?.id;
-  if (!isSessionId(currentSessionId) || typeof userId !== 'string' || userId === '') {
-    return error(401, 'UNAUTHORIZED', 'Sign in to manage your sessions.');
-  }
-  // getSession may come from a path that does not validate (a cached or custom
-  // session): check that the caller's own tracked session is still active.
-  const current = await manager.get(currentSessionId);
-  if (current?.status !== 'ACTIVE' || current.userId !== userId) {
-    return error(401, 'SESSION_ENDED', 'This session has ended. Sign in again.');
-  }
+  const caller = await authorize(request, resolveSession, manager, allowedOrigins, 'sessions');
+  if (!isCaller(caller)) return caller;
+  const { userId, currentSessionId, current } = caller;
 
   if (method === 'GET') {
     const sessions = await manager.list(userId);
@@ -229,8 +226,15 @@ async function handleSessionsRequest(
     );
   }
   if (target.kind === 'all') {
+    const denied = verificationRequired(current, verification.revokeAll, now());
+    if (denied) return denied;
     const revoked = await manager.revokeAll(userId, { except: currentSessionId });
     return ok({ revoked });
+  }
+  // Signing out this very device is a sign-out, never a sensitive action.
+  if (target.sessionId !== currentSessionId) {
+    const denied = verificationRequired(current, verification.revoke, now());
+    if (denied) return denied;
   }
   const revoked = await manager.revoke(target.sessionId, { userId });
   if (!revoked) {
@@ -250,104 +254,4 @@ function parseDeleteQuery(params: URLSearchParams): DeleteTarget | null {
   if (key === 'sessionId' && isSessionId(value)) return { kind: 'one', sessionId: value };
   if (key === 'revokeAll' && value === 'true') return { kind: 'all' };
   return null;
-}
-
-function isCrossSite(request: SessionsRequest, allowedOrigins: ReadonlySet<string>): boolean {
-  const site = readHeader(request.headers, 'sec-fetch-site');
-  if (site !== null && site.trim().toLowerCase() === 'cross-site') return true;
-  const origin = readHeader(request.headers, 'origin');
-  // No Origin: not a browser's cross-origin request (browsers send it on every
-  // DELETE and PATCH), e.g. a server-side call or a test client.
-  if (origin === null) return false;
-  let parsed: URL;
-  try {
-    parsed = new URL(origin);
-  } catch {
-    return true; // "null", repeated or garbled Origin headers
-  }
-  if (parsed.origin === 'null') return true;
-  if (parsed.origin === request.url.origin || allowedOrigins.has(parsed.origin)) return false;
-  // Like Next.js server actions: the host the browser addressed, as the proxy saw it.
-  const hosts = [
-    readHeader(request.headers, 'x-forwarded-host'),
-    readHeader(request.headers, 'host'),
-  ]
-    .map((h) => h?.split(',')[0]?.trim().toLowerCase())
-    .filter((h): h is string => !!h);
-  return !hosts.includes(parsed.host);
-}
-
-function ok(body: unknown): SessionsResponse {
-  return { status: 200, body };
-}
-
-function error(status: number, code: string, message: string): SessionsResponse {
-  return { status, body: { error: { code, message } } };
-}
-
-function failure(cause: unknown): SessionsResponse {
-  if (cause instanceof SessionStoreError) {
-    return error(
-      503,
-      'STORE_UNAVAILABLE',
-      'The session store is unavailable. Try again in a moment.',
-    );
-  }
-  if (cause instanceof InvalidInputError) {
-    return error(400, 'INVALID_INPUT', 'The request could not be processed.');
-  }
-  // Never echo internals: messages of unknown errors may quote anything.
-  return error(500, 'INTERNAL_ERROR', 'Something went wrong while handling the sessions request.');
-}
-
-function responseHeaders(result: SessionsResponse): Record<string, string> {
-  return {
-    'content-type': 'application/json; charset=utf-8',
-    'cache-control': 'no-store',
-    'x-content-type-options': 'nosniff',
-    ...result.headers,
-  };
-}
-
-function toResponse(result: SessionsResponse): Response {
-  return new Response(JSON.stringify(result.body), {
-    status: result.status,
-    headers: responseHeaders(result),
-  });
-}
-
-function firstValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
-}
-
-function checkManager(fn: string, manager: unknown): asserts manager is SessionManager {
-  const m = manager as Partial<SessionManager> | undefined;
-  if (
-    !m ||
-    typeof m.get !== 'function' ||
-    typeof m.list !== 'function' ||
-    typeof m.revoke !== 'function'
-  ) {
-    throw new InvalidInputError(
-      `${fn}: options.manager must be a SessionManager from createSessionManager({ store }).`,
-    );
-  }
-}
-
-function allowedOriginSet(fn: string, origins: unknown): ReadonlySet<string> {
-  if (origins === undefined) return new Set();
-  if (!Array.isArray(origins)) {
-    throw new InvalidInputError(`${fn}: options.allowedOrigins must be an array of origins.`);
-  }
-  return new Set(
-    origins.map((o) => {
-      try {
-        const { origin } = new URL(String(o));
-        if (origin !== 'null') return origin;
-      } catch {}
-      throw new InvalidInputError(
-        `${fn}: options.allowedOrigins holds '${String(o).slice(0, 100)}', which is not an origin like 'https://app.example.com'.`,
-      );
-    }),
-  );
 }

@@ -28,6 +28,7 @@ export function SessionItem({
   const opened = useRef(false);
   const name = deviceName(session, labels);
   const type = session.deviceInfo?.type ?? 'unknown';
+  const reasons = (session.risk?.reasons ?? []).map((r) => labels.riskReasons[r] ?? r);
 
   // Opening the confirmation focuses its least destructive button (Cancel), so
   // a repeated Enter cannot revoke; closing it returns focus to the trigger.
@@ -48,6 +49,17 @@ export function SessionItem({
         <p className="sk-session__title">
           <span>{name}</span>
           {isCurrent && <span className="sk-session__badge">{labels.thisDevice}</span>}
+          {session.verification && (
+            <span className="sk-session__badge" data-verified="">
+              {labels.verified}
+            </span>
+          )}
+          {reasons.length > 0 && (
+            <span className="sk-session__badge" data-risk="">
+              <span aria-hidden="true">⚠ </span>
+              {labels.unusualSignIn(reasons.join(', '))}
+            </span>
+          )}
         </p>
         <dl className="sk-session__details">
           <div>

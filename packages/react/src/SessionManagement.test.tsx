@@ -305,3 +305,114 @@ describe('<SessionManagement />', () => {
     expect(bare.container.querySelector('style')).toBeNull();
   });
 });
+
+describe('<SessionManagement /> security insights', () => {
+  function insightSessions(): SessionJson[] {
+    const [win, current, phone] = sessions() as [SessionJson, SessionJson, SessionJson];
+    return [
+      { ...win, risk: { reasons: ['new_country', 'impossible_travel'] } },
+      {
+        ...current,
+        verification: { verifiedAt: new Date(Date.now() - 60_000).toISOString(), method: 'totp' },
+      },
+      { ...phone, risk: { reasons: ['login_burst'] } },
+    ];
+  }
+
+  async function renderInsights(props: Parameters<typeof SessionManagement>[0] = {}) {
+    const api = stubSessionsApi(insightSessions(), 'current');
+    setNextAuth(signedIn());
+    const view = render(<SessionManagement {...props} />);
+    await screen.findByRole('list');
+    return { api, ...view };
+  }
+
+  it('shows a warning badge naming the reasons on a flagged sign-in, and "Verified" on a verified session', async () => {
+    await renderInsights();
+    expect(row('Chrome on Windows').textContent).toContain(
+      'Unusual sign-in: new country, impossible travel',
+    );
+    expect(row('Safari on iOS').textContent).toContain('Unusual sign-in: many sign-ins');
+    expect(row('Firefox on macOS').textContent).toContain('Verified');
+    expect(row('Firefox on macOS').textContent).not.toContain('Unusual sign-in');
+    expect(row('Chrome on Windows').textContent).not.toContain('Verified');
+  });
+
+  it('shows neither badge on a session without risk or verification', async () => {
+    await renderLoaded();
+    for (const li of screen.getAllByRole('listitem')) {
+      expect(li.textContent).not.toMatch(/Unusual sign-in|Verified/);
+    }
+  });
+
+  it('takes the risk and verified texts from labels, keeping defaults for the rest', async () => {
+    await renderInsights({
+      labels: {
+        unusualSignIn: (reasons) => `Ungewöhnliche Anmeldung: ${reasons}`,
+        riskReasons: { new_country: 'neues Land' },
+        verified: 'Bestätigt',
+      },
+    });
+    expect(row('Chrome on Windows').textContent).toContain(
+      'Ungewöhnliche Anmeldung: neues Land, impossible travel',
+    );
+    expect(row('Firefox on macOS').textContent).toContain('Bestätigt');
+  });
+
+  it('a revoke-all refused with 403 VERIFICATION_REQUIRED restores the list, shows an alert and calls onVerificationRequired, whose retry repeats it', async () => {
+    const user = userEvent.setup();
+    const onVerificationRequired = vi.fn();
+    const { api } = await renderInsights({ onVerificationRequired });
+    api.failNext('DELETE', 403, 'VERIFICATION_REQUIRED');
+    await user.click(screen.getByRole('button', { name: 'Sign out all other devices' }));
+    await user.click(screen.getByRole('button', { name: 'Yes, sign out all' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toBe(
+      'Confirm it’s you first: signing out other devices needs a recent verification, such as a two-factor code.',
+    );
+    expect(screen.getAllByRole('listitem')).toHaveLength(3);
+    expect(screen.getByRole('status').textContent).toBe('');
+    expect(onVerificationRequired).toHaveBeenCalledTimes(1);
+
+    // The app verified the user (e.g. a 2FA dialog) and retries.
+    const retry = onVerificationRequired.mock.calls[0]![0] as () => void;
+    act(() => retry());
+    await waitFor(() =>
+      expect(screen.getByRole('status').textContent).toBe('Signed out 2 other devices.'),
+    );
+    expect(api.calls.filter((c) => c === 'DELETE /api/sessions?revokeAll=true')).toHaveLength(2);
+    expect(screen.getAllByRole('listitem')).toHaveLength(1);
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  it('a single revoke refused for verification shows the same alert; other failures keep their own message', async () => {
+    const user = userEvent.setup();
+    const { api } = await renderInsights();
+    api.failNext('DELETE', 403, 'VERIFICATION_REQUIRED');
+    await user.click(screen.getByRole('button', { name: 'Sign out Chrome on Windows' }));
+    await user.click(screen.getByRole('button', { name: 'Yes, sign out' }));
+    expect((await screen.findByRole('alert')).textContent).toContain('recent verification');
+    expect(screen.getAllByRole('listitem')).toHaveLength(3);
+
+    api.failNext('DELETE', 403, 'FORBIDDEN');
+    await user.click(screen.getByRole('button', { name: 'Sign out all other devices' }));
+    await user.click(screen.getByRole('button', { name: 'Yes, sign out all' }));
+    await waitFor(() =>
+      expect(screen.getByRole('status').textContent).toBe(
+        'Could not sign out the other devices. Try again.',
+      ),
+    );
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  it('has no axe violations with risk and verified badges and the verification alert', async () => {
+    const user = userEvent.setup();
+    const { api, container } = await renderInsights();
+    await expectNoAxeViolations(container);
+    api.failNext('DELETE', 403, 'VERIFICATION_REQUIRED');
+    await user.click(screen.getByRole('button', { name: 'Sign out all other devices' }));
+    await user.click(screen.getByRole('button', { name: 'Yes, sign out all' }));
+    await screen.findByRole('alert');
+    await expectNoAxeViolations(container);
+  });
+});

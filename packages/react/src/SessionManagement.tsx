@@ -7,6 +7,7 @@ import {
   type SessionManagementLabels,
 } from './labels.js';
 import { SessionItem } from './SessionItem.js';
+import { getSessionsStore } from './sessions-client.js';
 import { STYLES } from './styles.js';
 import { useSession } from './useSession.js';
 
@@ -23,6 +24,14 @@ export interface SessionManagementProps {
   headingLevel?: 2 | 3 | 4 | 5 | 6;
   /** Leave out the built-in stylesheet (the markup stays readable without it). @default false */
   unstyled?: boolean;
+  /**
+   * Called when the server refuses to sign devices out until the user passes a
+   * fresh step-up verification (403 `VERIFICATION_REQUIRED`, see
+   * `requireRecentVerification` in `@sessionkit/next-auth`), e.g. to open your
+   * two-factor dialog. Call `retry` once the user verified to repeat the
+   * refused action. A message is shown either way.
+   */
+  onVerificationRequired?: (retry: () => void) => void;
 }
 
 /**
@@ -41,17 +50,20 @@ export function SessionManagement({
   locale,
   headingLevel = 2,
   unstyled = false,
+  onVerificationRequired,
 }: SessionManagementProps) {
   const labels: SessionManagementLabels = {
     ...defaultSessionManagementLabels,
     ...overrides,
     deviceTypes: { ...defaultSessionManagementLabels.deviceTypes, ...overrides?.deviceTypes },
+    riskReasons: { ...defaultSessionManagementLabels.riskReasons, ...overrides?.riskReasons },
   };
   const { sessions, currentSessionId, isLoading, error, fetchSessions, ...actions } = useSession({
     basePath,
   });
   const [announcement, setAnnouncement] = useState('');
   const [confirmingAll, setConfirmingAll] = useState(false);
+  const [needsVerification, setNeedsVerification] = useState(false);
   const headingRef = useRef<HTMLHeadingElement>(null);
   const revokeAllRef = useRef<HTMLButtonElement>(null);
   const cancelAllRef = useRef<HTMLButtonElement>(null);
@@ -74,6 +86,8 @@ export function SessionManagement({
     const name = deviceName(session, labels);
     headingRef.current?.focus();
     const ok = await actions.revokeSession(session.id);
+    if (!ok && refusedForVerification(() => void revoke(session))) return;
+    setNeedsVerification(false);
     setAnnouncement(ok ? labels.revoked(name) : labels.revokeFailed(name));
   };
 
@@ -83,7 +97,21 @@ export function SessionManagement({
     setConfirmingAll(false);
     headingRef.current?.focus();
     const ok = await actions.revokeAllSessions();
+    if (!ok && refusedForVerification(() => void revokeAll())) return;
+    setNeedsVerification(false);
     setAnnouncement(ok ? labels.revokedAll(count) : labels.revokeAllFailed);
+  };
+
+  // The store keeps why the last request failed: a step-up refusal gets its own
+  // message (an alert) and the app's hook, instead of "try again".
+  const refusedForVerification = (retry: () => void) => {
+    if (getSessionsStore(basePath).getSnapshot().error?.code !== 'VERIFICATION_REQUIRED') {
+      return false;
+    }
+    setAnnouncement('');
+    setNeedsVerification(true);
+    onVerificationRequired?.(retry);
+    return true;
   };
 
   const onKeyDownAll = (event: KeyboardEvent) => {
@@ -179,6 +207,11 @@ export function SessionManagement({
         {labels.title}
       </Heading>
       {body}
+      {needsVerification && (
+        <p role="alert" className="sk-sessions__notice">
+          {labels.verificationRequired}
+        </p>
+      )}
       <p role="status" className="sk-sessions__status">
         {announcement}
       </p>

@@ -1,12 +1,20 @@
 export type {
   DeviceInfo,
   DeviceType,
+  KnownDevice,
   Session,
   SessionLocation,
+  SessionRisk,
   SessionStatus,
+  SessionVerification,
+  SuspiciousLoginReason,
 } from '@sessionkit/core';
+export { KnownDevices, type KnownDevicesProps } from './KnownDevices.js';
 export {
+  defaultKnownDevicesLabels,
   defaultSessionManagementLabels,
+  type KnownDevicesLabelOverrides,
+  type KnownDevicesLabels,
   type SessionManagementLabelOverrides,
   type SessionManagementLabels,
 } from './labels.js';
@@ -16,6 +24,11 @@ export {
 } from './refreshSessionActivity.js';
 export { SessionManagement, type SessionManagementProps } from './SessionManagement.js';
 export { SessionApiError } from './sessions-client.js';
+export {
+  type UseKnownDevicesOptions,
+  type UseKnownDevicesResult,
+  useKnownDevices,
+} from './useKnownDevices.js';
 export {
   type SessionkitSessionState,
   type SignOutOptions,

@@ -1,4 +1,4 @@
-import type { DeviceType } from '@sessionkit/core';
+import type { DeviceType, SuspiciousLoginReason } from '@sessionkit/core';
 
 /** Every text `<SessionManagement />` shows or announces; override any of them for i18n. */
 export interface SessionManagementLabels {
@@ -34,13 +34,22 @@ export interface SessionManagementLabels {
   revokeFailed: (device: string) => string;
   revokedAll: (count: number) => string;
   revokeAllFailed: string;
+  /** Badge on a sign-in flagged by sessionkit's suspicious-login check, e.g. "Unusual sign-in: new country". */
+  unusualSignIn: (reasons: string) => string;
+  /** Name of each suspicious-login reason, joined with ", " into `unusualSignIn`. */
+  riskReasons: Record<SuspiciousLoginReason, string>;
+  /** Badge on a session that passed a step-up verification (e.g. 2FA). */
+  verified: string;
+  /** Shown when the server wants a fresh verification (403 VERIFICATION_REQUIRED) before signing devices out. */
+  verificationRequired: string;
 }
 
-/** What `<SessionManagement labels>` takes: any labels, and any device type names. */
+/** What `<SessionManagement labels>` takes: any labels, any device type and risk reason names. */
 export type SessionManagementLabelOverrides = Partial<
-  Omit<SessionManagementLabels, 'deviceTypes'>
+  Omit<SessionManagementLabels, 'deviceTypes' | 'riskReasons'>
 > & {
   deviceTypes?: Partial<Record<DeviceType, string>>;
+  riskReasons?: Partial<Record<SuspiciousLoginReason, string>>;
 };
 
 const devices = (count: number) => (count === 1 ? '1 other device' : `${count} other devices`);
@@ -82,4 +91,52 @@ export const defaultSessionManagementLabels: SessionManagementLabels = {
   revokeFailed: (device) => `Could not sign out ${device}. Try again.`,
   revokedAll: (count) => `Signed out ${devices(count)}.`,
   revokeAllFailed: 'Could not sign out the other devices. Try again.',
+  unusualSignIn: (reasons) => `Unusual sign-in: ${reasons}`,
+  riskReasons: {
+    new_country: 'new country',
+    impossible_travel: 'impossible travel',
+    login_burst: 'many sign-ins',
+  },
+  verified: 'Verified',
+  verificationRequired:
+    'Confirm it’s you first: signing out other devices needs a recent verification, such as a two-factor code.',
+};
+
+/** Every text `<KnownDevices />` shows or announces; override any of them for i18n. */
+export interface KnownDevicesLabels
+  extends Pick<
+    SessionManagementLabels,
+    'deviceName' | 'unknownBrowser' | 'unknownOs' | 'deviceTypes' | 'location' | 'unknown' | 'retry'
+  > {
+  title: string;
+  loading: string;
+  empty: string;
+  loadError: string;
+  lastSeen: string;
+  firstSeen: string;
+  /** Visible text of a device's forget button; its accessible name is `forgetLabel`. */
+  forget: string;
+  forgetLabel: (device: string) => string;
+  /** Announced in the live region after a forget succeeds or fails. */
+  forgotten: (device: string) => string;
+  forgetFailed: (device: string) => string;
+}
+
+/** What `<KnownDevices labels>` takes: any labels, and any device type names. */
+export type KnownDevicesLabelOverrides = Partial<Omit<KnownDevicesLabels, 'deviceTypes'>> & {
+  deviceTypes?: Partial<Record<DeviceType, string>>;
+};
+
+export const defaultKnownDevicesLabels: KnownDevicesLabels = {
+  ...defaultSessionManagementLabels,
+  title: 'Devices you’ve used',
+  loading: 'Loading your devices…',
+  empty: 'No devices yet.',
+  loadError: 'Your devices could not be loaded.',
+  lastSeen: 'Last sign-in',
+  firstSeen: 'First seen',
+  forget: 'Forget',
+  forgetLabel: (device) => `Forget ${device}`,
+  forgotten: (device) => `Forgot ${device}.`,
+  forgetFailed: (device) => `Could not forget ${device}. Try again.`,
 };

@@ -339,7 +339,8 @@ function restore(sessions: Session[] | null, removed: [number, Session | undefin
   return next;
 }
 
-async function send(method: 'GET' | 'DELETE' | 'PATCH', url: string): Promise<unknown> {
+/** One JSON request to a sessionkit route; throws {@link SessionApiError} on failure. */
+export async function send(method: 'GET' | 'DELETE' | 'PATCH', url: string): Promise<unknown> {
   let response: Response;
   try {
     response = await fetch(url, {
@@ -369,7 +370,7 @@ async function send(method: 'GET' | 'DELETE' | 'PATCH', url: string): Promise<un
   return body;
 }
 
-function toApiError(error: unknown): SessionApiError {
+export function toApiError(error: unknown): SessionApiError {
   if (error instanceof SessionApiError) return error;
   return new SessionApiError(
     'BAD_RESPONSE',
@@ -379,7 +380,7 @@ function toApiError(error: unknown): SessionApiError {
   );
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
 }
 

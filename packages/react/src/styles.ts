@@ -8,6 +8,9 @@ export const STYLES = `:where(.sk-sessions){font-family:var(--sk-font,inherit);c
 :where(.sk-session__body){flex:1;min-width:12em}
 :where(.sk-session__title){margin:0 0 4px;font-weight:600;display:flex;flex-wrap:wrap;gap:8px;align-items:center}
 :where(.sk-session__badge){font-size:.75em;padding:2px 8px;border-radius:999px;background:var(--sk-badge-bg,#ddf4ff);color:var(--sk-badge-color,#0550ae)}
+:where(.sk-session__badge[data-risk]){background:var(--sk-risk-bg,#fff8c5);color:var(--sk-risk-color,#7d4e00)}
+:where(.sk-session__badge[data-verified]){background:var(--sk-verified-bg,#dafbe1);color:var(--sk-verified-color,#116329)}
+:where(.sk-sessions__notice){margin:var(--sk-gap,12px) 0 0;padding:8px 12px;border-radius:var(--sk-radius,8px);background:var(--sk-risk-bg,#fff8c5);color:var(--sk-risk-color,#7d4e00)}
 :where(.sk-session__details){margin:0;display:flex;flex-wrap:wrap;gap:2px 16px;font-size:.875em;color:var(--sk-color-muted,#57606a)}
 :where(.sk-session__details dt,.sk-session__details dd){display:inline;margin:0}
 :where(.sk-session__details dt):after{content:": "}

@@ -214,17 +214,18 @@ describe('useSession', () => {
     tab.close();
   });
 
-  it("another tab's sign-out (BroadcastChannel) clears the list and asks next-auth to update", async () => {
+  it("another tab's sign-out (BroadcastChannel) clears the list and signs next-auth out without a redirect", async () => {
     stubSessionsApi(sessions(), 'current');
-    const nextAuth = setNextAuth(signedIn());
+    setNextAuth(signedIn());
     const tab = otherTab();
     // Two hooks on the page: next-auth is asked once, not once per hook.
     const { result } = renderHook(() => [useSession(), useSession()] as const);
     await waitFor(() => expect(result.current[0].sessions).toHaveLength(2));
     tab.post({ type: 'ended' });
-    await waitFor(() => expect(nextAuth.update).toHaveBeenCalled());
+    await waitFor(() => expect(nextAuthSignOut()).toHaveBeenCalled());
     await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(nextAuth.update).toHaveBeenCalledTimes(1);
+    expect(nextAuthSignOut()).toHaveBeenCalledTimes(1);
+    expect(nextAuthSignOut()).toHaveBeenCalledWith({ redirect: false });
     expect(result.current[0].sessions).toEqual([]);
     expect(result.current[1].sessions).toEqual([]);
     tab.close();
@@ -233,7 +234,7 @@ describe('useSession', () => {
   it('without BroadcastChannel, the storage event carries the message', async () => {
     vi.stubGlobal('BroadcastChannel', undefined);
     stubSessionsApi(sessions(), 'current');
-    const nextAuth = setNextAuth(signedIn());
+    setNextAuth(signedIn());
     const { result } = renderHook(() => useSession());
     await waitFor(() => expect(result.current.sessions).toHaveLength(2));
     act(() => {
@@ -244,7 +245,7 @@ describe('useSession', () => {
         }),
       );
     });
-    expect(nextAuth.update).toHaveBeenCalledTimes(1);
+    await waitFor(() => expect(nextAuthSignOut()).toHaveBeenCalledWith({ redirect: false }));
     expect(result.current.sessions).toEqual([]);
   });
 
@@ -266,16 +267,30 @@ describe('useSession', () => {
 
   it('learning from a 401 that the session was revoked tells next-auth and the other tabs', async () => {
     const api = stubSessionsApi(sessions(), 'current');
-    const nextAuth = setNextAuth(signedIn());
+    setNextAuth(signedIn());
     const tab = otherTab();
     const { result } = renderHook(() => useSession());
     await waitFor(() => expect(result.current.sessions).toHaveLength(2));
     api.failNext('GET', 401, 'UNAUTHORIZED');
     await act(() => result.current.fetchSessions());
-    expect(nextAuth.update).toHaveBeenCalledTimes(1);
+    await waitFor(() => expect(nextAuthSignOut()).toHaveBeenCalledTimes(1));
+    expect(nextAuthSignOut()).toHaveBeenCalledWith({ redirect: false });
     expect(result.current.error?.status).toBe(401);
     await waitFor(() => expect(tab.received).toEqual([{ type: 'ended' }]));
     tab.close();
+  });
+
+  it('a 401 first asks next-auth to update; a new session found then (signed in again meanwhile) is kept, not signed out', async () => {
+    const api = stubSessionsApi(sessions(), 'current');
+    const nextAuth = setNextAuth(signedIn());
+    nextAuth.update.mockResolvedValueOnce({ sessionId: 'signed-in-again', user: { id: 'user-1' } });
+    const { result } = renderHook(() => useSession());
+    await waitFor(() => expect(result.current.sessions).toHaveLength(2));
+    api.failNext('GET', 401, 'SESSION_ENDED');
+    await act(() => result.current.fetchSessions());
+    await waitFor(() => expect(nextAuth.update).toHaveBeenCalledTimes(1));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(nextAuthSignOut()).not.toHaveBeenCalled();
   });
 
   it("another tab's revoke ('changed') makes this tab refetch", async () => {
@@ -292,14 +307,14 @@ describe('useSession', () => {
 
   it('ignores messages that are not sessionkit messages', async () => {
     stubSessionsApi(sessions(), 'current');
-    const nextAuth = setNextAuth(signedIn());
+    setNextAuth(signedIn());
     const tab = otherTab();
     const { result } = renderHook(() => useSession());
     await waitFor(() => expect(result.current.sessions).toHaveLength(2));
     tab.post({ type: 'something-else' });
     tab.post('ended');
     await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(nextAuth.update).not.toHaveBeenCalled();
+    expect(nextAuthSignOut()).not.toHaveBeenCalled();
     expect(result.current.sessions).toHaveLength(2);
     tab.close();
   });

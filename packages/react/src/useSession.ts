@@ -99,10 +99,17 @@ export function useSession<R extends boolean = false>(
     if (sessionKey !== null) store.load(sessionKey);
   }, [store, sessionKey]);
 
-  // When another tab or the server ends the session, have next-auth ask its
-  // server again: it answers "signed out" and the app reacts as usual.
+  // When another tab or the server ends the session, next-auth must drop its
+  // client state. update() alone cannot: in v4 and v5 alike it only stores a
+  // non-empty answer (`if (newSession) setSession(newSession)`), so a revoked
+  // tab would keep looking signed in. It still goes first, as the check: if the
+  // user has signed in again meanwhile (another tab), it returns and applies
+  // that session and nothing is signed out. Only when the server has no session
+  // does signOut({ redirect: false }) run: the one public call that refetches
+  // into SessionProvider (`_getSession({ event: 'storage' })`), tells
+  // next-auth's other tabs, and clears the dead cookie, without a page load.
   const update = nextAuth.update;
-  useEffect(() => store.onSessionEnded(() => void update()), [store, update]);
+  useEffect(() => store.onSessionEnded(() => void endNextAuthSession(update)), [store, update]);
 
   const signOut = useCallback(
     async (signOutOptions?: SignOutOptions) => {
@@ -130,6 +137,15 @@ export function useSession<R extends boolean = false>(
   );
 
   return useMemo(() => ({ ...nextAuth, ...state }), [nextAuth, state]);
+}
+
+async function endNextAuthSession(update: () => Promise<unknown>): Promise<void> {
+  try {
+    if (sessionIdOf(await update()) !== '') return;
+    await nextAuthSignOut({ redirect: false } as Parameters<typeof nextAuthSignOut>[0]);
+  } catch {
+    // Offline: the next navigation or focus refetch signs the tab out instead.
+  }
 }
 
 /** `session.sessionId` as `withSessionTracking`'s session callback exposes it. */

@@ -22,6 +22,8 @@ export interface SessionJson {
   endedAt: null;
   endReason: null;
   metadata: Record<string, unknown>;
+  risk?: { reasons: ('new_country' | 'impossible_travel' | 'login_burst')[] };
+  verification?: { verifiedAt: string; method: string };
 }
 
 const MINUTE = 60_000;

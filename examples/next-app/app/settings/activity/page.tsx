@@ -62,6 +62,12 @@ export default async function ActivityPage() {
                     <span className={`badge badge-${s.status.toLowerCase()}`}>
                       {STATUS_LABEL[s.status]}
                     </span>
+                    {s.endReason === 'reported_not_me' && (
+                      <span className="muted small"> · reported “not me”</span>
+                    )}
+                    {s.risk && (
+                      <span className="muted small"> · flagged: {s.risk.reasons.join(', ')}</span>
+                    )}
                   </td>
                 </tr>
               ))}

@@ -1,0 +1,72 @@
+import { InvalidInputError, type Session } from '@sessionkit/core';
+import { type ApiResponse, error } from './route-helpers.js';
+
+/**
+ * Which session actions need a recent step-up verification (OWASP ASVS 5.0
+ * §7.5.2), as the longest time in ms since the caller's session passed one
+ * (`manager.markVerified()`). Actions left out need none.
+ */
+export interface RecentVerificationRequirement {
+  /** `DELETE /api/sessions?revokeAll=true` (sign out all other devices). */
+  revokeAll?: number;
+  /** `DELETE /api/sessions?sessionId=` of another session (signing out the current one never needs it). */
+  revoke?: number;
+}
+
+export interface ResolvedRequirement {
+  revokeAll: number | null;
+  revoke: number | null;
+}
+
+export function resolveRequirement(fn: string, value: unknown): ResolvedRequirement {
+  if (value === undefined) return { revokeAll: null, revoke: null };
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new InvalidInputError(
+      `${fn}: options.requireRecentVerification must be an object like { revokeAll: 5 * 60_000 }.`,
+    );
+  }
+  const maxAge = (key: 'revokeAll' | 'revoke'): number | null => {
+    const ms = (value as Record<string, unknown>)[key];
+    if (ms === undefined) return null;
+    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms <= 0) {
+      throw new InvalidInputError(
+        `${fn}: options.requireRecentVerification.${key} must be a positive number of milliseconds.`,
+      );
+    }
+    return ms;
+  };
+  return { revokeAll: maxAge('revokeAll'), revoke: maxAge('revoke') };
+}
+
+/**
+ * Whether the session passed a step-up verification within the last `maxAgeMs`.
+ * Same rule as core's `isRecentlyVerified` (a verification dated in the future
+ * does not count); kept here because @sessionkit/core does not export it yet.
+ */
+function isRecentlyVerified(session: Session, maxAgeMs: number, now: number): boolean {
+  const at = session.verification?.verifiedAt;
+  if (at === undefined) return false;
+  const time = at instanceof Date ? at.getTime() : Date.parse(String(at));
+  return Number.isFinite(time) && time <= now && now - time <= maxAgeMs;
+}
+
+/** The 403 to send when the action needs a fresher verification than `current` has, else null. */
+export function verificationRequired(
+  current: Session,
+  maxAgeMs: number | null,
+  now: number,
+): ApiResponse | null {
+  if (maxAgeMs === null || isRecentlyVerified(current, maxAgeMs, now)) return null;
+  return error(
+    403,
+    'VERIFICATION_REQUIRED',
+    `Confirm it is you (e.g. with a two-factor code) and try again: this action needs a verification within the last ${describe(maxAgeMs)}.`,
+  );
+}
+
+function describe(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  if (minutes >= 1) return minutes === 1 ? 'minute' : `${minutes} minutes`;
+  const seconds = Math.max(1, Math.round(ms / 1000));
+  return seconds === 1 ? 'second' : `${seconds} seconds`;
+}
