@@ -1,9 +1,12 @@
 import { createHmac } from 'node:crypto';
-import type { Session, SessionManager, SuspiciousLoginReason } from '@sessionkit/core';
+import {
+  createRevocationLinks,
+  type Session,
+  type SessionManager,
+  type SuspiciousLoginReason,
+} from '@sessionkit/core';
 import { DEMO_USERS } from './demo-users';
 import { sendEmail } from './outbox';
-// TODO: import { createRevocationLinks } from '@sessionkit/core' once core exports it.
-import { createRevocationLinks } from './revocation-links';
 import { authSecret } from './secret';
 
 const REASONS: Record<SuspiciousLoginReason, string> = {

@@ -6,6 +6,14 @@ export {
   type TrustProxy,
 } from './client-ip.js';
 export {
+  createDeviceId,
+  createDeviceIdCookie,
+  DEVICE_ID_COOKIE,
+  deviceFingerprint,
+  isDeviceId,
+  readDeviceIdCookie,
+} from './device.js';
+export {
   GeoBlockedError,
   InvalidInputError,
   SessionKitError,
@@ -24,6 +32,17 @@ export {
 export { type GeoPolicy, type GeoResolver, isNonPublicIp } from './geo.js';
 export { createMemoryStore, type MemoryStoreOptions } from './memory-store.js';
 export { DAY, HOUR, MINUTE, SECOND, type SessionManagerOptions } from './options.js';
+export {
+  createRevocationLinks,
+  type RevocationLinkOptions,
+  type RevocationLinks,
+} from './revocation-links.js';
+export {
+  assessLogin,
+  distanceKm,
+  type PriorLogin,
+  type SuspiciousLoginOptions,
+} from './risk.js';
 export {
   type DeviceInfo,
   type DeviceType,
@@ -66,3 +85,4 @@ export {
 } from './session-store.js';
 export { hashToken, isSessionId, sessionIdShard, userShard } from './token.js';
 export { MAX_USER_AGENT_LENGTH, parseUserAgent } from './user-agent.js';
+export { isRecentlyVerified, requireRecentVerification } from './verification.js';

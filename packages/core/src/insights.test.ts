@@ -338,3 +338,19 @@ describe('revocation links', () => {
     expect(() => createRevocationLinks({ secret }).create('x')).toThrow(/session id/);
   });
 });
+
+describe('location privacy', () => {
+  it('keeps coordinates in the store for risk checks but never returns them', async () => {
+    const store = createMemoryStore();
+    const manager = createSessionManager({ store, geo });
+    const { session } = await manager.create({ userId: 'u', ipAddress: '198.51.100.1' });
+    expect(session.location).toEqual({ country: 'DE', region: 'BE', city: 'Berlin' });
+    expect((await store.get(session.id))?.location).toEqual(BERLIN);
+    expect((await manager.listDevices('u'))[0]?.lastLocation).toEqual({
+      country: 'DE',
+      region: 'BE',
+      city: 'Berlin',
+    });
+    expect(JSON.stringify(await manager.list('u'))).not.toMatch(/latitude|longitude/);
+  });
+});

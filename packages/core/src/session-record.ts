@@ -1,5 +1,12 @@
-import type { KnownDevice, Session } from './session.js';
+import type { KnownDevice, Session, SessionLocation } from './session.js';
 import type { KnownDeviceRecord, SessionRecord } from './session-store.js';
+
+// Coordinates stay in the store for the impossible-travel check; the public API
+// shows the user city, region and country only.
+function publicLocation(location: SessionLocation | null): SessionLocation | null {
+  if (location === null || location.latitude === undefined) return location;
+  return { country: location.country, region: location.region, city: location.city };
+}
 
 /**
  * The public view of a stored record: every secret hash and storage field
@@ -14,7 +21,7 @@ export function toPublicSession(record: SessionRecord | Session): Session {
     ipAddress: record.ipAddress,
     userAgent: record.userAgent,
     deviceInfo: record.deviceInfo,
-    location: record.location,
+    location: publicLocation(record.location),
     createdAt: record.createdAt,
     lastActivityAt: record.lastActivityAt,
     expiresAt: record.expiresAt,
@@ -36,6 +43,6 @@ export function toPublicDevice(record: KnownDeviceRecord): KnownDevice {
     firstSeenAt: record.firstSeenAt,
     lastSeenAt: record.lastSeenAt,
     lastIpAddress: record.lastIpAddress,
-    lastLocation: record.lastLocation,
+    lastLocation: publicLocation(record.lastLocation),
   };
 }

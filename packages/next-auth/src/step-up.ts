@@ -1,4 +1,4 @@
-import { InvalidInputError, type Session } from '@sessionkit/core';
+import { InvalidInputError, isRecentlyVerified, type Session } from '@sessionkit/core';
 import { type ApiResponse, error } from './route-helpers.js';
 
 /**
@@ -36,18 +36,6 @@ export function resolveRequirement(fn: string, value: unknown): ResolvedRequirem
     return ms;
   };
   return { revokeAll: maxAge('revokeAll'), revoke: maxAge('revoke') };
-}
-
-/**
- * Whether the session passed a step-up verification within the last `maxAgeMs`.
- * Same rule as core's `isRecentlyVerified` (a verification dated in the future
- * does not count); kept here because @sessionkit/core does not export it yet.
- */
-function isRecentlyVerified(session: Session, maxAgeMs: number, now: number): boolean {
-  const at = session.verification?.verifiedAt;
-  if (at === undefined) return false;
-  const time = at instanceof Date ? at.getTime() : Date.parse(String(at));
-  return Number.isFinite(time) && time <= now && now - time <= maxAgeMs;
 }
 
 /** The 403 to send when the action needs a fresher verification than `current` has, else null. */
