@@ -172,18 +172,15 @@ export function createPagesSessionHandler<
   return async (req, res) => {
     let result: ApiResponse;
     try {
-      const host = firstValue(req.headers.host) ?? 'localhost';
-      let url: URL;
-      try {
-        url = new URL(req.url ?? '/', `http://${host}`);
-      } catch {
-        url = new URL(req.url ?? '/', 'http://localhost');
-      }
-      result = await handleSessionsRequest(
-        { method: (req.method ?? 'GET').toUpperCase(), url, headers: req.headers },
-        () => getSession(req, res),
-        resolved,
-      );
+      const url = parseRequestUrl(req.url, firstValue(req.headers.host));
+      result =
+        url === null
+          ? error(400, 'INVALID_INPUT', 'The request URL could not be parsed.')
+          : await handleSessionsRequest(
+              { method: (req.method ?? 'GET').toUpperCase(), url, headers: req.headers },
+              () => getSession(req, res),
+              resolved,
+            );
     } catch (cause) {
       result = failure(cause, 'sessions');
     }
@@ -191,6 +188,22 @@ export function createPagesSessionHandler<
     for (const [name, value] of Object.entries(responseHeaders(result))) res.setHeader(name, value);
     res.end(JSON.stringify(result.body));
   };
+}
+
+/**
+ * The URL of a Pages Router request, or null. Node accepts absolute request
+ * targets it cannot parse (`GET http://[/api/sessions`): that is the caller's
+ * mistake, a 400, never a 500.
+ */
+function parseRequestUrl(target: string | undefined, host: string | undefined): URL | null {
+  for (const base of [`http://${host ?? 'localhost'}`, 'http://localhost']) {
+    try {
+      return new URL(target ?? '/', base);
+    } catch {
+      // try the next base
+    }
+  }
+  return null;
 }
 
 async function handleSessionsRequest(
