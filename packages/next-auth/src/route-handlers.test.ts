@@ -2,94 +2,30 @@ import {
   createMemoryStore,
   createSessionManager,
   MINUTE,
-  type SessionManager,
   SessionStoreError,
 } from '@sessionkit/core';
 import fc from 'fast-check';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import {
   createPagesSessionHandler,
   createSessionRouteHandlers,
   type TrackedSessionLike,
 } from './route-handlers.js';
-import { createSwitchableStore } from './test-utils/failing-store.js';
 import { createFakeResponse } from './test-utils/next-auth-v4.js';
+import {
+  APP,
+  type RouteWorld,
+  read,
+  routeWorld,
+  request as sessionRequest,
+} from './test-utils/route-world.js';
 import { type TrackableAuthOptions, withSessionTracking } from './with-session-tracking.js';
 
-const APP = 'https://app.example.com';
 const URL_ = `${APP}/api/sessions`;
-
-interface World {
-  manager: SessionManager;
-  setDown(down: boolean): void;
-  advance(ms: number): void;
-  now(): number;
-  /** alice[0] is the caller's current session. */
-  alice: { id: string; token: string }[];
-  bob: { id: string; token: string }[];
-  tokens: string[];
-  caller: { current: TrackedSessionLike | null };
-  getSession: ReturnType<typeof vi.fn>;
-}
-
-async function world(): Promise<World> {
-  let now = Date.UTC(2026, 0, 10, 12);
-  const { store, setDown } = createSwitchableStore(() => now);
-  const manager = createSessionManager({
-    store,
-    now: () => now,
-    logger: { warn() {}, error() {} },
-  });
-  const make = async (userId: string, ua: string) => {
-    const { session, token } = await manager.create({
-      userId,
-      userAgent: ua,
-      ipAddress: '192.0.2.1',
-    });
-    now += 1000;
-    return { id: session.id, token };
-  };
-  const alice = [
-    await make('alice', 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) Safari/605.1.15'),
-    await make('alice', 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) Mobile/15E148'),
-    await make('alice', 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0'),
-  ];
-  const bob = [await make('bob', 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/126.0')];
-  const caller = {
-    current: { sessionId: alice[0]!.id, user: { id: 'alice' } } as TrackedSessionLike | null,
-  };
-  const getSession = vi.fn(async () => caller.current);
-  return {
-    manager,
-    setDown,
-    advance: (ms) => {
-      now += ms;
-    },
-    now: () => now,
-    alice,
-    bob,
-    tokens: [...alice, ...bob].map((s) => s.token),
-    caller,
-    getSession,
-  };
-}
-
-function request(method: string, query = '', headers: Record<string, string> = {}): Request {
-  return new Request(`${URL_}${query}`, {
-    method,
-    headers: { host: 'app.example.com', ...headers },
-  });
-}
-
-async function read(response: Response) {
-  const text = await response.text();
-  return {
-    status: response.status,
-    headers: response.headers,
-    text,
-    body: JSON.parse(text) as never,
-  };
-}
+type World = RouteWorld;
+const world = routeWorld;
+const request = (method: string, query = '', headers: Record<string, string> = {}) =>
+  sessionRequest('/api/sessions', method, query, headers);
 
 describe('createSessionRouteHandlers', () => {
   let w: World;
