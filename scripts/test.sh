@@ -10,6 +10,8 @@ bash scripts/ensure-tools.sh --services
 export MONGOMS_DISABLE_POSTINSTALL=1 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 NEXT_TELEMETRY_DISABLED=1
 
 step() { echo; echo "━━ $*"; }
+mkdir -p .tmp
+rm -f .tmp/vitest.json .tmp/e2e.log
 
 step "install"
 pnpm install --frozen-lockfile
@@ -24,7 +26,7 @@ step "typecheck"
 pnpm typecheck
 
 step "unit and integration tests"
-pnpm exec vitest run --coverage
+pnpm exec vitest run --coverage --reporter=default --reporter=json --outputFile.json=.tmp/vitest.json
 
 step "packaging (publint --strict, attw --pack)"
 node tooling/check-packages.mjs
@@ -39,8 +41,9 @@ fi
 
 if [ -f examples/next-app/package.json ] && grep -q '"test:e2e"' examples/next-app/package.json; then
   step "end-to-end (Next.js example app in Chromium)"
-  pnpm --filter next-app test:e2e
+  pnpm --filter next-app test:e2e 2>&1 | tee .tmp/e2e.log
 fi
 
 echo
 echo "All checks passed."
+node tooling/summarize-tests.mjs .tmp/vitest.json .tmp/e2e.log
