@@ -284,9 +284,30 @@ class DefaultSessionManager implements SessionManager {
   }
 
   async validate(token: string): Promise<Session | null> {
-    const record = await this.#findLive('validate', token);
-    if (!record) return null;
-    if (this.#touchDue(record)) await this.#touch('validate', record);
+    // The hot path, written out flat: one hash, one store read, one await
+    // unless a touch is due or the session just expired.
+    if (!isTokenShaped(token)) return null;
+    const tokenHash = hashToken(token);
+    let record: SessionRecord | null;
+    try {
+      record = await this.#o.store.get(sessionIdOfToken(token));
+    } catch (error) {
+      throw toStoreError('validate', error);
+    }
+    if (!record || record.status !== 'ACTIVE' || !hashesEqual(record.tokenHash, tokenHash)) {
+      return null;
+    }
+    const nowMs = this.#o.now();
+    const last = record.lastActivityAt.getTime();
+    if (
+      record.expiresAt.getTime() <= nowMs ||
+      (this.#o.idleTimeout !== null && last + this.#o.idleTimeout <= nowMs)
+    ) {
+      await this.#settle(record, nowMs);
+      return null;
+    }
+    if (last <= nowMs - this.#o.touchInterval && last < nowMs)
+      await this.#touch('validate', record);
     return toPublicSession(record);
   }
 
@@ -641,15 +662,16 @@ class DefaultSessionManager implements SessionManager {
 
   /** Runs a store call; any failure becomes SessionStoreError so callers fail closed. */
   #call<T>(operation: string, fn: () => Promise<T>): Promise<T> {
-    // A plain .then() (no async wrapper) keeps the hot path to one extra microtask.
-    const toStoreError = (error: unknown) =>
-      error instanceof SessionStoreError ? error : new SessionStoreError(operation, error);
     try {
       return fn().then(undefined, (error: unknown) => {
-        throw toStoreError(error);
+        throw toStoreError(operation, error);
       });
     } catch (error) {
-      return Promise.reject(toStoreError(error));
+      return Promise.reject(toStoreError(operation, error));
     }
   }
+}
+
+function toStoreError(operation: string, error: unknown): SessionStoreError {
+  return error instanceof SessionStoreError ? error : new SessionStoreError(operation, error);
 }

@@ -56,6 +56,18 @@ describe.each<[string, RedisOptions, boolean]>([
     { enableOfflineQueue: false, maxRetriesPerRequest: 1, autoResendUnfulfilledCommands: false },
     false,
   ],
+  [
+    // With its own commandTimeout the client fails fast by itself and the store
+    // sends commands without its guard (the fast path).
+    'the recommended options and commandTimeout',
+    {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      autoResendUnfulfilledCommands: false,
+      commandTimeout: 400,
+    },
+    false,
+  ],
 ])('with %s', (_, clientOptions, waitForClose) => {
   it('every manager call rejects with SessionStoreError within 1 s while Redis is down, and works again after a restart', async () => {
     const client = new Redis({ host: '127.0.0.1', port: server.port, ...clientOptions });

@@ -29,6 +29,27 @@ runStoreConformanceTests('redis (standalone)', ({ now }) =>
   createRedisStore({ client, prefix: `t${run++}:`, now }),
 );
 
+// A client that fails fast by itself (the recommended options) takes the store's
+// unguarded fast path: the same contract must hold there.
+let fastClient: Redis;
+beforeAll(() => {
+  fastClient = new Redis({
+    host: '127.0.0.1',
+    port: server.port,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    autoResendUnfulfilledCommands: false,
+    commandTimeout: 500,
+  });
+  return new Promise<void>((resolve) => fastClient.once('ready', () => resolve()));
+});
+afterAll(() => fastClient?.disconnect());
+runStoreConformanceTests(
+  'redis (standalone, client with commandTimeout)',
+  ({ now }) => createRedisStore({ client: fastClient, prefix: `f${run++}:`, now }),
+  { numRuns: 10 },
+);
+
 async function keysOf(prefix: string): Promise<string[]> {
   const keys: string[] = [];
   let cursor = '0';

@@ -298,9 +298,23 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
     }
   };
 
+  // A standalone client configured to fail fast on its own (no offline queue,
+  // commandTimeout within ours) needs no guard around a command sent while it is
+  // ready: skipping the guard saves a promise and a bookkeeping entry per call
+  // on the validate() hot path.
+  const own = (
+    options.client as { options?: { enableOfflineQueue?: unknown; commandTimeout?: unknown } }
+  ).options;
+  const clientFailsFast =
+    !('nodes' in options.client) &&
+    own?.enableOfflineQueue === false &&
+    typeof own.commandTimeout === 'number' &&
+    own.commandTimeout <= timeout;
+
   /** Sends when the client is ready; rejects within `timeout` ms whatever the client's own retry settings. */
   function call<T>(operation: string, send: () => Promise<T>): Promise<T> {
     const status = client.status;
+    if (status === 'ready' && clientFailsFast) return send();
     if (status !== 'ready' && !CONNECTING.has(status)) {
       return Promise.reject(
         new Error(`Redis connection is ${status}; ${operation} was not sent (server down?)`),
