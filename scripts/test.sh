@@ -11,7 +11,7 @@ export MONGOMS_DISABLE_POSTINSTALL=1 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 NEXT_TEL
 
 step() { echo; echo "━━ $*"; }
 mkdir -p .tmp
-rm -f .tmp/vitest.json .tmp/e2e.log
+rm -f .tmp/vitest.json .tmp/e2e.log .tmp/e2e-v5.log
 
 step "install"
 pnpm install --frozen-lockfile
@@ -44,6 +44,11 @@ if [ -f examples/next-app/package.json ] && grep -q '"test:e2e"' examples/next-a
   pnpm --filter next-app test:e2e 2>&1 | tee .tmp/e2e.log
 fi
 
+if [ -f examples/next-app-v5/scripts/e2e.mjs ]; then
+  step "end-to-end (next-auth v5 example in Chromium)"
+  node examples/next-app-v5/scripts/e2e.mjs 2>&1 | tee .tmp/e2e-v5.log
+fi
+
 echo
 echo "All checks passed."
-node tooling/summarize-tests.mjs .tmp/vitest.json .tmp/e2e.log
+node tooling/summarize-tests.mjs .tmp/vitest.json .tmp/e2e.log .tmp/e2e-v5.log

@@ -26,7 +26,9 @@ type AnyFunction = (...args: never[]) => unknown;
 export interface TrackableAuthOptions {
   callbacks?: { jwt?: AnyFunction; session?: AnyFunction; [name: string]: unknown } | undefined;
   events?: { signOut?: AnyFunction; [name: string]: unknown } | undefined;
-  session?: { strategy?: string | undefined; [name: string]: unknown } | undefined;
+  // The literal union (not `string`) keeps an inline `strategy: 'jwt'` a literal
+  // in the inferred options, which NextAuth() (v5) then accepts.
+  session?: { strategy?: 'jwt' | 'database' | undefined; [name: string]: unknown } | undefined;
   adapter?: unknown;
 }
 

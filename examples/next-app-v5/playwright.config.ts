@@ -1,0 +1,40 @@
+import { defineConfig } from '@playwright/test';
+
+// Run through `pnpm test:e2e` (scripts/e2e.mjs): it builds the app, starts
+// `next start` on a free port with a fresh AUTH_SECRET and sets E2E_BASE_URL.
+const baseURL = process.env.E2E_BASE_URL ?? 'http://127.0.0.1:3200';
+
+export default defineConfig({
+  testDir: './e2e',
+  outputDir: './test-results/output',
+  // One server, in-memory store: tests run in order, each with its own user.
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  forbidOnly: !!process.env.CI,
+  // The JSON report lets scripts/e2e.mjs total the results.
+  reporter: [['list'], ['json', { outputFile: './test-results/report.json' }]],
+  use: {
+    baseURL,
+    browserName: 'chromium',
+    headless: true,
+    launchOptions: {
+      // Debian's chromium; Playwright downloads no browser of its own here.
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+  },
+});
