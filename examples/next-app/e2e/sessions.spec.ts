@@ -246,5 +246,32 @@ test('the "This wasn’t me" link of the new-device email revokes that session, 
   await page.goto(link!);
   await expect(page.getByTestId('not-me-result')).toContainText('already ended');
 
-  for (const context of [laptop.context, tablet.context, mailbox]) await context.close();
+  // The device-id cookie (middleware.ts) names the browser: signing in again
+  // from the same browser after signing out is a known device (no new-device
+  // email), while a fresh browser with the same user agent is a new one.
+  const newDeviceMails = laptop.page
+    .getByTestId('outbox')
+    .getByRole('listitem')
+    .filter({ hasText: LAPTOP.name })
+    .filter({ hasText: 'a device we have not seen before' });
+  await laptop.page.goto('/settings/notifications');
+  const before = await newDeviceMails.count();
+  expect(before).toBeGreaterThan(0); // at least this test's laptop sign-in
+  await laptop.page.getByRole('button', { name: 'Sign out', exact: true }).click();
+  await expect(laptop.page).toHaveURL(/\/login/);
+  await laptop.page.getByLabel('Email').fill(ALICE.email);
+  await laptop.page.getByLabel('Password').fill(ALICE.password);
+  await laptop.page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await expect(laptop.page.getByTestId('signed-in-as')).toHaveText(ALICE.name);
+  const fresh = await signIn(browser, ALICE, LAPTOP);
+  const freshSessionId = (await nextAuthSession(fresh.page)).sessionId as string;
+  await laptop.page.goto('/settings/notifications');
+  await expect(newDeviceMails).toHaveCount(before + 1);
+  await expect(
+    newDeviceMails.first().getByRole('link', { name: 'This wasn’t me' }),
+  ).toHaveAttribute('href', new RegExp(`token=${freshSessionId}\\.`));
+
+  for (const context of [laptop.context, tablet.context, mailbox, fresh.context]) {
+    await context.close();
+  }
 });
