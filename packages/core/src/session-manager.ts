@@ -294,9 +294,7 @@ class DefaultSessionManager implements SessionManager {
     } catch (error) {
       throw toStoreError('validate', error);
     }
-    if (!record || record.status !== 'ACTIVE' || !hashesEqual(record.tokenHash, tokenHash)) {
-      return null;
-    }
+    if (record?.status !== 'ACTIVE' || !hashesEqual(record.tokenHash, tokenHash)) return null;
     const nowMs = this.#o.now();
     const last = record.lastActivityAt.getTime();
     if (
