@@ -39,7 +39,6 @@ export {
 } from './revocation-links.js';
 export {
   assessLogin,
-  distanceKm,
   type PriorLogin,
   type SuspiciousLoginOptions,
 } from './risk.js';
@@ -64,7 +63,6 @@ export type {
   SessionManager,
 } from './session-manager.js';
 export { createSessionManager } from './session-manager.js';
-export { toPublicDevice, toPublicSession } from './session-record.js';
 export {
   type CleanupInput,
   type CleanupResult,
