@@ -38,6 +38,7 @@ import {
   type EndTransition,
   expiryOf,
   isLive,
+  isLiveAt,
   type Liveness,
   type SessionRecord,
 } from './session-store.js';
@@ -296,24 +297,18 @@ class DefaultSessionManager implements SessionManager {
     }
     if (record?.status !== 'ACTIVE' || !hashesEqual(record.tokenHash, tokenHash)) return null;
     const nowMs = this.#o.now();
-    const last = record.lastActivityAt.getTime();
-    if (
-      record.expiresAt.getTime() <= nowMs ||
-      (this.#o.idleTimeout !== null && last + this.#o.idleTimeout <= nowMs)
-    ) {
+    if (!isLiveAt(record, nowMs, this.#o.idleTimeout)) {
       await this.#settle(record, nowMs);
       return null;
     }
-    if (last <= nowMs - this.#o.touchInterval && last < nowMs)
-      await this.#touch('validate', record);
+    const last = record.lastActivityAt.getTime();
+    if (last <= nowMs - this.#o.touchInterval && last < nowMs) await this.#touch(record, nowMs);
     return toPublicSession(record);
   }
 
   async touch(token: string): Promise<boolean> {
-    const record = await this.#findLive('touch', token);
-    if (!record) return false;
-    if (this.#touchDue(record)) await this.#touch('touch', record);
-    return true;
+    // validate() already records activity (throttled): touch is validate as a boolean.
+    return (await this.validate(token)) !== null;
   }
 
   async get(sessionId: string): Promise<Session | null> {
@@ -514,32 +509,9 @@ class DefaultSessionManager implements SessionManager {
     return result.expired.length + result.purged;
   }
 
-  /** The hot path: one hash, one store read, a constant-time compare. */
-  async #findLive(method: string, token: string): Promise<SessionRecord | null> {
-    if (!isTokenShaped(token)) return null;
-    const tokenHash = hashToken(token);
-    const record = await this.#call(method, () => this.#o.store.get(sessionIdOfToken(token)));
-    if (!record || !hashesEqual(record.tokenHash, tokenHash)) return null;
-    if (record.status !== 'ACTIVE') return null;
-    const nowMs = this.#o.now();
-    if (!isLive(record, this.#liveness(nowMs))) {
-      await this.#settle(record, nowMs);
-      return null;
-    }
-    return record;
-  }
-
-  /** Whether the stored activity is older than touchInterval (checked before any await). */
-  #touchDue(record: SessionRecord): boolean {
-    const nowMs = this.#o.now();
-    const last = record.lastActivityAt.getTime();
-    return last <= nowMs - this.#o.touchInterval && last < nowMs;
-  }
-
   /** One conditional activity write; the store's compare-and-set keeps it to one per interval. */
-  async #touch(method: string, record: SessionRecord): Promise<void> {
-    const nowMs = this.#o.now();
-    const wrote = await this.#call(method, () =>
+  async #touch(record: SessionRecord, nowMs: number): Promise<void> {
+    const wrote = await this.#call('touch', () =>
       this.#o.store.touch(record.id, {
         at: new Date(nowMs),
         ifLastActivityAtOrBefore: new Date(nowMs - this.#o.touchInterval),

@@ -248,13 +248,17 @@ export function isLive(
   record: Pick<Session, 'status' | 'expiresAt' | 'lastActivityAt'>,
   liveness: Liveness,
 ): boolean {
-  if (record.status !== 'ACTIVE') return false;
-  const now = liveness.now.getTime();
-  if (record.expiresAt.getTime() <= now) return false;
-  if (liveness.idleTimeoutMs !== null) {
-    return record.lastActivityAt.getTime() + liveness.idleTimeoutMs > now;
-  }
-  return true;
+  return isLiveAt(record, liveness.now.getTime(), liveness.idleTimeoutMs);
+}
+
+/** {@link isLive} with the moment as epoch ms: no Date allocation, for the validate() path. */
+export function isLiveAt(
+  record: Pick<Session, 'status' | 'expiresAt' | 'lastActivityAt'>,
+  nowMs: number,
+  idleTimeoutMs: number | null,
+): boolean {
+  if (record.status !== 'ACTIVE' || record.expiresAt.getTime() <= nowMs) return false;
+  return idleTimeoutMs === null || record.lastActivityAt.getTime() + idleTimeoutMs > nowMs;
 }
 
 /** When and why an ACTIVE record stops being live: the earlier of absolute and idle expiry. */

@@ -1,18 +1,12 @@
 // End to end against next-auth v4's real handler (`NextAuth(req, res, options)`)
 // with a Credentials provider: sign in, read the session, revoke, read again.
-import {
-  createSessionManager,
-  DAY,
-  isSessionId,
-  type SessionManager,
-  SessionStoreError,
-} from '@sessionkit/core';
+import { DAY, isSessionId, type SessionManager, SessionStoreError } from '@sessionkit/core';
 import type { AuthOptions } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSessionRouteHandlers, type TrackedSessionLike } from './route-handlers.js';
+import { appWorld } from './test-utils/app-world.js';
 import { clearsCookie } from './test-utils/cookie-jar.js';
-import { createSwitchableStore } from './test-utils/failing-store.js';
 import {
   createFakeResponse,
   getServerSession,
@@ -49,40 +43,8 @@ interface Setup {
 }
 
 function setup(): Setup {
-  let now = Date.now();
-  const { store, setDown } = createSwitchableStore(() => now);
-  const manager = createSessionManager({
-    store,
-    now: () => now,
-    trustProxy: 1,
-    logger: { warn() {}, error() {} },
-  });
-  const issuedTokens: string[] = [];
-  const create = manager.create.bind(manager);
-  manager.create = async (input) => {
-    const created = await create(input);
-    issuedTokens.push(created.token);
-    return created;
-  };
-  const appJwt = vi.fn(
-    async ({ token, user }: { token: Record<string, unknown>; user?: { role?: string } }) => {
-      if (user) token.role = user.role;
-      return token;
-    },
-  );
-  const appSession = vi.fn(
-    async ({
-      session,
-      token,
-    }: {
-      session: Record<string, unknown>;
-      token: Record<string, unknown>;
-    }) => ({
-      ...session,
-      role: token.role,
-    }),
-  );
-  const appSignOut = vi.fn();
+  const app = appWorld();
+  const { manager, appJwt, appSession, appSignOut } = app;
   const authOptions: AuthOptions = {
     secret: 'sessionkit-v4-test-secret-0123456789abcdef',
     session: { strategy: 'jwt' },
@@ -113,18 +75,10 @@ function setup(): Setup {
       tracked(() => req.headers),
     );
   return {
-    manager,
-    setDown,
-    advance: (ms) => {
-      now += ms;
-    },
+    ...app,
     authOptions,
     tracked,
     browser: (ua, ip) => new V4Browser(handler as never, ua, ip),
-    appJwt,
-    appSession,
-    appSignOut,
-    issuedTokens,
   };
 }
 

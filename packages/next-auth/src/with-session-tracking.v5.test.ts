@@ -2,54 +2,22 @@
 // (`NextAuth(config).handlers.GET/POST`) with real `Request`s and a Credentials
 // provider: sign in, read the session, revoke, read again.
 import { inspect } from 'node:util';
-import { createSessionManager, DAY, isSessionId, type SessionManager } from '@sessionkit/core';
+import { DAY, isSessionId } from '@sessionkit/core';
 import NextAuth, { type NextAuthConfig } from 'next-auth-v5';
 import Credentials from 'next-auth-v5/providers/credentials';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSessionRouteHandlers, type TrackedSessionLike } from './route-handlers.js';
+import { appWorld } from './test-utils/app-world.js';
 import { clearsCookie } from './test-utils/cookie-jar.js';
-import { createSwitchableStore } from './test-utils/failing-store.js';
 import { ORIGIN, V5_SESSION_COOKIE, V5Browser } from './test-utils/next-auth-v5.js';
 import { withSessionTracking } from './with-session-tracking.js';
 
 const TOKEN_SHAPED = /[A-Za-z0-9_-]{71}/;
 
 function setup() {
-  let now = Date.now();
-  const { store, setDown } = createSwitchableStore(() => now);
-  const manager: SessionManager = createSessionManager({
-    store,
-    now: () => now,
-    trustProxy: 1,
-    logger: { warn() {}, error() {} },
-  });
-  const issuedTokens: string[] = [];
-  const create = manager.create.bind(manager);
-  manager.create = async (input) => {
-    const created = await create(input);
-    issuedTokens.push(created.token);
-    return created;
-  };
+  const app = appWorld();
   const logger = { error: vi.fn(), warn: vi.fn(), debug: vi.fn() };
-  const appJwt = vi.fn(
-    async ({ token, user }: { token: Record<string, unknown>; user?: unknown }) => {
-      if (user) token.role = (user as { role?: string }).role;
-      return token;
-    },
-  );
-  const appSession = vi.fn(
-    async ({
-      session,
-      token,
-    }: {
-      session: Record<string, unknown>;
-      token: Record<string, unknown>;
-    }) => ({
-      ...session,
-      role: token.role,
-    }),
-  );
-  const appSignOut = vi.fn();
+  const { manager, appJwt, appSession, appSignOut } = app;
   const config: NextAuthConfig = {
     secret: 'sessionkit-v5-test-secret-0123456789abcdef',
     trustHost: true,
@@ -77,19 +45,11 @@ function setup() {
     withSessionTracking(config, { manager, getHeaders: () => request?.headers }),
   );
   return {
-    manager,
-    setDown,
-    advance: (ms: number) => {
-      now += ms;
-    },
+    ...app,
     config,
     tracked,
     browser: () => new V5Browser(tracked.handlers as never),
     logger,
-    appJwt,
-    appSession,
-    appSignOut,
-    issuedTokens,
   };
 }
 
