@@ -5,7 +5,10 @@ import { createSessionManager, type SessionManager, SessionStoreError } from '@s
 import { createRedisStore } from '@sessionkit/redis';
 import { Redis, type RedisOptions } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type DurableRedis, startDurableRedis } from './support/durable-redis.js';
+import {
+  type RedisServer,
+  startRedisServer,
+} from '../../../packages/redis/src/test-utils/redis-server.js';
 
 const LOAD_MS = 2200;
 const KILL_AT_MS = 700;
@@ -58,7 +61,7 @@ async function untilItAnswers(manager: SessionManager, ms: number): Promise<numb
   }
 }
 
-let server: DurableRedis | undefined;
+let server: RedisServer | undefined;
 const clients: Redis[] = [];
 
 afterEach(async () => {
@@ -75,7 +78,7 @@ describe.each<[string, RedisOptions]>([
   ['ioredis defaults', {}],
 ])('kill -9 of redis-server under load, %s', (_, clientOptions) => {
   it('every call settles within 1 s (success or SessionStoreError), no revoked session validates, service resumes by itself, and no acknowledged create or revoke is lost (appendfsync always)', async () => {
-    server = await startDurableRedis();
+    server = await startRedisServer({ durable: true });
     const port = server.port;
     const managers = [0, 1].map(() => {
       const client = new Redis({ host: '127.0.0.1', port, ...clientOptions });

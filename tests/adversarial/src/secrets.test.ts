@@ -21,7 +21,10 @@ import {
 import { createRedisStore } from '@sessionkit/redis';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type DurableRedis, startDurableRedis } from './support/durable-redis.js';
+import {
+  type RedisServer,
+  startRedisServer,
+} from '../../../packages/redis/src/test-utils/redis-server.js';
 import { dump, SecretRegistry, secretForms } from './support/secrets.js';
 
 const APP = 'https://app.example.com/api/sessions';
@@ -386,11 +389,11 @@ describe('secrets never leak', () => {
 });
 
 describe('secrets in Redis', () => {
-  let server: DurableRedis;
+  let server: RedisServer;
   let client: Redis;
 
   beforeAll(async () => {
-    server = await startDurableRedis();
+    server = await startRedisServer({ durable: true });
     client = new Redis({ host: '127.0.0.1', port: server.port });
   });
 

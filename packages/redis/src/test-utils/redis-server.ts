@@ -83,9 +83,11 @@ async function waitFor(check: () => Promise<boolean>, what: string, ms = 10_000)
 
 export interface RedisServer {
   readonly port: number;
+  /** The server's working directory (holds the AOF of a durable server). */
+  readonly dir: string;
   /** Kills the server abruptly (SIGKILL): clients see a dead socket, like a crash. */
   kill(): Promise<void>;
-  /** Starts it again on the same port with empty data. */
+  /** Starts it again on the same port: empty, or replaying its AOF when durable. */
   restart(): Promise<void>;
   /** Kills it and removes its directory. */
   stop(): Promise<void>;
@@ -94,19 +96,7 @@ export interface RedisServer {
 async function launch(port: number, dir: string, extra: string[]): Promise<ChildProcess> {
   const child = spawn(
     SERVER_BIN,
-    [
-      '--bind',
-      '127.0.0.1',
-      '--port',
-      String(port),
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--dir',
-      dir,
-      ...extra,
-    ],
+    ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--dir', dir, ...extra],
     { stdio: 'ignore' },
   );
   children.add(child);
@@ -146,17 +136,25 @@ async function startOn(
   }
 }
 
-/** A standalone redis-server on a free loopback port. */
-export async function startRedisServer(): Promise<RedisServer> {
-  const started = await startOn(() => []);
+/**
+ * A standalone redis-server on a free loopback port. `durable`: every write is
+ * in the AOF before Redis answers (`appendonly yes`, `appendfsync always`), so a
+ * restart after a SIGKILL comes back with every acknowledged write.
+ */
+export async function startRedisServer(options: { durable?: boolean } = {}): Promise<RedisServer> {
+  const persistence = options.durable
+    ? ['--appendonly', 'yes', '--appendfsync', 'always']
+    : ['--appendonly', 'no'];
+  const started = await startOn(() => persistence);
   const { port, dir } = started;
   let child = started.child;
   return {
     port,
+    dir,
     kill: () => killChild(child),
     async restart() {
       await killChild(child);
-      child = await launch(port, dir, []);
+      child = await launch(port, dir, persistence);
     },
     async stop() {
       await killChild(child);
@@ -187,6 +185,8 @@ export async function startRedisCluster(masters = 3): Promise<RedisCluster> {
           `nodes-${port}.conf`,
           '--cluster-node-timeout',
           '2000',
+          '--appendonly',
+          'no',
         ]),
       );
     }
