@@ -30,6 +30,7 @@ export {
   type SessionKitLogger,
 } from './events.js';
 export { type GeoPolicy, type GeoResolver, isNonPublicIp } from './geo.js';
+export { isWellFormedText } from './input.js';
 export { createMemoryStore, type MemoryStoreOptions } from './memory-store.js';
 export { DAY, HOUR, MINUTE, SECOND, type SessionManagerOptions } from './options.js';
 export {
@@ -60,19 +61,27 @@ export type {
   CreatedSession,
   CreateSessionInput,
   RefreshedSession,
+  SessionListOptions,
   SessionManager,
+  SessionPage,
 } from './session-manager.js';
 export { createSessionManager } from './session-manager.js';
 export {
   type CleanupInput,
   type CleanupResult,
+  type CreateCaps,
   type CreateResult,
+  type EndAllBatch,
+  type EndAllResult,
   type EndGuard,
   type EndTransition,
   expiryOf,
   isLive,
   type KnownDeviceRecord,
   type Liveness,
+  type PageCursor,
+  type PageQuery,
+  type RecordPage,
   type RefreshRotation,
   type RefreshRotationResult,
   type SessionLimit,

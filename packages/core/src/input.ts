@@ -10,6 +10,20 @@ export const MAX_HISTORY_LIMIT = 1000;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
 
+// A lone surrogate ("bob\ud800") is not text: encoders replace it with U+FFFD,
+// so two different ids would reach a database as the same bytes (and the same
+// Redis keys), and JSON parsers such as Redis's cjson refuse its escape.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * Whether `value` is well-formed UTF-16 (no lone surrogate), i.e. encodes to
+ * UTF-8 and back unchanged. Stores use it to refuse ids that would collide.
+ */
+export function isWellFormedText(value: string): boolean {
+  const native = (value as { isWellFormed?: () => boolean }).isWellFormed;
+  return typeof native === 'function' ? native.call(value) : !LONE_SURROGATE.test(value);
+}
+
 function fail(method: string, message: string): never {
   throw new InvalidInputError(`${method}: ${message}`);
 }
@@ -25,6 +39,12 @@ export function checkUserId(method: string, userId: unknown, name = 'userId'): s
     );
   }
   if (CONTROL_CHARS.test(userId)) fail(method, `${name} must not contain control characters.`);
+  if (!isWellFormedText(userId)) {
+    fail(
+      method,
+      `${name} is not well-formed UTF-16 (it contains a lone surrogate such as \\ud800); pass the id as valid text.`,
+    );
+  }
   return userId;
 }
 
@@ -44,11 +64,12 @@ export function checkReason(method: string, reason: unknown, fallback: string): 
     typeof reason !== 'string' ||
     reason.length === 0 ||
     reason.length > MAX_REASON_LENGTH ||
-    CONTROL_CHARS.test(reason)
+    CONTROL_CHARS.test(reason) ||
+    !isWellFormedText(reason)
   ) {
     fail(
       method,
-      `reason must be a non-empty string of at most ${MAX_REASON_LENGTH} printable characters, e.g. 'revoked_by_admin'.`,
+      `reason must be a non-empty string of at most ${MAX_REASON_LENGTH} printable characters (well-formed text), e.g. 'revoked_by_admin'.`,
     );
   }
   return reason;
@@ -71,15 +92,15 @@ export function checkStatuses(method: string, status: unknown): SessionStatus[] 
   return [...new Set(list as SessionStatus[])];
 }
 
-export function checkLimit(method: string, limit: unknown, fallback: number): number {
+export function checkLimit(
+  method: string,
+  limit: unknown,
+  fallback: number,
+  max: number = MAX_HISTORY_LIMIT,
+): number {
   if (limit === undefined) return fallback;
-  if (
-    typeof limit !== 'number' ||
-    !Number.isInteger(limit) ||
-    limit < 1 ||
-    limit > MAX_HISTORY_LIMIT
-  ) {
-    fail(method, `limit must be an integer from 1 to ${MAX_HISTORY_LIMIT}.`);
+  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > max) {
+    fail(method, `limit must be an integer from 1 to ${max}.`);
   }
   return limit;
 }

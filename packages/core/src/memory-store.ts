@@ -1,14 +1,19 @@
-import type { SessionStatus } from './session.js';
+import type { EndedSessionStatus } from './session.js';
 import {
   type CleanupInput,
   type CleanupResult,
+  type CreateCaps,
   type CreateResult,
+  type EndAllBatch,
+  type EndAllResult,
   type EndGuard,
   type EndTransition,
   expiryOf,
   isLive,
   type KnownDeviceRecord,
-  type Liveness,
+  type PageCursor,
+  type PageQuery,
+  type RecordPage,
   type RefreshRotation,
   type RefreshRotationResult,
   type SessionLimit,
@@ -18,6 +23,13 @@ import {
 } from './session-store.js';
 
 const SWEEP_EVERY = 1000;
+
+const activeKey = (r: SessionRecord) => r.expiresAt.getTime();
+const endedKey = (r: SessionRecord) => r.endedAt?.getTime() ?? 0;
+const byKeyDesc =
+  (key: (r: SessionRecord) => number) =>
+  (a: SessionRecord, b: SessionRecord): number =>
+    key(b) - key(a) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 
 export interface MemoryStoreOptions {
   /**
@@ -73,7 +85,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SessionStor
     return entries;
   };
 
-  const rememberDevice = (record: SessionRecord): boolean => {
+  const rememberDevice = (record: SessionRecord, caps: CreateCaps): boolean => {
     const entries = userDevices(record.userId);
     const existing = entries.get(record.deviceKey);
     entries.set(record.deviceKey, {
@@ -87,6 +99,11 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SessionStor
       purgeAt: new Date(Math.max(existing?.purgeAt.getTime() ?? 0, record.purgeAt.getTime())),
     });
     devices.set(record.userId, entries);
+    // Over the cap: drop the entries whose latest session is oldest (earliest purgeAt).
+    if (entries.size > caps.deviceCap) {
+      const byAge = [...entries.values()].sort((a, b) => a.purgeAt.getTime() - b.purgeAt.getTime());
+      for (const old of byAge.slice(0, entries.size - caps.deviceCap)) entries.delete(old.id);
+    }
     return existing !== undefined;
   };
 
@@ -101,11 +118,46 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SessionStor
     return result;
   };
 
-  const applyEnd = (record: SessionRecord, transition: EndTransition) => {
+  const applyEnd = (record: SessionRecord, transition: Omit<EndTransition, 'historyCap'>) => {
     record.status = transition.status;
     record.endReason = transition.reason;
     record.endedAt = new Date(transition.endedAt.getTime());
     record.purgeAt = new Date(transition.purgeAt.getTime());
+  };
+
+  /** applyEnd, then drops the user's ended records beyond the history cap, oldest ended first. */
+  const endAndTrim = (record: SessionRecord, transition: EndTransition) => {
+    applyEnd(record, transition);
+    trim(record.userId, transition.historyCap);
+  };
+
+  const trim = (userId: string, historyCap: number) => {
+    const ended = userRecords(userId).filter((r) => r.status !== 'ACTIVE');
+    if (ended.length <= historyCap) return;
+    ended.sort(byKeyDesc(endedKey));
+    for (const old of ended.slice(historyCap)) remove(old.id);
+  };
+
+  /** A page of `list` (any order) in descending (key, id) order after `query.after`. */
+  const page = (
+    list: SessionRecord[],
+    key: (r: SessionRecord) => number,
+    query: PageQuery,
+  ): { examined: SessionRecord[]; next: PageCursor | null } => {
+    const after = query.after;
+    const rest = (
+      after === null
+        ? list
+        : list.filter((r) => {
+            const k = key(r);
+            return k < after.at.getTime() || (k === after.at.getTime() && r.id < after.id);
+          })
+    ).sort(byKeyDesc(key));
+    const examined = rest.slice(0, query.limit);
+    const last = examined[examined.length - 1];
+    const next =
+      rest.length > query.limit && last ? { at: new Date(key(last)), id: last.id } : null;
+    return { examined, next };
   };
 
   const enforceLimit = (userId: string, limit: SessionLimit): CreateResult | SessionRecord[] => {
@@ -114,12 +166,16 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SessionStor
     if (limit.onExceed === 'reject') return { outcome: 'limit_reached', activeCount: live.length };
     live.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : 1));
     const evicted = live.slice(0, live.length - limit.max + 1);
-    for (const record of evicted) applyEnd(record, limit.eviction);
+    for (const record of evicted) endAndTrim(record, limit.eviction);
     return evicted.map(copy);
   };
 
   return {
-    async create(record: SessionRecord, limit: SessionLimit | null): Promise<CreateResult> {
+    async create(
+      record: SessionRecord,
+      limit: SessionLimit | null,
+      caps: CreateCaps,
+    ): Promise<CreateResult> {
       if (records.has(record.id)) throw new Error('memory store: duplicate session id');
       if (++createsSinceSweep >= SWEEP_EVERY) {
         createsSinceSweep = 0;
@@ -139,7 +195,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SessionStor
         byUser.set(stored.userId, ids);
       }
       ids.add(stored.id);
-      const knownDevice = rememberDevice(stored);
+      const knownDevice = rememberDevice(stored, caps);
       return { outcome: 'created', session: copy(stored), evicted, knownDevice };
     },
 
@@ -148,10 +204,24 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SessionStor
       return record ? copy(record) : null;
     },
 
-    async listByUser(userId: string, statuses: readonly SessionStatus[]): Promise<SessionRecord[]> {
-      return userRecords(userId)
-        .filter((r) => statuses.includes(r.status))
-        .map(copy);
+    async listActive(userId: string, query: PageQuery): Promise<RecordPage> {
+      const active = userRecords(userId).filter(
+        (r) => r.status === 'ACTIVE' && r.userId === userId,
+      );
+      const { examined, next } = page(active, activeKey, query);
+      return { records: examined.map(copy), next };
+    },
+
+    async listEnded(
+      userId: string,
+      query: PageQuery & { statuses: readonly EndedSessionStatus[] },
+    ): Promise<RecordPage> {
+      const ended = userRecords(userId).filter((r) => r.status !== 'ACTIVE' && r.userId === userId);
+      const { examined, next } = page(ended, endedKey, query);
+      const records = examined.filter((r) =>
+        query.statuses.includes(r.status as EndedSessionStatus),
+      );
+      return { records: records.map(copy), next };
     },
 
     async touch(sessionId, update): Promise<boolean> {
@@ -172,22 +242,32 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SessionStor
       if (record?.status !== 'ACTIVE') return null;
       if (guard.userId !== null && record.userId !== guard.userId) return null;
       if (guard.tokenHash !== null && record.tokenHash !== guard.tokenHash) return null;
-      applyEnd(record, transition);
+      endAndTrim(record, transition);
       return copy(record);
     },
 
     async endAllForUser(
       userId: string,
       transition: EndTransition,
-      options: { exceptSessionId: string | null; liveness: Liveness },
-    ): Promise<SessionRecord[]> {
+      batch: EndAllBatch,
+    ): Promise<EndAllResult> {
+      const active = userRecords(userId).filter((r) => r.status === 'ACTIVE');
+      const { examined, next } = page(active, activeKey, batch);
       const ended: SessionRecord[] = [];
-      for (const record of userRecords(userId)) {
-        if (record.id === options.exceptSessionId || !isLive(record, options.liveness)) continue;
+      for (const record of examined) {
+        if (
+          record.id === batch.exceptSessionId ||
+          record.userId !== userId ||
+          record.createdAt.getTime() > batch.createdAtOrBefore.getTime() ||
+          !isLive(record, batch.liveness)
+        ) {
+          continue;
+        }
         applyEnd(record, transition);
         ended.push(copy(record));
       }
-      return ended;
+      if (ended.length > 0) trim(userId, transition.historyCap);
+      return { ended, next };
     },
 
     async rotateRefreshToken(
@@ -199,7 +279,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SessionStor
       if (record.retiredRefreshTokenHashes.includes(rotation.presentedHash)) {
         if (record.status !== 'ACTIVE')
           return { outcome: 'reused', session: copy(record), revoked: false };
-        applyEnd(record, rotation.onReuse);
+        endAndTrim(record, rotation.onReuse);
         return { outcome: 'reused', session: copy(record), revoked: true };
       }
       if (record.refreshTokenHash === null || record.refreshTokenHash !== rotation.presentedHash) {

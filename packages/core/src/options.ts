@@ -12,6 +12,9 @@ export const DAY = 24 * HOUR;
 
 const TEN_YEARS = 3650 * DAY;
 
+/** The default concurrent-session limit: generous for people, bounded for attackers. */
+export const DEFAULT_MAX_SESSIONS_PER_USER = 100;
+
 export interface SessionManagerOptions {
   /** Where sessions live: `createMemoryStore()`, `createRedisStore()`, `createMongoStore()`… */
   store: SessionStore;
@@ -21,8 +24,14 @@ export interface SessionManagerOptions {
   idleTimeout?: number;
   /** At most one activity write per session per this many ms. @default 60_000 */
   touchInterval?: number;
-  /** Most concurrent live sessions one user may hold. @default undefined (no limit) */
-  maxSessionsPerUser?: number;
+  /**
+   * Most concurrent live sessions one user may hold. `null` turns the limit off:
+   * then a single account can accumulate any number of sessions, and every
+   * per-user operation (listing pages, `revokeAll` batches, suspicious-login
+   * checks) still runs in bounded steps but `revokeAll` takes time proportional
+   * to what the user holds. @default 100
+   */
+  maxSessionsPerUser?: number | null;
   /** What create() does at the limit: end the oldest sessions, or throw `SessionLimitError`. @default 'revoke-oldest' */
   onSessionLimit?: 'revoke-oldest' | 'reject';
   /** Resolves an IP to a location, e.g. `createGeoipLiteResolver()`. @default undefined */
@@ -67,7 +76,8 @@ export interface ResolvedOptions {
 const STORE_METHODS = [
   'create',
   'get',
-  'listByUser',
+  'listActive',
+  'listEnded',
   'touch',
   'end',
   'endAllForUser',
@@ -134,11 +144,15 @@ export function resolveOptions(options: SessionManagerOptions): ResolvedOptions 
   const touchInterval = duration('touchInterval', options.touchInterval, MINUTE, 0);
   const historyRetention = duration('historyRetention', options.historyRetention, 90 * DAY, 0);
 
-  let maxSessionsPerUser: number | null = null;
-  if (options.maxSessionsPerUser !== undefined) {
+  let maxSessionsPerUser: number | null = DEFAULT_MAX_SESSIONS_PER_USER;
+  if (options.maxSessionsPerUser === null) {
+    maxSessionsPerUser = null;
+  } else if (options.maxSessionsPerUser !== undefined) {
     const max = options.maxSessionsPerUser;
     if (typeof max !== 'number' || !Number.isInteger(max) || max < 1 || max > 10_000) {
-      fail(`options.maxSessionsPerUser must be an integer from 1 to 10000 (got ${describe(max)}).`);
+      fail(
+        `options.maxSessionsPerUser must be an integer from 1 to 10000, or null for no limit (got ${describe(max)}).`,
+      );
     }
     maxSessionsPerUser = max;
   }

@@ -214,7 +214,8 @@ describe('failing closed', () => {
     return {
       create: fail,
       get: fail,
-      listByUser: fail,
+      listActive: fail,
+      listEnded: fail,
       touch: fail,
       end: fail,
       endAllForUser: fail,

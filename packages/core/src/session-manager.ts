@@ -23,10 +23,12 @@ import {
   checkStatuses,
   checkUserId,
 } from './input.js';
+import { decodeCursor, encodeCursor, type ListPosition } from './list-cursor.js';
 import { type ResolvedOptions, resolveOptions, type SessionManagerOptions } from './options.js';
 import { assessLogin } from './risk.js';
 import {
   ENDED_STATUSES,
+  type EndedSessionStatus,
   type KnownDevice,
   type Session,
   type SessionLocation,
@@ -40,6 +42,7 @@ import {
   isLive,
   isLiveAt,
   type Liveness,
+  type PageCursor,
   type SessionRecord,
 } from './session-store.js';
 import {
@@ -55,6 +58,31 @@ import { parseUserAgent, truncateUserAgent } from './user-agent.js';
 // Rotated-out refresh hashes kept per session for reuse detection.
 const MAX_RETIRED_REFRESH_HASHES = 20;
 const DEFAULT_HISTORY_LIMIT = 50;
+// Bounded per-user work: every store call examines at most this many records.
+const PAGE_SIZE = 100;
+// Ended sessions kept per user (oldest dropped first) and known devices per user.
+const HISTORY_CAP = 1000;
+const DEVICE_CAP = 100;
+// Records of each kind (newest live, most recently ended) the suspicious-login check reads.
+const RISK_WINDOW = 100;
+
+/** Options of {@link SessionManager.list} and {@link SessionManager.listPage}. */
+export interface SessionListOptions {
+  /** Statuses to list. @default 'ACTIVE' */
+  status?: SessionStatus | SessionStatus[];
+  /** Page size, 1–100. @default 100 */
+  limit?: number;
+  /** The `nextCursor` of the previous page; omit for the first page. */
+  cursor?: string;
+}
+
+/** One page of a user's sessions. */
+export interface SessionPage {
+  /** This page, most recent activity first. */
+  sessions: Session[];
+  /** Pass as `cursor` for the next page; null on the last page. Opaque, URL-safe. */
+  nextCursor: string | null;
+}
 
 export interface CreateSessionInput {
   userId: string;
@@ -94,15 +122,30 @@ export interface SessionManager {
   validate(token: string): Promise<Session | null>;
   /** A session by id, in any status, or null. */
   get(sessionId: string): Promise<Session | null>;
-  /** A user's sessions, ACTIVE by default, most recent activity first. */
-  list(userId: string, options?: { status?: SessionStatus | SessionStatus[] }): Promise<Session[]>;
+  /**
+   * One page (100 by default) of a user's sessions, ACTIVE by default, most
+   * recent activity first: `listPage(...).sessions`. A user within the default
+   * `maxSessionsPerUser` has one page.
+   */
+  list(userId: string, options?: SessionListOptions): Promise<Session[]>;
+  /**
+   * A page of a user's sessions and the cursor of the next one. Pages follow a
+   * stable order (ACTIVE sessions newest first by their immutable `expiresAt`,
+   * then ended ones by `endedAt`): walking every page lists each session that
+   * keeps its status exactly once, whatever is created or ended meanwhile.
+   */
+  listPage(userId: string, options?: SessionListOptions): Promise<SessionPage>;
   /** A user's ended sessions, most recently ended first. */
   history(userId: string, options?: { limit?: number }): Promise<Session[]>;
   /** Records activity for a token's session (throttled by `touchInterval`); false when it is not live. */
   touch(token: string): Promise<boolean>;
   /** Revokes one session; with `userId`, only when that user owns it. */
   revoke(sessionId: string, options?: { userId?: string; reason?: string }): Promise<boolean>;
-  /** Revokes every live session of a user, except `except`. Returns how many ended. */
+  /**
+   * Revokes every live session of a user that exists when the call begins,
+   * except `except`, in bounded batches (a `revoked` event per session as each
+   * batch ends). Returns how many ended.
+   */
   revokeAll(userId: string, options?: { except?: string; reason?: string }): Promise<number>;
   /** Ends the token's session as LOGGED_OUT. */
   logout(token: string): Promise<boolean>;
@@ -243,7 +286,9 @@ class DefaultSessionManager implements SessionManager {
             liveness: this.#liveness(nowMs),
             eviction: this.#transition('REVOKED', 'session_limit', nowMs),
           };
-    const result = await this.#call(method, () => this.#o.store.create(record, limit));
+    const result = await this.#call(method, () =>
+      this.#o.store.create(record, limit, { deviceCap: DEVICE_CAP }),
+    );
 
     if (result.outcome === 'limit_reached') {
       this.#events.emit('limitExceeded', {
@@ -319,45 +364,89 @@ class DefaultSessionManager implements SessionManager {
     return toPublicSession(settled);
   }
 
-  async list(
+  async list(userId: string, options?: SessionListOptions): Promise<Session[]> {
+    return (await this.#listPage('list', userId, options)).sessions;
+  }
+
+  listPage(userId: string, options?: SessionListOptions): Promise<SessionPage> {
+    return this.#listPage('listPage', userId, options);
+  }
+
+  async #listPage(
+    method: string,
     userId: string,
-    options?: { status?: SessionStatus | SessionStatus[] },
-  ): Promise<Session[]> {
-    const opts = checkOptionsObject('list', options);
-    const id = checkUserId('list', userId);
-    const wanted = checkStatuses('list', opts.status);
-    // Expired-but-not-yet-marked sessions are stored as ACTIVE: fetch ACTIVE whenever EXPIRED is wanted.
-    const query =
-      wanted.includes('EXPIRED') && !wanted.includes('ACTIVE')
-        ? [...wanted, 'ACTIVE' as const]
-        : wanted;
-    const records = await this.#call('list', () => this.#o.store.listByUser(id, query));
+    options: SessionListOptions | undefined,
+  ): Promise<SessionPage> {
+    const opts = checkOptionsObject(method, options);
+    const id = checkUserId(method, userId);
+    const wanted = checkStatuses(method, opts.status);
+    const limit = checkLimit(method, opts.limit, PAGE_SIZE, PAGE_SIZE);
+    const ended = ENDED_STATUSES.filter((s) => wanted.includes(s));
+    // Expired-but-not-yet-marked sessions are stored as ACTIVE: walk the ACTIVE
+    // part whenever EXPIRED is wanted, to mark them (they then show in the ended part).
+    const walkActive = wanted.includes('ACTIVE') || wanted.includes('EXPIRED');
+    let position: ListPosition | null = decodeCursor(method, opts.cursor) ?? {
+      part: walkActive ? 'a' : 'e',
+      after: null,
+    };
+    const sessions: SessionRecord[] = [];
     const nowMs = this.#o.now();
-    const settled = await this.#settleAll(records, nowMs);
-    return settled
-      .filter((r) => wanted.includes(r.status))
-      .sort(
-        (a, b) =>
-          b.lastActivityAt.getTime() - a.lastActivityAt.getTime() ||
-          b.createdAt.getTime() - a.createdAt.getTime(),
-      )
-      .map(toPublicSession);
+
+    if (position?.part === 'a') {
+      const after = position.after;
+      const page = walkActive
+        ? await this.#call(method, () => this.#o.store.listActive(id, { limit, after }))
+        : { records: [], next: null };
+      const settled = await this.#settleAll(ownedBy(id, page.records), nowMs);
+      // Only still-ACTIVE ones: a record marked EXPIRED just now is listed by the ended part.
+      if (wanted.includes('ACTIVE')) sessions.push(...settled.filter((r) => r.status === 'ACTIVE'));
+      position = page.next !== null ? { part: 'a', after: page.next } : { part: 'e', after: null };
+    }
+    if (position?.part === 'e' && ended.length === 0) position = null;
+    // The ended part starts on this page only while it has room left.
+    if (position?.part === 'e' && sessions.length < limit) {
+      const after = position.after;
+      const page = await this.#call(method, () =>
+        this.#o.store.listEnded(id, { statuses: ended, limit: limit - sessions.length, after }),
+      );
+      sessions.push(
+        ...ownedBy(id, page.records).filter(
+          (r) => ended.includes(r.status as EndedSessionStatus) && r.purgeAt.getTime() > nowMs,
+        ),
+      );
+      position = page.next === null ? null : { part: 'e', after: page.next };
+    }
+    sessions.sort(
+      (a, b) =>
+        b.lastActivityAt.getTime() - a.lastActivityAt.getTime() ||
+        b.createdAt.getTime() - a.createdAt.getTime(),
+    );
+    return {
+      sessions: sessions.map(toPublicSession),
+      nextCursor: position === null ? null : encodeCursor(position),
+    };
   }
 
   async history(userId: string, options?: { limit?: number }): Promise<Session[]> {
     const opts = checkOptionsObject('history', options);
     const id = checkUserId('history', userId);
     const limit = checkLimit('history', opts.limit, DEFAULT_HISTORY_LIMIT);
-    const records = await this.#call('history', () =>
-      this.#o.store.listByUser(id, ['ACTIVE', ...ENDED_STATUSES]),
-    );
     const nowMs = this.#o.now();
-    const settled = await this.#settleAll(records, nowMs);
-    return settled
-      .filter((r) => r.status !== 'ACTIVE' && r.purgeAt.getTime() > nowMs)
-      .sort((a, b) => (b.endedAt?.getTime() ?? 0) - (a.endedAt?.getTime() ?? 0))
-      .slice(0, limit)
-      .map(toPublicSession);
+    const out: SessionRecord[] = [];
+    let after: PageCursor | null = null;
+    // Bounded store calls of at most PAGE_SIZE records each, newest ended first.
+    do {
+      const page = await this.#call('history', () =>
+        this.#o.store.listEnded(id, {
+          statuses: ENDED_STATUSES,
+          limit: Math.min(PAGE_SIZE, limit - out.length),
+          after,
+        }),
+      );
+      out.push(...ownedBy(id, page.records).filter((r) => r.purgeAt.getTime() > nowMs));
+      after = page.next;
+    } while (after !== null && out.length < limit);
+    return out.slice(0, limit).map(toPublicSession);
   }
 
   async revoke(
@@ -384,16 +473,31 @@ class DefaultSessionManager implements SessionManager {
       opts.except === undefined ? null : checkSessionId('revokeAll', opts.except, 'except');
     const reason = checkReason('revokeAll', opts.reason, 'revoked_by_user');
     const nowMs = this.#o.now();
-    const ended = await this.#call('revokeAll', () =>
-      this.#o.store.endAllForUser(id, this.#transition('REVOKED', reason, nowMs), {
-        exceptSessionId: except,
-        liveness: this.#liveness(nowMs),
-      }),
-    );
-    for (const record of ended) {
-      this.#events.emit('revoked', { session: toPublicSession(record), reason });
-    }
-    return ended.length;
+    const transition = this.#transition('REVOKED', reason, nowMs);
+    const liveness = this.#liveness(nowMs);
+    const createdAtOrBefore = new Date(nowMs);
+    let count = 0;
+    let after: PageCursor | null = null;
+    // Bounded batches, so no single store command holds the database for long
+    // however many sessions the user has; each batch's sessions are announced
+    // before the next is fetched, so memory stays bounded too.
+    do {
+      const batch = await this.#call('revokeAll', () =>
+        this.#o.store.endAllForUser(id, transition, {
+          exceptSessionId: except,
+          liveness,
+          createdAtOrBefore,
+          limit: PAGE_SIZE,
+          after,
+        }),
+      );
+      for (const record of ownedBy(id, batch.ended)) {
+        count++;
+        this.#events.emit('revoked', { session: toPublicSession(record), reason });
+      }
+      after = batch.next;
+    } while (after !== null);
+    return count;
   }
 
   async logout(token: string): Promise<boolean> {
@@ -540,6 +644,7 @@ class DefaultSessionManager implements SessionManager {
       reason: expiry.reason,
       endedAt: expiry.at,
       purgeAt: new Date(expiry.at.getTime() + this.#o.historyRetention),
+      historyCap: HISTORY_CAP,
     };
     const ended = await this.#call('expire', () =>
       this.#o.store.end(record.id, transition, { userId: null, tokenHash: null }),
@@ -561,9 +666,18 @@ class DefaultSessionManager implements SessionManager {
   ): Promise<SessionRisk | null> {
     const options = this.#o.suspiciousLogin;
     if (options === null) return null;
-    const prior = await this.#call('create', () =>
-      this.#o.store.listByUser(userId, ['ACTIVE', ...ENDED_STATUSES]),
+    // A bounded recent window: the newest live sessions and the most recently ended ones.
+    const [active, ended] = await this.#call('create', () =>
+      Promise.all([
+        this.#o.store.listActive(userId, { limit: RISK_WINDOW, after: null }),
+        this.#o.store.listEnded(userId, {
+          statuses: ENDED_STATUSES,
+          limit: RISK_WINDOW,
+          after: null,
+        }),
+      ]),
     );
+    const prior = ownedBy(userId, [...active.records, ...ended.records]);
     const reasons = assessLogin({ at: now, location }, prior, options);
     if (reasons.length === 0) return null;
     if (options.policy === 'reject') {
@@ -627,6 +741,7 @@ class DefaultSessionManager implements SessionManager {
       reason,
       endedAt: new Date(nowMs),
       purgeAt: new Date(nowMs + this.#o.historyRetention),
+      historyCap: HISTORY_CAP,
     };
   }
 
@@ -640,6 +755,13 @@ class DefaultSessionManager implements SessionManager {
       return Promise.reject(toStoreError(operation, error));
     }
   }
+}
+
+/** Defence in depth: a store must never hand back another user's record; drop any that it does. */
+function ownedBy(userId: string, records: SessionRecord[]): SessionRecord[] {
+  return records.every((r) => r.userId === userId)
+    ? records
+    : records.filter((r) => r.userId === userId);
 }
 
 function toStoreError(operation: string, error: unknown): SessionStoreError {

@@ -52,6 +52,71 @@ export interface EndTransition {
   endedAt: Date;
   /** New purge time: `endedAt + historyRetention`. */
   purgeAt: Date;
+  /**
+   * The most ended records the store keeps for the session's user. After the
+   * transition, ended records of that user beyond the `historyCap` most recently
+   * ended ones are deleted (oldest `endedAt` first), so history stays bounded
+   * whatever a user accumulates. Time-based retention (`purgeAt`) still applies.
+   */
+  historyCap: number;
+}
+
+/**
+ * A position in one of a user's listings: the sort key of the last record a
+ * page examined. Listings order by an immutable key, so a cursor never skips or
+ * repeats a record that stays in the listing (see {@link SessionStore.listActive}).
+ */
+export interface PageCursor {
+  /** `expiresAt` (active listing) or `endedAt` (ended listing) of that record. */
+  at: Date;
+  id: string;
+}
+
+export interface PageQuery {
+  /** Most records to examine in this call (1–1000). */
+  limit: number;
+  /** Start after this position; null: from the beginning. */
+  after: PageCursor | null;
+}
+
+export interface RecordPage {
+  /** At most `limit` records, in listing order; all of the asked user. */
+  records: SessionRecord[];
+  /**
+   * Position of the last record examined, when more may follow; null when the
+   * listing is exhausted. A page may hold fewer than `limit` records (even none)
+   * while `next` is not null.
+   */
+  next: PageCursor | null;
+}
+
+/** One bounded batch of {@link SessionStore.endAllForUser}. */
+export interface EndAllBatch {
+  exceptSessionId: string | null;
+  liveness: Liveness;
+  /** Only sessions created at or before this instant (when the revokeAll call began) are ended. */
+  createdAtOrBefore: Date;
+  /** Most stored-ACTIVE records to examine in this batch (1–1000). */
+  limit: number;
+  /** Continue after this position of the active listing; null: from the beginning. */
+  after: PageCursor | null;
+}
+
+export interface EndAllResult {
+  /** Sessions this batch ended, as stored after the transition. */
+  ended: SessionRecord[];
+  /** Where the next batch continues; null when every record was examined. */
+  next: PageCursor | null;
+}
+
+/** Bounds a store applies on create(). */
+export interface CreateCaps {
+  /**
+   * Known-device entries kept per user. When a new device pushes the user over
+   * it, the entries with the earliest `purgeAt` (the devices whose latest
+   * session is oldest) are dropped in the same step.
+   */
+  deviceCap: number;
 }
 
 /** Extra conditions for {@link SessionStore.end}; null fields are not checked. */
@@ -179,16 +244,37 @@ export interface SessionStore {
    * In the same step it upserts the user's known-device entry `record.deviceKey`
    * (keeping `firstSeenAt`; setting `lastSeenAt = createdAt`, `deviceInfo`,
    * `lastIpAddress`, `lastLocation`; `purgeAt` = the later of the old and
-   * `record.purgeAt`) and reports whether it existed before. Nothing is written
-   * when the limit refuses.
+   * `record.purgeAt`) and reports whether it existed before, then applies
+   * `caps.deviceCap`. Nothing is written when the limit refuses.
    */
-  create(record: SessionRecord, limit: SessionLimit | null): Promise<CreateResult>;
+  create(
+    record: SessionRecord,
+    limit: SessionLimit | null,
+    caps: CreateCaps,
+  ): Promise<CreateResult>;
 
   /** The record with this id, in any status, or null. A plain read. */
   get(sessionId: string): Promise<SessionRecord | null>;
 
-  /** Every retained record of `userId` whose status is in `statuses`, in any order. */
-  listByUser(userId: string, statuses: readonly SessionStatus[]): Promise<SessionRecord[]>;
+  /**
+   * One page of the user's stored-ACTIVE records (live or not yet marked
+   * expired), ordered by `(expiresAt, id)` descending: newest first for a fixed
+   * `expiresIn`. `expiresAt` never changes, so the order is stable under
+   * concurrent writes. Examines at most `query.limit` records. Never returns a
+   * record whose `userId` differs from `userId`.
+   */
+  listActive(userId: string, query: PageQuery): Promise<RecordPage>;
+
+  /**
+   * One page of the user's ended records whose status is in `query.statuses`,
+   * ordered by `(endedAt, id)` descending (most recently ended first; `endedAt`
+   * never changes once set). Examines at most `query.limit` records. Never
+   * returns a record whose `userId` differs from `userId`.
+   */
+  listEnded(
+    userId: string,
+    query: PageQuery & { statuses: readonly EndedSessionStatus[] },
+  ): Promise<RecordPage>;
 
   /**
    * Sets `lastActivityAt = update.at` only while the session is live and its
@@ -205,15 +291,20 @@ export interface SessionStore {
   end(sessionId: string, transition: EndTransition, guard: EndGuard): Promise<SessionRecord | null>;
 
   /**
-   * Applies `transition` to every live session of `userId` except
-   * `exceptSessionId`, atomically with respect to concurrent `create`s: a session
-   * created before this call began is ended. Returns the ended records.
+   * One bounded batch of "end every session of this user": walks the user's
+   * stored-ACTIVE records in {@link listActive} order after `batch.after`,
+   * examining at most `batch.limit`, and applies `transition` to each that is
+   * live at `batch.liveness`, was created at or before `batch.createdAtOrBefore`,
+   * is not `batch.exceptSessionId` and belongs to `userId`. Each session's
+   * transition is atomic on its own (and moves it between the user's indexes in
+   * the same step), so a crash between or within batches leaves every session
+   * either untouched or fully ended. The manager calls it until `next` is null.
    */
   endAllForUser(
     userId: string,
     transition: EndTransition,
-    options: { exceptSessionId: string | null; liveness: Liveness },
-  ): Promise<SessionRecord[]>;
+    batch: EndAllBatch,
+  ): Promise<EndAllResult>;
 
   /**
    * Refresh-token rotation as one atomic compare-and-set on the refresh hash: see

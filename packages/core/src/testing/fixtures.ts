@@ -1,5 +1,15 @@
 import { DAY, MINUTE } from '../options.js';
-import type { EndTransition, Liveness, SessionRecord, SessionStore } from '../session-store.js';
+import type { EndedSessionStatus } from '../session.js';
+import type {
+  CreateCaps,
+  EndAllResult,
+  EndTransition,
+  Liveness,
+  PageCursor,
+  RecordPage,
+  SessionRecord,
+  SessionStore,
+} from '../session-store.js';
 import { createSessionId, createToken, hashToken } from '../token.js';
 
 /** A controllable clock that starts at the real current time (stores with native TTLs compute from it). */
@@ -80,14 +90,19 @@ export function transition(
   clock: TestClock,
   status: EndTransition['status'] = 'REVOKED',
   reason = 'revoked_by_user',
+  historyCap = 1000,
 ): EndTransition {
   return {
     status,
     reason,
     endedAt: new Date(clock.now()),
     purgeAt: new Date(clock.now() + RETENTION),
+    historyCap,
   };
 }
+
+/** The caps the manager passes by default. */
+export const CAPS: CreateCaps = { deviceCap: 100 };
 
 export const NO_GUARD = { userId: null, tokenHash: null } as const;
 export const TOUCH_INTERVAL = MINUTE;
@@ -95,4 +110,66 @@ export const TOUCH_INTERVAL = MINUTE;
 /** A unique user id per test so suites can share one database. */
 export function uniqueUser(label = 'user'): string {
   return `${label}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/** Walks every page of a user's active listing (store level), `limit` records per call. */
+export async function listAllActive(
+  store: SessionStore,
+  userId: string,
+  limit = 100,
+): Promise<SessionRecord[]> {
+  const out: SessionRecord[] = [];
+  let after: PageCursor | null = null;
+  do {
+    const page: RecordPage = await store.listActive(userId, { limit, after });
+    out.push(...page.records);
+    after = page.next;
+  } while (after !== null);
+  return out;
+}
+
+/** Walks every page of a user's ended listing (store level). */
+export async function listAllEnded(
+  store: SessionStore,
+  userId: string,
+  statuses: readonly EndedSessionStatus[] = ['EXPIRED', 'REVOKED', 'LOGGED_OUT'],
+  limit = 100,
+): Promise<SessionRecord[]> {
+  const out: SessionRecord[] = [];
+  let after: PageCursor | null = null;
+  do {
+    const page: RecordPage = await store.listEnded(userId, { statuses, limit, after });
+    out.push(...page.records);
+    after = page.next;
+  } while (after !== null);
+  return out;
+}
+
+/** Runs endAllForUser batch after batch, as the manager does; returns every ended record. */
+export async function endAll(
+  store: SessionStore,
+  userId: string,
+  end: EndTransition,
+  options: {
+    exceptSessionId?: string | null;
+    liveness: Liveness;
+    createdAtOrBefore?: Date;
+    limit?: number;
+  },
+): Promise<SessionRecord[]> {
+  const out: SessionRecord[] = [];
+  let after: PageCursor | null = null;
+  do {
+    const batch: EndAllResult = await store.endAllForUser(userId, end, {
+      exceptSessionId: options.exceptSessionId ?? null,
+      liveness: options.liveness,
+      // Default: no creation bound (records from makeRecord are stamped slightly ahead of the clock).
+      createdAtOrBefore: options.createdAtOrBefore ?? new Date(8.64e15),
+      limit: options.limit ?? 100,
+      after,
+    });
+    out.push(...batch.ended);
+    after = batch.next;
+  } while (after !== null);
+  return out;
 }

@@ -1,4 +1,5 @@
 import { describe } from 'vitest';
+import { boundedWorkTests } from './bounded-contract.js';
 import type { StoreFactory } from './fixtures.js';
 import { managerContractTests } from './manager-contract.js';
 import { modelBasedTest } from './model-based.js';
@@ -32,6 +33,7 @@ export function runStoreConformanceTests(
   const timeout = options.timeout ?? 10_000;
   describe(`${name} store conformance`, { timeout }, () => {
     describe('store contract', () => storeContractTests(factory));
+    describe('bounded per-user work', () => boundedWorkTests(factory));
     describe('session manager over the store', () => managerContractTests(factory));
     describe('model-based', () => modelBasedTest(factory, options.numRuns ?? 30, timeout * 10));
     raceTests(factory, Math.max(5, Math.ceil((options.numRuns ?? 30) / 2)), timeout * 10);

@@ -2,7 +2,11 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { SessionLimit, SessionStore } from '../session-store.js';
 import { createSessionId, hashToken } from '../token.js';
 import {
+  CAPS,
   createTestClock,
+  endAll,
+  listAllActive,
+  listAllEnded,
   liveness,
   makeRecord,
   NO_GUARD,
@@ -38,7 +42,7 @@ export function storeContractTests(factory: StoreFactory): void {
   describe('create() and get()', () => {
     it('stores every field and get() reads it back unchanged, dates as Dates', async () => {
       const { record } = makeRecord(clock, { userId: user });
-      const result = await store.create(record, null);
+      const result = await store.create(record, null, CAPS);
       expect(result.outcome).toBe('created');
       const read = await store.get(record.id);
       expect(read).toEqual(record);
@@ -59,7 +63,7 @@ export function storeContractTests(factory: StoreFactory): void {
           longitude: 174.76,
         },
       });
-      await store.create(record, null);
+      await store.create(record, null, CAPS);
       expect(await store.get(record.id)).toEqual(record);
     });
 
@@ -69,7 +73,7 @@ export function storeContractTests(factory: StoreFactory): void {
 
     it('returns copies: mutating a returned record never changes what is stored', async () => {
       const { record } = makeRecord(clock, { userId: user });
-      await store.create(record, null);
+      await store.create(record, null, CAPS);
       const first = await store.get(record.id);
       if (!first) throw new Error('record missing');
       first.status = 'REVOKED';
@@ -87,20 +91,22 @@ export function storeContractTests(factory: StoreFactory): void {
         metadata: {},
         refreshTokenHash: null,
       });
-      await store.create(record, null);
+      await store.create(record, null, CAPS);
       expect(await store.get(record.id)).toEqual(record);
     });
 
     it('reports knownDevice only for a device key this user already has', async () => {
-      const first = await store.create(makeRecord(clock, { userId: user }).record, null);
-      const again = await store.create(makeRecord(clock, { userId: user }).record, null);
+      const first = await store.create(makeRecord(clock, { userId: user }).record, null, CAPS);
+      const again = await store.create(makeRecord(clock, { userId: user }).record, null, CAPS);
       const other = await store.create(
         makeRecord(clock, { userId: user, deviceKey: 'mObIlEkEyIoSsAfArI00001' }).record,
         null,
+        CAPS,
       );
       const otherUser = await store.create(
         makeRecord(clock, { userId: uniqueUser() }).record,
         null,
+        CAPS,
       );
       expect(first.outcome === 'created' && first.knownDevice).toBe(false);
       expect(again.outcome === 'created' && again.knownDevice).toBe(true);
@@ -110,9 +116,9 @@ export function storeContractTests(factory: StoreFactory): void {
 
     it('remembers a device after its session ended (history counts)', async () => {
       const { record } = makeRecord(clock, { userId: user });
-      await store.create(record, null);
+      await store.create(record, null, CAPS);
       await store.end(record.id, transition(clock), NO_GUARD);
-      const again = await store.create(makeRecord(clock, { userId: user }).record, null);
+      const again = await store.create(makeRecord(clock, { userId: user }).record, null, CAPS);
       expect(again.outcome === 'created' && again.knownDevice).toBe(true);
     });
   });
@@ -120,14 +126,14 @@ export function storeContractTests(factory: StoreFactory): void {
   describe('known devices', () => {
     it('create() upserts the device entry: firstSeenAt kept, lastSeenAt and last address updated', async () => {
       const first = makeRecord(clock, { userId: user }).record;
-      await store.create(first, null);
+      await store.create(first, null, CAPS);
       clock.advance(60_000);
       const second = makeRecord(clock, {
         userId: user,
         ipAddress: '198.51.100.99',
         location: { country: 'FR', region: null, city: 'Paris' },
       }).record;
-      await store.create(second, null);
+      await store.create(second, null, CAPS);
       const devices = await store.listDevices(user);
       expect(devices).toHaveLength(1);
       expect(devices[0]).toMatchObject({
@@ -146,12 +152,12 @@ export function storeContractTests(factory: StoreFactory): void {
     it('forgetDevice() removes one entry so its next sign-in is a new device again', async () => {
       const { record } = makeRecord(clock, { userId: user });
       const other = makeRecord(clock, { userId: user, deviceKey: 'oThErDeViCeKeY00000001' }).record;
-      await store.create(record, null);
-      await store.create(other, null);
+      await store.create(record, null, CAPS);
+      await store.create(other, null, CAPS);
       expect(await store.forgetDevice(user, record.deviceKey)).toBe(true);
       expect(await store.forgetDevice(user, record.deviceKey)).toBe(false);
       expect((await store.listDevices(user)).map((d) => d.id)).toEqual([other.deviceKey]);
-      const again = await store.create(makeRecord(clock, { userId: user }).record, null);
+      const again = await store.create(makeRecord(clock, { userId: user }).record, null, CAPS);
       expect(again.outcome === 'created' && again.knownDevice).toBe(false);
     });
 
@@ -162,12 +168,12 @@ export function storeContractTests(factory: StoreFactory): void {
         liveness: liveness(clock),
         eviction: transition(clock, 'REVOKED', 'session_limit'),
       };
-      await store.create(makeRecord(clock, { userId: user }).record, limit1);
+      await store.create(makeRecord(clock, { userId: user }).record, limit1, CAPS);
       const refused = makeRecord(clock, {
         userId: user,
         deviceKey: 'rEfUsEdDeViCe000000001',
       }).record;
-      expect((await store.create(refused, limit1)).outcome).toBe('limit_reached');
+      expect((await store.create(refused, limit1, CAPS)).outcome).toBe('limit_reached');
       expect((await store.listDevices(user)).map((d) => d.id)).not.toContain(refused.deviceKey);
     });
   });
@@ -177,7 +183,7 @@ export function storeContractTests(factory: StoreFactory): void {
 
     it('records the verification on a live session, for its owner only', async () => {
       const { record } = makeRecord(clock, { userId: user });
-      await store.create(record, null);
+      await store.create(record, null, CAPS);
       clock.advance(1000);
       expect(
         await store.markVerified(record.id, {
@@ -201,8 +207,8 @@ export function storeContractTests(factory: StoreFactory): void {
         userId: user,
         expiresAt: new Date(clock.now() + 1000),
       }).record;
-      await store.create(ended, null);
-      await store.create(expiring, null);
+      await store.create(ended, null, CAPS);
+      await store.create(expiring, null, CAPS);
       await store.end(ended.id, transition(clock), NO_GUARD);
       clock.advance(2000);
       for (const r of [ended, expiring]) {
@@ -218,32 +224,31 @@ export function storeContractTests(factory: StoreFactory): void {
     });
   });
 
-  describe('listByUser()', () => {
+  describe('listActive() and listEnded()', () => {
     it("returns exactly the user's records with the requested statuses", async () => {
       const a = makeRecord(clock, { userId: user }).record;
       const b = makeRecord(clock, { userId: user }).record;
       const foreign = makeRecord(clock, { userId: uniqueUser() }).record;
-      for (const r of [a, b, foreign]) await store.create(r, null);
+      for (const r of [a, b, foreign]) await store.create(r, null, CAPS);
       await store.end(b.id, transition(clock), NO_GUARD);
 
-      const active = await store.listByUser(user, ['ACTIVE']);
+      const active = await listAllActive(store, user);
       expect(active.map((r) => r.id)).toEqual([a.id]);
-      const revoked = await store.listByUser(user, ['REVOKED']);
+      const revoked = await listAllEnded(store, user, ['REVOKED']);
       expect(revoked.map((r) => r.id)).toEqual([b.id]);
       expect(revoked[0]?.status).toBe('REVOKED');
-      const all = await store.listByUser(user, ['ACTIVE', 'REVOKED', 'EXPIRED', 'LOGGED_OUT']);
-      expect(all.map((r) => r.id).sort()).toEqual([a.id, b.id].sort());
-      expect(await store.listByUser(uniqueUser(), ['ACTIVE'])).toEqual([]);
+      expect(await listAllEnded(store, user, ['LOGGED_OUT', 'EXPIRED'])).toEqual([]);
+      expect(await listAllActive(store, uniqueUser())).toEqual([]);
     });
 
     it('lists 50 sessions with every field intact', async () => {
       const created = [];
       for (let i = 0; i < 50; i++) {
         const { record } = makeRecord(clock, { userId: user });
-        await store.create(record, null);
+        await store.create(record, null, CAPS);
         created.push(record);
       }
-      const listed = await store.listByUser(user, ['ACTIVE']);
+      const listed = await listAllActive(store, user);
       const byId = new Map(listed.map((r) => [r.id, r]));
       expect(listed).toHaveLength(50);
       for (const record of created) expect(byId.get(record.id)).toEqual(record);
@@ -253,7 +258,7 @@ export function storeContractTests(factory: StoreFactory): void {
   describe('touch()', () => {
     it('writes lastActivityAt only when the stored value is at or before the threshold', async () => {
       const { record } = makeRecord(clock, { userId: user });
-      await store.create(record, null);
+      await store.create(record, null, CAPS);
       clock.advance(30_000);
       const tooSoon = await store.touch(record.id, {
         at: new Date(clock.now()),
@@ -275,7 +280,7 @@ export function storeContractTests(factory: StoreFactory): void {
 
     it('never moves activity backwards', async () => {
       const { record } = makeRecord(clock, { userId: user });
-      await store.create(record, null);
+      await store.create(record, null, CAPS);
       const wrote = await store.touch(record.id, {
         at: new Date(record.lastActivityAt.getTime() - 1000),
         ifLastActivityAtOrBefore: new Date(record.lastActivityAt.getTime() + 1000),
@@ -287,7 +292,7 @@ export function storeContractTests(factory: StoreFactory): void {
 
     it('of N concurrent due touches, exactly one writes', async () => {
       const { record } = makeRecord(clock, { userId: user });
-      await store.create(record, null);
+      await store.create(record, null, CAPS);
       clock.advance(120_000);
       const results = await Promise.all(
         Array.from({ length: 10 }, () =>
@@ -308,7 +313,7 @@ export function storeContractTests(factory: StoreFactory): void {
         expiresAt: new Date(clock.now() + 1000),
       }).record;
       const idle = makeRecord(clock, { userId: user }).record;
-      for (const r of [ended, expired, idle]) await store.create(r, null);
+      for (const r of [ended, expired, idle]) await store.create(r, null, CAPS);
       await store.end(ended.id, transition(clock), NO_GUARD);
       clock.advance(120_000);
       const update = (idleMs: number | null) => ({
@@ -328,7 +333,7 @@ export function storeContractTests(factory: StoreFactory): void {
   describe('end()', () => {
     it('ends an ACTIVE session once; a second end is a no-op', async () => {
       const { record } = makeRecord(clock, { userId: user });
-      await store.create(record, null);
+      await store.create(record, null, CAPS);
       clock.advance(5000);
       const t = transition(clock, 'LOGGED_OUT', 'logged_out');
       const ended = await store.end(record.id, t, NO_GUARD);
@@ -348,7 +353,7 @@ export function storeContractTests(factory: StoreFactory): void {
 
     it('honours the owner guard and the token-hash guard', async () => {
       const { record, token } = makeRecord(clock, { userId: user });
-      await store.create(record, null);
+      await store.create(record, null, CAPS);
       expect(
         await store.end(record.id, transition(clock), { userId: 'someone-else', tokenHash: null }),
       ).toBeNull();
@@ -368,7 +373,7 @@ export function storeContractTests(factory: StoreFactory): void {
 
     it('of concurrent end() calls exactly one wins', async () => {
       const { record } = makeRecord(clock, { userId: user });
-      await store.create(record, null);
+      await store.create(record, null, CAPS);
       const results = await Promise.all([
         store.end(record.id, transition(clock, 'REVOKED', 'a'), NO_GUARD),
         store.end(record.id, transition(clock, 'LOGGED_OUT', 'b'), NO_GUARD),
@@ -381,7 +386,7 @@ export function storeContractTests(factory: StoreFactory): void {
 
     it('a touch racing a revoke never reactivates the session', async () => {
       const { record } = makeRecord(clock, { userId: user });
-      await store.create(record, null);
+      await store.create(record, null, CAPS);
       clock.advance(120_000);
       await Promise.all([
         store.touch(record.id, {
@@ -400,20 +405,21 @@ export function storeContractTests(factory: StoreFactory): void {
     });
   });
 
-  describe('endAllForUser()', () => {
+  describe('endAllForUser() batches', () => {
     it("ends every live session of the user except one, and no one else's", async () => {
       const keep = makeRecord(clock, { userId: user }).record;
       const a = makeRecord(clock, { userId: user }).record;
       const b = makeRecord(clock, { userId: user }).record;
       const already = makeRecord(clock, { userId: user }).record;
       const foreign = makeRecord(clock, { userId: uniqueUser() }).record;
-      for (const r of [keep, a, b, already, foreign]) await store.create(r, null);
+      for (const r of [keep, a, b, already, foreign]) await store.create(r, null, CAPS);
       await store.end(already.id, transition(clock, 'LOGGED_OUT', 'logged_out'), NO_GUARD);
 
       const t = transition(clock, 'REVOKED', 'revoked_by_user');
-      const ended = await store.endAllForUser(user, t, {
+      const ended = await endAll(store, user, t, {
         exceptSessionId: keep.id,
         liveness: liveness(clock),
+        limit: 2,
       });
       expect(ended.map((r) => r.id).sort()).toEqual([a.id, b.id].sort());
       expect(ended.every((r) => r.status === 'REVOKED' && r.endReason === 'revoked_by_user')).toBe(
@@ -429,18 +435,21 @@ export function storeContractTests(factory: StoreFactory): void {
       const before = [];
       for (let i = 0; i < 5; i++) {
         const { record } = makeRecord(clock, { userId: user });
-        await store.create(record, null);
+        await store.create(record, null, CAPS);
         before.push(record);
       }
       const racing = Array.from({ length: 5 }, () => makeRecord(clock, { userId: user }).record);
       await Promise.all([
-        store.endAllForUser(user, transition(clock), {
-          exceptSessionId: null,
+        endAll(store, user, transition(clock), {
           liveness: liveness(clock),
+          limit: 2,
+          createdAtOrBefore: before.at(-1)?.createdAt,
         }),
-        ...racing.map((r) => store.create(r, null)),
+        ...racing.map((r) => store.create(r, null, CAPS)),
       ]);
       for (const record of before) expect((await store.get(record.id))?.status).toBe('REVOKED');
+      // Created after the call began (later createdAt): never touched.
+      for (const record of racing) expect((await store.get(record.id))?.status).toBe('ACTIVE');
     });
 
     it('leaves expired sessions for lazy expiry instead of counting them as revoked', async () => {
@@ -449,13 +458,10 @@ export function storeContractTests(factory: StoreFactory): void {
         expiresAt: new Date(clock.now() + 1000),
       }).record;
       const live = makeRecord(clock, { userId: user }).record;
-      await store.create(expired, null);
-      await store.create(live, null);
+      await store.create(expired, null, CAPS);
+      await store.create(live, null, CAPS);
       clock.advance(2000);
-      const ended = await store.endAllForUser(user, transition(clock), {
-        exceptSessionId: null,
-        liveness: liveness(clock),
-      });
+      const ended = await endAll(store, user, transition(clock), { liveness: liveness(clock) });
       expect(ended.map((r) => r.id)).toEqual([live.id]);
     });
   });
@@ -463,9 +469,9 @@ export function storeContractTests(factory: StoreFactory): void {
   describe('create() with a session limit', () => {
     it("'reject' stores nothing once the user holds max live sessions", async () => {
       for (let i = 0; i < 2; i++)
-        await store.create(makeRecord(clock, { userId: user }).record, limit(2, 'reject'));
+        await store.create(makeRecord(clock, { userId: user }).record, limit(2, 'reject'), CAPS);
       const extra = makeRecord(clock, { userId: user }).record;
-      const result = await store.create(extra, limit(2, 'reject'));
+      const result = await store.create(extra, limit(2, 'reject'), CAPS);
       expect(result).toEqual({ outcome: 'limit_reached', activeCount: 2 });
       expect(await store.get(extra.id)).toBeNull();
     });
@@ -476,9 +482,9 @@ export function storeContractTests(factory: StoreFactory): void {
       const second = makeRecord(clock, { userId: user }).record;
       clock.advance(1000);
       const third = makeRecord(clock, { userId: user }).record;
-      await store.create(first, null);
-      await store.create(second, null);
-      const result = await store.create(third, limit(2, 'revoke-oldest'));
+      await store.create(first, null, CAPS);
+      await store.create(second, null, CAPS);
+      const result = await store.create(third, limit(2, 'revoke-oldest'), CAPS);
       if (result.outcome !== 'created') throw new Error('expected created');
       expect(result.evicted.map((r) => r.id)).toEqual([first.id]);
       expect(result.evicted[0]).toMatchObject({ status: 'REVOKED', endReason: 'session_limit' });
@@ -494,12 +500,13 @@ export function storeContractTests(factory: StoreFactory): void {
       }).record;
       const idle = makeRecord(clock, { userId: user }).record;
       const ended = makeRecord(clock, { userId: user }).record;
-      for (const r of [expired, idle, ended]) await store.create(r, null);
+      for (const r of [expired, idle, ended]) await store.create(r, null, CAPS);
       await store.end(ended.id, transition(clock), NO_GUARD);
       clock.advance(120_000);
       const result = await store.create(
         makeRecord(clock, { userId: user }).record,
         limit(1, 'reject', 60_000),
+        CAPS,
       );
       expect(result.outcome).toBe('created');
     });
@@ -509,10 +516,10 @@ export function storeContractTests(factory: StoreFactory): void {
       async (policy) => {
         const results = await Promise.all(
           Array.from({ length: 12 }, () =>
-            store.create(makeRecord(clock, { userId: user }).record, limit(3, policy)),
+            store.create(makeRecord(clock, { userId: user }).record, limit(3, policy), CAPS),
           ),
         );
-        const live = await store.listByUser(user, ['ACTIVE']);
+        const live = await listAllActive(store, user);
         expect(live).toHaveLength(3);
         if (policy === 'reject') {
           expect(results.filter((r) => r.outcome === 'created')).toHaveLength(3);
@@ -536,7 +543,7 @@ export function storeContractTests(factory: StoreFactory): void {
 
     it('swaps the pair when the presented hash is current (compare-and-set)', async () => {
       const { record, refreshToken } = makeRecord(clock, { userId: user });
-      await store.create(record, null);
+      await store.create(record, null, CAPS);
       clock.advance(5000);
       const result = await store.rotateRefreshToken(record.id, rotation(refreshToken));
       expect(result.outcome).toBe('rotated');
@@ -549,7 +556,7 @@ export function storeContractTests(factory: StoreFactory): void {
 
     it('presenting a retired hash ends the session once, then reports reuse without writing', async () => {
       const { record, refreshToken } = makeRecord(clock, { userId: user });
-      await store.create(record, null);
+      await store.create(record, null, CAPS);
       await store.rotateRefreshToken(record.id, rotation(refreshToken));
       const reuse = await store.rotateRefreshToken(record.id, rotation(refreshToken));
       expect(reuse).toMatchObject({ outcome: 'reused', revoked: true });
@@ -563,7 +570,7 @@ export function storeContractTests(factory: StoreFactory): void {
 
     it('of two concurrent rotations with one token exactly one rotates, the other is reuse', async () => {
       const { record, refreshToken } = makeRecord(clock, { userId: user });
-      await store.create(record, null);
+      await store.create(record, null, CAPS);
       const results = await Promise.all([
         store.rotateRefreshToken(record.id, rotation(refreshToken)),
         store.rotateRefreshToken(record.id, rotation(refreshToken)),
@@ -575,8 +582,8 @@ export function storeContractTests(factory: StoreFactory): void {
     it('reports inactive for an ended or expired session and unknown hashes as not_found', async () => {
       const ended = makeRecord(clock, { userId: user });
       const expiring = makeRecord(clock, { userId: user, expiresAt: new Date(clock.now() + 1000) });
-      await store.create(ended.record, null);
-      await store.create(expiring.record, null);
+      await store.create(ended.record, null, CAPS);
+      await store.create(expiring.record, null, CAPS);
       await store.end(ended.record.id, transition(clock), NO_GUARD);
       clock.advance(2000);
       expect(
@@ -602,7 +609,7 @@ export function storeContractTests(factory: StoreFactory): void {
       const made = makeRecord(clock, { userId: user });
       const { record } = made;
       let refreshToken = made.refreshToken;
-      await store.create(record, null);
+      await store.create(record, null, CAPS);
       const presented: string[] = [];
       for (let i = 0; i < 5; i++) {
         presented.push(refreshToken);
@@ -623,8 +630,8 @@ export function storeContractTests(factory: StoreFactory): void {
         userId: user,
         expiresAt: new Date(clock.now() + 1000),
       }).record;
-      await store.create(live, null);
-      await store.create(expiring, null);
+      await store.create(live, null, CAPS);
+      await store.create(expiring, null, CAPS);
       clock.advance(2000);
       const result = await store.cleanup({ liveness: liveness(clock), historyRetentionMs: 1000 });
       expect(result.expired.every((r) => r.status === 'EXPIRED' && r.id === expiring.id)).toBe(
