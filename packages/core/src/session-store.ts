@@ -3,7 +3,6 @@ import type {
   KnownDevice,
   Session,
   SessionRisk,
-  SessionStatus,
   SessionVerification,
 } from './session.js';
 
