@@ -67,7 +67,7 @@ describe('redis store on Redis Cluster', () => {
     for (const slots of slotsByShard.values()) expect(slots.size).toBe(1);
   });
 
-  it('does each manager call in one round trip (listing by script: Cluster denies SORT … GET)', async () => {
+  it('does each manager call in one round trip (a listing page is one script)', async () => {
     const calls: string[] = [];
     const counted = new Proxy(client, {
       get(target, property) {

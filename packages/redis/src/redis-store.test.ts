@@ -266,8 +266,8 @@ describe('redis store specifics', () => {
       create: ['evalsha'],
       validate: ['get'],
       'validate (touch due)': ['get', 'evalsha'], // the throttled activity write
-      list: ['sort'], // SORT <active index> BY nosort GET # GET <sessions>
-      history: ['multi'], // the same over both indexes, as one MULTI/EXEC
+      list: ['evalsha'], // one page: ZREVRANGEBYSCORE … LIMIT + MGET in a script
+      history: ['evalsha'], // one page of the ended index
       get: ['get'],
       refresh: ['evalsha'],
       revoke: ['evalsha'],
@@ -279,10 +279,24 @@ describe('redis store specifics', () => {
     });
   });
 
-  // A `*` in the prefix makes SORT's GET pattern ambiguous: listing then runs the LIST script.
+  it('revokeAll() of many sessions runs bounded batch scripts, one per 100 sessions', async () => {
+    const { client: counted, calls } = countingClient(client);
+    const m = manager({ maxSessionsPerUser: null }, counted);
+    const keep = await m.create({ userId: 'many' });
+    for (let i = 0; i < 250; i++) await m.create({ userId: 'many' });
+    calls.length = 0;
+    expect(await m.revokeAll('many', { except: keep.session.id })).toBe(250);
+    expect(calls).toEqual(['evalsha', 'evalsha', 'evalsha']);
+    calls.length = 0;
+    const page = await m.listPage('many', { status: 'REVOKED', limit: 100 });
+    expect(page.sessions).toHaveLength(100);
+    expect(page.nextCursor).not.toBeNull();
+    expect(calls).toEqual(['evalsha']);
+  });
+
   it.each([
-    ['SORT … GET', ''],
-    ['the LIST script', '*'],
+    ['plain prefix', ''],
+    ['prefix with a *', '*'],
   ])(
     'prunes index members whose session Redis expired: they never count toward a limit or show in a list (%s)',
     async (_, extra) => {

@@ -1,16 +1,23 @@
 import {
   type CleanupResult,
+  type CreateCaps,
   type CreateResult,
+  type EndAllBatch,
+  type EndAllResult,
+  type EndedSessionStatus,
   type EndGuard,
   type EndTransition,
   InvalidInputError,
+  isWellFormedText,
   type KnownDeviceRecord,
   type Liveness,
+  type PageCursor,
+  type PageQuery,
+  type RecordPage,
   type RefreshRotation,
   type RefreshRotationResult,
   type SessionLimit,
   type SessionRecord,
-  type SessionStatus,
   type SessionStore,
   sessionIdShard,
   type TouchUpdate,
@@ -53,9 +60,6 @@ export interface RedisStoreOptions {
 interface Commands {
   readonly status: string;
   readonly isCluster?: boolean;
-  readonly options: { keyPrefix?: string };
-  sort(key: string, ...args: string[]): Promise<unknown>;
-  multi(): { sort(key: string, ...args: string[]): unknown; exec(): Promise<unknown> };
   connect(): Promise<void>;
   once(event: 'ready', listener: () => void): unknown;
   off(event: 'ready', listener: () => void): unknown;
@@ -67,7 +71,7 @@ interface Commands {
 
 interface Head {
   userId: string;
-  status: SessionStatus;
+  status: SessionRecord['status'];
   createdAt: number;
   lastActivityAt: number;
   expiresAt: number;
@@ -96,8 +100,6 @@ interface DeviceBody {
   lastIpAddress: string | null;
   lastLocation: KnownDeviceRecord['lastLocation'];
 }
-
-const ENDED: readonly SessionStatus[] = ['EXPIRED', 'REVOKED', 'LOGGED_OUT'];
 
 /** `<head>\n<body>`: the head is what Lua scripts read and rewrite, the body passes through. */
 function encode(record: SessionRecord): string {
@@ -203,20 +205,44 @@ function decodeAll(values: unknown): SessionRecord[] {
   return (values as string[]).map(decode);
 }
 
-const idleOf = (liveness: Liveness) => liveness.idleTimeoutMs ?? -1;
+/**
+ * A paged script reply `{next score, next id, value...}`. Records of any other
+ * user are dropped (defence in depth: keys embed the user id, but a reply must
+ * never carry a record the caller did not ask for).
+ */
+function decodePage(userId: string, reply: unknown): RecordPage {
+  const [score, id, ...values] = reply as string[];
+  const records = values.map(decode).filter((r) => r.userId === userId);
+  const next: PageCursor | null =
+    score === '' || score === undefined || id === undefined
+      ? null
+      : { at: new Date(Number(score)), id };
+  return { records, next };
+}
 
-type IndexKind = 'active' | 'ended';
-const ACTIVE_ONLY: readonly IndexKind[] = ['active'];
-const ENDED_ONLY: readonly IndexKind[] = ['ended'];
-const BOTH: readonly IndexKind[] = ['active', 'ended'];
+/** Cursor arguments of the paged scripts. */
+const cursorArgs = (after: PageCursor | null) =>
+  after === null ? ['', ''] : [after.at.getTime(), after.id];
+
+function checkUser(method: string, userId: string): void {
+  // Redis receives strings as UTF-8: a lone surrogate becomes U+FFFD, so two
+  // ids would share keys. The manager refuses such ids; the store does too.
+  if (typeof userId !== 'string' || !isWellFormedText(userId)) {
+    throw new InvalidInputError(`${method}: userId is not well-formed UTF-16 text.`);
+  }
+}
+
+const idleOf = (liveness: Liveness) => liveness.idleTimeoutMs ?? -1;
 
 /**
  * A {@link SessionStore} on Redis (ioredis 5), standalone or Cluster.
  *
  * Each session is one string key (a `validate` is one GET), each user has a
- * sorted-set index of active and of ended sessions (a listing is one native
- * `SORT … GET`, or one script on Cluster), and every conditional write is one
- * Lua script, atomic and one round trip. Every key carries a TTL derived from
+ * sorted-set index of active sessions (scored by `expiresAt`) and of ended ones
+ * (scored by `endedAt`); a listing page is one script that reads at most one
+ * page of an index (`ZREVRANGEBYSCORE … LIMIT` + `MGET`), `revokeAll` is a
+ * series of bounded batch scripts, and every conditional write is one Lua
+ * script, atomic and one round trip. Every key carries a TTL derived from
  * `purgeAt`, so Redis expires the data itself; index members whose session
  * already expired are never listed or counted and are pruned lazily. All keys
  * of a user share the `{shard}` hash tag, so every script works on Redis Cluster.
@@ -367,58 +393,22 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
   const run = (script: Script, args: (string | number)[]) =>
     call(script.name, () => runScript(script, args));
 
-  // Listing on a standalone server is one native `SORT <index> BY nosort GET #
-  // GET <session pattern>`: it reads every session of an index about ten times
-  // cheaper for Redis than a Lua script that copies the values through Lua.
-  // Redis Cluster denies SORT's GET option, so there the LIST script does it.
-  // ioredis adds its `keyPrefix` to the GET pattern too; `*` or `->` in either
-  // prefix would change the pattern's meaning, so such prefixes use the script.
-  const clientPrefix = client.options?.keyPrefix ?? '';
-  const sortGetWorks = client.isCluster !== true && !/\*|->/.test(clientPrefix + prefix);
-
-  async function listBySort(userId: string, kinds: readonly IndexKind[]): Promise<SessionRecord[]> {
-    const pattern = `${prefix}{${userShard(userId)}}:sess:*`;
-    const args = ['BY', 'nosort', 'GET', '#', 'GET', pattern];
-    const replies = await call('list', async () => {
-      if (kinds.length === 1)
-        return [await client.sort(userKey(kinds[0] as IndexKind, userId), ...args)];
-      // One transaction: a session moving from active to ended in between is seen once.
-      const tx = client.multi();
-      for (const kind of kinds) tx.sort(userKey(kind, userId), ...args);
-      const results = (await tx.exec()) as [Error | null, unknown][];
-      return results.map(([error, reply]) => {
-        if (error) throw error;
-        return reply;
-      });
-    });
-    const records: SessionRecord[] = [];
-    for (const [k, reply] of replies.entries()) {
-      const pairs = reply as (string | null)[];
-      const stale: string[] = [];
-      for (let i = 0; i < pairs.length; i += 2) {
-        const value = pairs[i + 1];
-        if (value === null || value === undefined) stale.push(pairs[i] as string);
-        else records.push(decode(value));
-      }
-      // Members whose session Redis already expired: never listed, and dropped now.
-      if (stale.length > 0) {
-        const kind = kinds[k] as IndexKind;
-        await run(SCRIPTS.prune, [userKey(kind, userId), userId, kind, ...stale]).catch(() => {});
-      }
-    }
-    return records;
-  }
-
   const endArgs = (transition: EndTransition) => [
     transition.status,
     transition.reason,
     transition.endedAt.getTime(),
     transition.purgeAt.getTime(),
     ttlUntil(transition.purgeAt),
+    transition.historyCap,
   ];
 
   return {
-    async create(record: SessionRecord, limit: SessionLimit | null): Promise<CreateResult> {
+    async create(
+      record: SessionRecord,
+      limit: SessionLimit | null,
+      caps: CreateCaps,
+    ): Promise<CreateResult> {
+      checkUser('create', record.userId);
       const reply = (await run(SCRIPTS.create, [
         sessionKey(record.id),
         userKey('active', record.userId),
@@ -434,10 +424,11 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
         limit ? limit.max : 0,
         limit ? limit.onExceed : '',
         limit ? idleOf(limit.liveness) : -1,
-        ...(limit ? endArgs(limit.eviction) : ['', '', 0, 0, 1]),
+        ...(limit ? endArgs(limit.eviction) : ['', '', 0, 0, 1, 0]),
         encodeDevice(record),
         record.createdAt.getTime(),
         now(),
+        caps.deviceCap,
       ])) as [string, number, ...string[]];
       if (reply[0] === 'limit_reached') return { outcome: 'limit_reached', activeCount: reply[1] };
       return {
@@ -453,23 +444,31 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
       return decodeOrNull(await call('get', () => client.get(sessionKey(sessionId))));
     },
 
-    async listByUser(userId: string, statuses: readonly SessionStatus[]): Promise<SessionRecord[]> {
-      const ended = ENDED.filter((s) => statuses.includes(s));
-      const wantActive = statuses.includes('ACTIVE');
-      if (!wantActive && ended.length === 0) return [];
-      if (sortGetWorks) {
-        const kinds = wantActive ? (ended.length > 0 ? BOTH : ACTIVE_ONLY) : ENDED_ONLY;
-        const records = await listBySort(userId, kinds);
-        return records.filter((r) => statuses.includes(r.status));
-      }
-      const values = await run(SCRIPTS.list, [
+    async listActive(userId: string, query: PageQuery): Promise<RecordPage> {
+      checkUser('listActive', userId);
+      const reply = await run(SCRIPTS.page, [
         userKey('active', userId),
-        userKey('ended', userId),
-        userId,
-        wantActive ? '1' : '0',
-        ended.join(' '),
+        `active:${userId}`,
+        query.limit,
+        ...cursorArgs(query.after),
+        'ACTIVE',
       ]);
-      return decodeAll(values);
+      return decodePage(userId, reply);
+    },
+
+    async listEnded(
+      userId: string,
+      query: PageQuery & { statuses: readonly EndedSessionStatus[] },
+    ): Promise<RecordPage> {
+      checkUser('listEnded', userId);
+      const reply = await run(SCRIPTS.page, [
+        userKey('ended', userId),
+        `ended:${userId}`,
+        query.limit,
+        ...cursorArgs(query.after),
+        query.statuses.join(' '),
+      ]);
+      return decodePage(userId, reply);
     },
 
     async touch(sessionId: string, update: TouchUpdate): Promise<boolean> {
@@ -504,18 +503,23 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
     async endAllForUser(
       userId: string,
       transition: EndTransition,
-      options: { exceptSessionId: string | null; liveness: Liveness },
-    ): Promise<SessionRecord[]> {
-      const values = await run(SCRIPTS.endAll, [
+      batch: EndAllBatch,
+    ): Promise<EndAllResult> {
+      checkUser('endAllForUser', userId);
+      const reply = await run(SCRIPTS.endAll, [
         userKey('active', userId),
         userKey('ended', userId),
         userId,
-        options.exceptSessionId ?? '',
+        batch.exceptSessionId ?? '',
         ...endArgs(transition),
-        options.liveness.now.getTime(),
-        idleOf(options.liveness),
+        batch.liveness.now.getTime(),
+        idleOf(batch.liveness),
+        batch.createdAtOrBefore.getTime(),
+        batch.limit,
+        ...cursorArgs(batch.after),
       ]);
-      return decodeAll(values);
+      const { records, next } = decodePage(userId, reply);
+      return { ended: records, next };
     },
 
     async rotateRefreshToken(
@@ -543,6 +547,7 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
 
     // One HGETALL: entries past purgeAt that no create has pruned yet are skipped.
     async listDevices(userId: string): Promise<KnownDeviceRecord[]> {
+      checkUser('listDevices', userId);
       const entries = await call('listDevices', () => client.hgetall(userKey('device', userId)));
       const at = now();
       const devices: KnownDeviceRecord[] = [];

@@ -40,8 +40,9 @@ local function prune(zkey, base, max_score, n)
   end
 end
 
--- Writes an end transition: new head, new TTL, moves the id from the active to the ended index.
-local function finish(base, id, h, body, status, reason, ended_at, purge_at, ttl)
+-- Writes an end transition: new head, new TTL, moves the id from the active to the ended index,
+-- then drops the user's oldest ended sessions beyond the history cap (usually one at most).
+local function finish(base, id, h, body, status, reason, ended_at, purge_at, ttl, cap)
   h.status = status
   h.endReason = reason
   h.endedAt = ended_at
@@ -53,7 +54,37 @@ local function finish(base, id, h, body, status, reason, ended_at, purge_at, ttl
   redis.call('ZADD', ended, ended_at, id)
   extend(ended, ttl)
   prune(ended, base, '+inf', 2)
+  local over = redis.call('ZCARD', ended) - cap
+  if over > 0 then
+    for _, old in ipairs(redis.call('ZRANGE', ended, 0, over - 1)) do
+      redis.call('DEL', base .. 'sess:' .. old)
+    end
+    redis.call('ZREMRANGEBYRANK', ended, 0, over - 1)
+  end
   return value
+end
+
+-- Up to n index entries after the cursor (at, after_id) in descending (score, member)
+-- order, as {id, score, id, score, ...}; at == '' starts from the top. Members that tie
+-- on the cursor's score are read at most TIE_MAX at a time (scores are ms timestamps).
+local TIE_MAX = 1000
+local function page_desc(zkey, at, after_id, n)
+  if at == '' then
+    return redis.call('ZREVRANGEBYSCORE', zkey, '+inf', '-inf', 'WITHSCORES', 'LIMIT', 0, n)
+  end
+  local out = {}
+  local ties = redis.call('ZREVRANGEBYSCORE', zkey, at, at, 'WITHSCORES', 'LIMIT', 0, TIE_MAX)
+  for i = 1, #ties, 2 do
+    if ties[i] < after_id and #out < 2 * n then
+      out[#out + 1] = ties[i]
+      out[#out + 1] = ties[i + 1]
+    end
+  end
+  if #out < 2 * n then
+    local rest = redis.call('ZREVRANGEBYSCORE', zkey, '(' .. at, '-inf', 'WITHSCORES', 'LIMIT', 0, n - #out / 2)
+    for i = 1, #rest do out[#out + 1] = rest[i] end
+  end
+  return out
 end
 
 -- A known-device entry is '<firstSeenAt>:<purgeAt>:<body JSON>' (epoch ms); the body passes through.
@@ -68,8 +99,8 @@ end
 
 // KEYS: session, active index, device index, device entries
 // ARGV: value, id, ttl, expiresAt, deviceKey, purgeAt, now, max (0: no limit), onExceed,
-//       idle (-1: none), eviction status, reason, endedAt, purgeAt, ttl,
-//       device entry body, createdAt, store now
+//       idle (-1: none), eviction status, reason, endedAt, purgeAt, ttl, history cap,
+//       device entry body, createdAt, store now, device cap
 const CREATE = `
 local id = ARGV[2]
 local base = base_of(KEYS[1], 'sess:' .. id)
@@ -100,7 +131,7 @@ if max > 0 then
     for i = 1, #live - max + 1 do
       local s = live[i]
       result[#result + 1] = finish(base, s.id, s.h, s.body, ARGV[11], ARGV[12],
-        tonumber(ARGV[13]), tonumber(ARGV[14]), tonumber(ARGV[15]))
+        tonumber(ARGV[13]), tonumber(ARGV[14]), tonumber(ARGV[15]), tonumber(ARGV[16]))
     end
   end
 end
@@ -108,12 +139,12 @@ end
 local ttl = tonumber(ARGV[3])
 -- The known-device registry: entries past their purgeAt are gone (pruned here, a
 -- bounded number per call), the rest are upserted keeping firstSeenAt.
-local store_now = tonumber(ARGV[18])
-for _, stale in ipairs(redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', ARGV[18], 'LIMIT', 0, 32)) do
+local store_now = tonumber(ARGV[19])
+for _, stale in ipairs(redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', ARGV[19], 'LIMIT', 0, 32)) do
   redis.call('ZREM', KEYS[3], stale)
   redis.call('HDEL', KEYS[4], stale)
 end
-local first, purge = ARGV[17], ARGV[6]
+local first, purge = ARGV[18], ARGV[6]
 local old = redis.call('HGET', KEYS[4], ARGV[5])
 if old then
   local old_first, old_purge = device_times(old)
@@ -123,8 +154,16 @@ if old then
     if tonumber(old_purge) > tonumber(purge) then purge = old_purge end
   end
 end
-redis.call('HSET', KEYS[4], ARGV[5], first .. ':' .. purge .. ':' .. ARGV[16])
+redis.call('HSET', KEYS[4], ARGV[5], first .. ':' .. purge .. ':' .. ARGV[17])
 redis.call('ZADD', KEYS[3], purge, ARGV[5])
+-- A new device over the cap: forget the devices whose latest session is oldest (lowest purgeAt).
+local over = redis.call('ZCARD', KEYS[3]) - tonumber(ARGV[20])
+if result[2] == 0 and over > 0 then
+  for _, old in ipairs(redis.call('ZRANGE', KEYS[3], 0, over - 1)) do
+    redis.call('ZREM', KEYS[3], old)
+    redis.call('HDEL', KEYS[4], old)
+  end
+end
 extend(KEYS[3], ttl)
 extend(KEYS[4], ttl)
 
@@ -135,54 +174,43 @@ prune(KEYS[2], base, now, 4)
 return result
 `;
 
-// KEYS: active index, ended index
-// ARGV: userId, want ACTIVE ('1'/'0'), ended statuses wanted (space separated, may be empty)
-const LIST = `
-local base = base_of(KEYS[1], 'active:' .. ARGV[1])
-local out = {}
-local function collect(zkey, needles)
-  local ids = redis.call('ZRANGE', zkey, 0, -1)
-  local n = #ids
-  local first = 1
-  while first <= n do
-    local last = math.min(first + 499, n)
-    local keys = {}
-    for i = first, last do keys[#keys + 1] = base .. 'sess:' .. ids[i] end
-    local values = redis.call('MGET', unpack(keys))
-    for j = 1, #keys do
-      local v = values[j]
-      if not v then
-        redis.call('ZREM', zkey, ids[first + j - 1])
-      else
-        local head_end = string.find(v, '\\n', 1, true)
-        for _, needle in ipairs(needles) do
-          local at = string.find(v, needle, 1, true)
-          if at and at < head_end then
-            out[#out + 1] = v
-            break
-          end
-        end
+// KEYS: index (active or ended)
+// ARGV: '<kind>:<userId>' (the index key's suffix), limit, cursor score ('' = from the top),
+//       cursor id, wanted statuses (space separated)
+// Returns {next score, next id, value...}; next score '' when the index is exhausted.
+const PAGE = `
+local base = base_of(KEYS[1], ARGV[1])
+local limit = tonumber(ARGV[2])
+local needles = {}
+for status in string.gmatch(ARGV[5], '%S+') do needles[#needles + 1] = '"status":"' .. status .. '"' end
+local entries = page_desc(KEYS[1], ARGV[3], ARGV[4], limit + 1)
+local n = math.min(#entries / 2, limit)
+local out = {'', ''}
+if #entries / 2 > limit then
+  out[1] = entries[2 * limit]
+  out[2] = entries[2 * limit - 1]
+end
+if n == 0 then return out end
+local keys = {}
+for i = 1, n do keys[i] = base .. 'sess:' .. entries[2 * i - 1] end
+local values = redis.call('MGET', unpack(keys))
+for i = 1, n do
+  local v = values[i]
+  if not v then
+    redis.call('ZREM', KEYS[1], entries[2 * i - 1])
+  else
+    -- The status is matched in the head only (the body holds caller data).
+    local head_end = string.find(v, '\\n', 1, true)
+    for _, needle in ipairs(needles) do
+      local at = string.find(v, needle, 1, true)
+      if at and at < head_end then
+        out[#out + 1] = v
+        break
       end
     end
-    first = last + 1
   end
 end
-if ARGV[2] == '1' then collect(KEYS[1], { '"status":"ACTIVE"' }) end
-if ARGV[3] ~= '' then
-  local needles = {}
-  for status in string.gmatch(ARGV[3], '%S+') do needles[#needles + 1] = '"status":"' .. status .. '"' end
-  collect(KEYS[2], needles)
-end
 return out
-`;
-
-// KEYS: index; ARGV: userId, index kind, ids a read found without a session key
-const PRUNE = `
-local base = base_of(KEYS[1], ARGV[2] .. ':' .. ARGV[1])
-for i = 3, #ARGV do
-  if redis.call('EXISTS', base .. 'sess:' .. ARGV[i]) == 0 then redis.call('ZREM', KEYS[1], ARGV[i]) end
-end
-return 0
 `;
 
 // KEYS: session
@@ -200,46 +228,63 @@ return 1
 `;
 
 // KEYS: session
-// ARGV: id, status, reason, endedAt, purgeAt, ttl, guard userId, guard tokenHash ('' = unchecked, flags in 9/10)
+// ARGV: id, status, reason, endedAt, purgeAt, ttl, history cap, guard userId, guard tokenHash
+//       ('' = unchecked, flags in 10/11)
 const END = `
 local v = redis.call('GET', KEYS[1])
 if not v then return false end
 local h, body = split(v)
 if h.status ~= 'ACTIVE' then return false end
-if ARGV[9] == '1' and h.userId ~= ARGV[7] then return false end
-if ARGV[10] == '1' and h.tokenHash ~= ARGV[8] then return false end
+if ARGV[10] == '1' and h.userId ~= ARGV[8] then return false end
+if ARGV[11] == '1' and h.tokenHash ~= ARGV[9] then return false end
 local base = base_of(KEYS[1], 'sess:' .. ARGV[1])
-return finish(base, ARGV[1], h, body, ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6]))
+return finish(base, ARGV[1], h, body, ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5]),
+  tonumber(ARGV[6]), tonumber(ARGV[7]))
 `;
 
 // KEYS: active index, ended index
-// ARGV: userId, except id ('' = none), status, reason, endedAt, purgeAt, ttl, now, idle
+// ARGV: userId, except id ('' = none), status, reason, endedAt, purgeAt, ttl, history cap,
+//       now, idle, createdAtOrBefore, limit, cursor score ('' = from the top), cursor id
+// One bounded batch of revokeAll. Returns {next score, next id, ended value...}.
 const END_ALL = `
 local base = base_of(KEYS[1], 'active:' .. ARGV[1])
-local now = tonumber(ARGV[8])
-local idle = tonumber(ARGV[9])
-local out = {}
-for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. ARGV[8], '+inf')) do
+local now = tonumber(ARGV[9])
+local idle = tonumber(ARGV[10])
+local created_max = tonumber(ARGV[11])
+local limit = tonumber(ARGV[12])
+local entries = page_desc(KEYS[1], ARGV[13], ARGV[14], limit + 1)
+local out = {'', ''}
+if #entries / 2 > limit then
+  out[1] = entries[2 * limit]
+  out[2] = entries[2 * limit - 1]
+end
+for i = 1, math.min(#entries / 2, limit) do
+  local id = entries[2 * i - 1]
+  -- The index is scored by expiresAt, descending: from here on nothing is live.
+  if tonumber(entries[2 * i]) <= now then
+    out[1] = ''
+    out[2] = ''
+    break
+  end
   if id ~= ARGV[2] then
     local v = redis.call('GET', base .. 'sess:' .. id)
     if not v then
       redis.call('ZREM', KEYS[1], id)
     else
       local h, body = split(v)
-      if is_live(h, now, idle) then
+      if h.userId == ARGV[1] and h.createdAt <= created_max and is_live(h, now, idle) then
         out[#out + 1] = finish(base, id, h, body, ARGV[3], ARGV[4], tonumber(ARGV[5]),
-          tonumber(ARGV[6]), tonumber(ARGV[7]))
+          tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8]))
       end
     end
   end
 end
-prune(KEYS[1], base, now, 4)
 return out
 `;
 
 // KEYS: session
 // ARGV: id, presentedHash, tokenHash, refreshTokenHash, at, now, idle, maxRetiredHashes,
-//       reuse status, reason, endedAt, purgeAt, ttl
+//       reuse status, reason, endedAt, purgeAt, ttl, history cap
 const ROTATE = `
 local v = redis.call('GET', KEYS[1])
 if not v then return {'not_found'} end
@@ -250,7 +295,7 @@ for _, retired in ipairs(h.retiredRefreshTokenHashes) do
     if h.status ~= 'ACTIVE' then return {'reused', v, 0} end
     local base = base_of(KEYS[1], 'sess:' .. ARGV[1])
     return {'reused', finish(base, ARGV[1], h, body, ARGV[9], ARGV[10], tonumber(ARGV[11]),
-      tonumber(ARGV[12]), tonumber(ARGV[13])), 1}
+      tonumber(ARGV[12]), tonumber(ARGV[13]), tonumber(ARGV[14])), 1}
   end
 end
 if h.refreshTokenHash ~= presented then return {'not_found'} end
@@ -308,8 +353,7 @@ function script(name: string, numberOfKeys: number, body: string): Script {
 
 export const SCRIPTS = {
   create: script('create', 4, CREATE),
-  list: script('list', 2, LIST),
-  prune: script('prune', 1, PRUNE),
+  page: script('page', 1, PAGE),
   touch: script('touch', 1, TOUCH),
   end: script('end', 1, END),
   endAll: script('endAll', 2, END_ALL),
