@@ -73,6 +73,14 @@ const ending = (status: EndTransition['status'] = 'REVOKED'): EndTransition => (
   reason: 'test',
   endedAt: new Date(T0 + 2000),
   purgeAt: new Date(T0 + 92 * DAY),
+  historyCap: 1000,
+});
+const batch = (exceptSessionId: string | null) => ({
+  exceptSessionId,
+  liveness: live(),
+  createdAtOrBefore: new Date(T0 + 10 * DAY),
+  limit: 100,
+  after: null,
 });
 const limit = (max: number, onExceed: SessionLimit['onExceed']): SessionLimit => ({
   max,
@@ -90,9 +98,9 @@ async function exerciseEveryTransition(store: SessionStore) {
   const a = record('alice');
   const b = record('alice');
   const c = record('alice');
-  await store.create(a, null);
-  await store.create(b, null);
-  await store.create(c, limit(2, 'revoke-oldest'));
+  await store.create(a, null, { deviceCap: 100 });
+  await store.create(b, null, { deviceCap: 100 });
+  await store.create(c, limit(2, 'revoke-oldest'), { deviceCap: 100 });
   await store.touch(b.id, {
     at: new Date(T0 + 120_000),
     ifLastActivityAtOrBefore: new Date(T0 + 60_000),
@@ -119,16 +127,16 @@ async function exerciseEveryTransition(store: SessionStore) {
   });
   await store.end(b.id, ending('LOGGED_OUT'), { userId: 'alice', tokenHash: b.tokenHash });
   const d = record('alice');
-  await store.create(d, null);
-  await store.endAllForUser('alice', ending(), { exceptSessionId: null, liveness: live() });
+  await store.create(d, null, { deviceCap: 100 });
+  await store.endAllForUser('alice', ending(), batch(null));
   const e = record('alice');
-  await store.create(e, null);
+  await store.create(e, null, { deviceCap: 100 });
   await store.markVerified(e.id, {
     verification: { verifiedAt: new Date(T0 + 3000), method: 'totp' },
     liveness: live(T0 + 3000),
     userId: 'alice',
   });
-  await store.create(record('bob', { expiresAt: new Date(T0 + 5000) }), null);
+  await store.create(record('bob', { expiresAt: new Date(T0 + 5000) }), null, { deviceCap: 100 });
   await store.cleanup({ liveness: live(T0 + 10_000, 60_000), historyRetentionMs: DAY });
 }
 
@@ -156,7 +164,7 @@ describe('writes the store issues', () => {
   it('touch() is one updateOne guarded by liveness, the throttle and monotonic activity', async () => {
     const { store, sessions } = createStoreOnMemoryCollections();
     const r = record('alice');
-    await store.create(r, null);
+    await store.create(r, null, { deviceCap: 100 });
     sessions.calls.length = 0;
     const now = T0 + 120_000;
     await store.touch(r.id, {
@@ -184,10 +192,12 @@ describe('writes the store issues', () => {
   it('end() is one findOneAndUpdate whose filter carries the owner and token guards', async () => {
     const { store, sessions } = createStoreOnMemoryCollections();
     const r = record('alice');
-    await store.create(r, null);
+    await store.create(r, null, { deviceCap: 100 });
     sessions.calls.length = 0;
     await store.end(r.id, ending(), { userId: 'alice', tokenHash: r.tokenHash });
-    expect(sessions.calls.map((c) => c.op)).toEqual(['findOneAndUpdate']);
+    // Then one bounded, index-backed read of any ended sessions beyond the history cap.
+    expect(sessions.calls.map((c) => c.op)).toEqual(['findOneAndUpdate', 'find']);
+    expect(sessions.calls[1]?.options).toMatchObject({ skip: 1000, limit: 1000 });
     expect(sessions.calls[0]?.filter).toEqual({
       _id: r.id,
       status: 'ACTIVE',
@@ -196,26 +206,41 @@ describe('writes the store issues', () => {
     });
   });
 
-  it('endAllForUser() is one updateMany, then one read of the batch it stamped', async () => {
+  it('endAllForUser() is one bounded page read, one updateMany, then one read of the batch it stamped', async () => {
     const { store, sessions } = createStoreOnMemoryCollections();
     const keep = record('alice');
-    for (const r of [keep, record('alice'), record('alice')]) await store.create(r, null);
+    const others = [record('alice'), record('alice')];
+    for (const r of [keep, ...others]) await store.create(r, null, { deviceCap: 100 });
     sessions.calls.length = 0;
-    const ended = await store.endAllForUser('alice', ending(), {
-      exceptSessionId: keep.id,
-      liveness: live(),
-    });
+    const { ended, next } = await store.endAllForUser('alice', ending(), batch(keep.id));
     expect(ended).toHaveLength(2);
-    expect(sessions.calls.map((c) => c.op)).toEqual(['updateMany', 'find']);
-    const [update, read] = sessions.calls;
+    expect(next).toBeNull();
+    // The history cap check follows (a bounded find of what lies beyond the cap).
+    expect(sessions.calls.map((c) => c.op)).toEqual(['find', 'updateMany', 'find', 'find']);
+    const [page, update, read] = sessions.calls;
+    expect(page?.options).toMatchObject({ sort: { expiresAt: -1, _id: -1 }, limit: 101 });
     expect(update?.filter).toMatchObject({
       userId: 'alice',
       status: 'ACTIVE',
-      _id: { $ne: keep.id },
+      _id: {
+        $in: others
+          .map((r) => r.id)
+          .sort()
+          .reverse(),
+      },
     });
     const marker = (update?.update as { $set: { endBatch: string } } | undefined)?.$set.endBatch;
     expect(marker).toMatch(/^[A-Za-z0-9_-]{16}$/);
-    expect(read?.filter).toEqual({ userId: 'alice', endBatch: marker });
+    expect(read?.filter).toEqual({
+      _id: {
+        $in: others
+          .map((r) => r.id)
+          .sort()
+          .reverse(),
+      },
+      userId: 'alice',
+      endBatch: marker,
+    });
     // The marker is storage-only: it never reaches a returned record.
     expect(ended.every((r) => !('endBatch' in r))).toBe(true);
   });
@@ -223,7 +248,7 @@ describe('writes the store issues', () => {
   it('rotateRefreshToken() rotates with one findOneAndUpdate that compares the refresh hash', async () => {
     const { store, sessions } = createStoreOnMemoryCollections();
     const r = record('alice');
-    await store.create(r, null);
+    await store.create(r, null, { deviceCap: 100 });
     sessions.calls.length = 0;
     const result = await store.rotateRefreshToken(r.id, {
       presentedHash: r.refreshTokenHash as string,
@@ -246,7 +271,7 @@ describe('writes the store issues', () => {
   it('markVerified() is one findOneAndUpdate guarded by liveness and the owner', async () => {
     const { store, sessions } = createStoreOnMemoryCollections();
     const r = record('alice');
-    await store.create(r, null);
+    await store.create(r, null, { deviceCap: 100 });
     sessions.calls.length = 0;
     const verifiedAt = new Date(T0 + 5000);
     const updated = await store.markVerified(r.id, {
@@ -267,8 +292,10 @@ describe('writes the store issues', () => {
 
   it('create() with a limit counts, evicts and inserts while holding the per-user lease, then releases it', async () => {
     const { store, sessions, locks } = createStoreOnMemoryCollections();
-    await store.create(record('alice'), null);
-    const result = await store.create(record('alice'), limit(1, 'revoke-oldest'));
+    await store.create(record('alice'), null, { deviceCap: 100 });
+    const result = await store.create(record('alice'), limit(1, 'revoke-oldest'), {
+      deviceCap: 100,
+    });
     expect(result.outcome === 'created' && result.evicted).toHaveLength(1);
     expect(locks.calls.map((c) => c.op)).toEqual(['findOneAndUpdate', 'deleteOne']);
     expect(locks.calls[0]?.filter).toMatchObject({ _id: 'alice' });
@@ -287,10 +314,11 @@ describe('known devices', () => {
       ipAddress: '$where',
       location: { country: '$ne', region: null, city: '$city', latitude: 1.5, longitude: -2.25 },
     });
-    const result = await store.create(r, null);
+    const result = await store.create(r, null, { deviceCap: 100 });
     expect(result.outcome === 'created' && result.knownDevice).toBe(false);
     expect(sessions.calls.map((c) => c.op)).toEqual(['insertOne']);
-    expect(devices.calls.map((c) => c.op)).toEqual(['findOneAndUpdate']);
+    // A new device: then one bounded read of entries beyond the device cap.
+    expect(devices.calls.map((c) => c.op)).toEqual(['findOneAndUpdate', 'find']);
     expect(devices.calls[0]?.filter).toEqual({ _id: `${r.deviceKey}:alice` });
     expect(devices.calls[0]?.options).toMatchObject({ upsert: true, returnDocument: 'before' });
     // Caller strings that look like field paths are stored as they are.
@@ -313,9 +341,9 @@ describe('known devices', () => {
   it('keeps firstSeenAt and the later purgeAt of a live entry; an entry past purgeAt starts over', async () => {
     const { store, devices } = createStoreOnMemoryCollections({ clock: at(0) });
     const first = record('alice', { purgeAt: new Date(T0 + 50 * DAY) });
-    await store.create(first, null);
+    await store.create(first, null, { deviceCap: 100 });
     const second = record('alice', { purgeAt: new Date(T0 + 40 * DAY) });
-    const again = await store.create(second, null);
+    const again = await store.create(second, null, { deviceCap: 100 });
     expect(again.outcome === 'created' && again.knownDevice).toBe(true);
     const id = `${first.deviceKey}:alice`;
     expect(devices.docs.get(id)).toMatchObject({
@@ -328,7 +356,7 @@ describe('known devices', () => {
       createdAt: new Date(T0 + 60 * DAY),
       purgeAt: new Date(T0 + 150 * DAY),
     });
-    const stale = await store.create(late, null);
+    const stale = await store.create(late, null, { deviceCap: 100 });
     expect(stale.outcome === 'created' && stale.knownDevice).toBe(false);
     expect(devices.docs.get(id)).toMatchObject({
       firstSeenAt: late.createdAt,
@@ -349,7 +377,7 @@ describe('known devices', () => {
       }
       return upsert(filter, update, options);
     };
-    const result = await store.create(r, null);
+    const result = await store.create(r, null, { deviceCap: 100 });
     expect(result.outcome === 'created' && result.knownDevice).toBe(true);
     expect(devices.docs.size).toBe(1);
   });
@@ -362,8 +390,8 @@ describe('known devices', () => {
       deviceKey: 'oThErDeViCeKeY00000001',
       purgeAt: new Date(T0 + 20 * DAY),
     });
-    await store.create(a, null);
-    await store.create(b, null);
+    await store.create(a, null, { deviceCap: 100 });
+    await store.create(b, null, { deviceCap: 100 });
     expect((await store.listDevices('alice')).map((d) => d.id).sort()).toEqual(
       [a.deviceKey, b.deviceKey].sort(),
     );
@@ -382,8 +410,8 @@ describe('known devices', () => {
 
   it('cleanup() deletes device entries past purgeAt, as their TTL index would', async () => {
     const { store, devices } = createStoreOnMemoryCollections({ clock: at(0) });
-    await store.create(record('alice', { purgeAt: new Date(T0 + 5000) }), null);
-    await store.create(record('bob'), null);
+    await store.create(record('alice', { purgeAt: new Date(T0 + 5000) }), null, { deviceCap: 100 });
+    await store.create(record('bob'), null, { deviceCap: 100 });
     const result = await store.cleanup({
       liveness: live(T0 + 6000, null),
       historyRetentionMs: DAY,
@@ -403,7 +431,7 @@ describe('the per-user lease', () => {
       },
     });
     locks.docs.set('alice', { _id: 'alice', holder: 'dead', lockedUntil: new Date(now + 3000) });
-    const result = await store.create(record('alice'), limit(3, 'reject'));
+    const result = await store.create(record('alice'), limit(3, 'reject'), { deviceCap: 100 });
     expect(result.outcome).toBe('created');
     expect(now).toBeGreaterThanOrEqual(Date.UTC(2026, 5, 1) + 3000);
     expect(locks.docs.size).toBe(0);
@@ -423,7 +451,9 @@ describe('the per-user lease', () => {
       lockedUntil: new Date(now + 3_600_000),
     });
     const r = record('alice');
-    const error = await store.create(r, limit(3, 'reject')).catch((e: unknown) => e);
+    const error = await store
+      .create(r, limit(3, 'reject'), { deviceCap: 100 })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Error);
     expect(String((error as Error).message)).toMatch(/timed out .* same user/);
     expect(String((error as Error).message)).not.toContain('alice');
@@ -449,13 +479,18 @@ describe('input validation (operator injection)', () => {
     'end(guard.userId)',
     'end(guard.tokenHash)',
     'endAllForUser(exceptSessionId)',
+    'listActive(after)',
     'markVerified(update.userId)',
   ]);
 
   const calls: Array<[string, (store: SessionStore, bad: never) => Promise<unknown>]> = [
     ['get(sessionId)', (s, bad) => s.get(bad)],
-    ['listByUser(userId)', (s, bad) => s.listByUser(bad, ['ACTIVE'])],
-    ['listByUser(statuses)', (s, bad) => s.listByUser('alice', [bad])],
+    ['listActive(userId)', (s, bad) => s.listActive(bad, { limit: 10, after: null })],
+    ['listActive(after)', (s, bad) => s.listActive('alice', { limit: 10, after: bad })],
+    [
+      'listEnded(statuses)',
+      (s, bad) => s.listEnded('alice', { statuses: [bad], limit: 10, after: null }),
+    ],
     [
       'touch(sessionId)',
       (s, bad) =>
@@ -483,18 +518,24 @@ describe('input validation (operator injection)', () => {
       'end(guard.tokenHash)',
       (s, bad) => s.end(sessionIdFor(1), ending(), { userId: null, tokenHash: bad }),
     ],
+    ['endAllForUser(userId)', (s, bad) => s.endAllForUser(bad, ending(), batch(null))],
+    ['endAllForUser(exceptSessionId)', (s, bad) => s.endAllForUser('alice', ending(), batch(bad))],
     [
-      'endAllForUser(userId)',
-      (s, bad) => s.endAllForUser(bad, ending(), { exceptSessionId: null, liveness: live() }),
+      'create(record.id)',
+      (s, bad) => s.create(record('alice', { id: bad }), null, { deviceCap: 100 }),
     ],
     [
-      'endAllForUser(exceptSessionId)',
-      (s, bad) => s.endAllForUser('alice', ending(), { exceptSessionId: bad, liveness: live() }),
+      'create(record.userId)',
+      (s, bad) => s.create(record('alice', { userId: bad }), null, { deviceCap: 100 }),
     ],
-    ['create(record.id)', (s, bad) => s.create(record('alice', { id: bad }), null)],
-    ['create(record.userId)', (s, bad) => s.create(record('alice', { userId: bad }), null)],
-    ['create(record.tokenHash)', (s, bad) => s.create(record('alice', { tokenHash: bad }), null)],
-    ['create(record.deviceKey)', (s, bad) => s.create(record('alice', { deviceKey: bad }), null)],
+    [
+      'create(record.tokenHash)',
+      (s, bad) => s.create(record('alice', { tokenHash: bad }), null, { deviceCap: 100 }),
+    ],
+    [
+      'create(record.deviceKey)',
+      (s, bad) => s.create(record('alice', { deviceKey: bad }), null, { deviceCap: 100 }),
+    ],
     ['listDevices(userId)', (s, bad) => s.listDevices(bad)],
     ['forgetDevice(userId)', (s, bad) => s.forgetDevice(bad, 'dEvIcEkEyLiNuXfIrEfOx1')],
     ['forgetDevice(deviceId)', (s, bad) => s.forgetDevice('alice', bad)],
@@ -589,7 +630,7 @@ describe('cleanup()', () => {
     const idle = record('alice');
     const absolute = record('alice', { expiresAt: new Date(T0 + 1000) });
     const fresh = record('alice', { lastActivityAt: new Date(T0 + 50_000) });
-    for (const r of [idle, absolute, fresh]) await store.create(r, null);
+    for (const r of [idle, absolute, fresh]) await store.create(r, null, { deviceCap: 100 });
     const { expired } = await store.cleanup({
       liveness: live(T0 + 61_000, 60_000),
       historyRetentionMs: DAY,
@@ -614,8 +655,8 @@ describe('cleanup()', () => {
   it('deletes records whose purgeAt passed, as the TTL index would', async () => {
     const { store } = createStoreOnMemoryCollections();
     const old = record('alice', { purgeAt: new Date(T0 + 5000) });
-    await store.create(old, null);
-    await store.create(record('alice'), null);
+    await store.create(old, null, { deviceCap: 100 });
+    await store.create(record('alice'), null, { deviceCap: 100 });
     const result = await store.cleanup({
       liveness: live(T0 + 6000, null),
       historyRetentionMs: DAY,

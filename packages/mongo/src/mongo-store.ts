@@ -2,17 +2,23 @@ import { randomBytes } from 'node:crypto';
 import type {
   CleanupInput,
   CleanupResult,
+  CreateCaps,
   CreateResult,
   DeviceType,
+  EndAllBatch,
+  EndAllResult,
+  EndedSessionStatus,
   EndGuard,
   EndTransition,
   KnownDeviceRecord,
   Liveness,
+  PageCursor,
+  PageQuery,
+  RecordPage,
   RefreshRotation,
   RefreshRotationResult,
   SessionLimit,
   SessionRecord,
-  SessionStatus,
   SessionStore,
   SuspiciousLoginReason,
   TouchUpdate,
@@ -35,6 +41,7 @@ import {
   checkHash,
   checkLimit,
   checkLiveness,
+  checkPageQuery,
   checkRecord,
   checkSessionId,
   checkStatuses,
@@ -103,6 +110,7 @@ const LOCK_LEASE_MS = 10_000;
 const LOCK_WAIT_MS = 10_000;
 /** Records per batch in cleanup(). */
 const CLEANUP_BATCH = 500;
+const ENDED_STATUSES: EndedSessionStatus[] = ['EXPIRED', 'REVOKED', 'LOGGED_OUT'];
 
 export interface CollectionStoreInput {
   sessions: mongo.Collection<SessionDoc>;
@@ -224,16 +232,83 @@ export function createCollectionStore(input: CollectionStoreInput): SessionStore
     return before !== null && before.purgeAt > record.createdAt;
   };
 
+  /** A new device over the cap: drop the user's entries with the earliest purgeAt. */
+  const capDevices = async (userId: string, cap: number): Promise<void> => {
+    const cursor = await (devices.find(
+      { userId },
+      { projection: { _id: 1 }, sort: { purgeAt: -1, _id: -1 }, skip: cap, limit: 100 },
+    ) as mongo.FindCursor<DeviceDoc> | Promise<mongo.FindCursor<DeviceDoc>>);
+    const extra = ((await cursor.toArray()) as DeviceDoc[]).map((d) => d._id);
+    if (extra.length > 0) await devices.deleteMany({ _id: { $in: extra }, userId });
+  };
+
+  /** Deletes the user's ended sessions beyond the `cap` most recently ended (bounded per call). */
+  const capHistory = async (userId: string, cap: number): Promise<void> => {
+    const extra = await findAll(
+      { userId, status: { $in: ENDED_STATUSES } },
+      { projection: { _id: 1 }, sort: { endedAt: -1, _id: -1 }, skip: cap, limit: 1000 },
+    );
+    if (extra.length > 0) {
+      await sessions.deleteMany({
+        _id: { $in: extra.map((d) => d._id) },
+        userId,
+        status: { $in: ENDED_STATUSES },
+      });
+    }
+  };
+
+  /**
+   * One page in descending (field, _id) order after `after`; reads `limit + 1`
+   * to know whether more follow. Records of another user are dropped.
+   */
+  const pageOf = async (
+    userId: string,
+    filter: Filter,
+    field: 'expiresAt' | 'endedAt',
+    query: PageQuery,
+    projection?: mongo.Document,
+  ): Promise<{ docs: SessionDoc[]; next: PageCursor | null }> => {
+    const after = query.after;
+    const position: Filter =
+      after === null
+        ? {}
+        : { $or: [{ [field]: { $lt: after.at } }, { [field]: after.at, _id: { $lt: after.id } }] };
+    const found = await findAll(
+      { ...filter, ...position, userId },
+      {
+        sort: { [field]: -1, _id: -1 },
+        limit: query.limit + 1,
+        ...(projection ? { projection } : {}),
+      },
+    );
+    const docs = found.slice(0, query.limit).filter((d) => d.userId === userId);
+    const last = found[query.limit - 1];
+    const lastAt = last?.[field];
+    const next =
+      found.length > query.limit && last && lastAt ? { at: date(lastAt), id: last._id } : null;
+    return { docs, next };
+  };
+
   return {
     // The known-device upsert follows the insert, so a refused or failed
     // insert never remembers a device.
-    async create(record: SessionRecord, limit: SessionLimit | null): Promise<CreateResult> {
+    async create(
+      record: SessionRecord,
+      limit: SessionLimit | null,
+      caps: CreateCaps,
+    ): Promise<CreateResult> {
       checkRecord('create', record);
       checkLimit('create', limit);
+      const deviceCap = checkCount('create', caps?.deviceCap, 'caps.deviceCap');
       const doc = toDoc(record);
+      const remember = async () => {
+        const known = await rememberDevice(record);
+        if (!known) await capDevices(record.userId, deviceCap);
+        return known;
+      };
       if (limit === null) {
         await sessions.insertOne(doc);
-        const known = await rememberDevice(record);
+        const known = await remember();
         return { outcome: 'created', session: toRecord(doc), evicted: [], knownDevice: known };
       }
       // Counting, evicting and inserting must be one step for this user, or two
@@ -255,9 +330,10 @@ export function createCollectionStore(input: CollectionStoreInput): SessionStore
             (marker) => ({ $set: { ...endFields(limit.eviction), endBatch: marker } }),
             (marker) => ({ _id: { $in: ids }, endBatch: marker }),
           );
+          await capHistory(record.userId, limit.eviction.historyCap);
         }
         await sessions.insertOne(doc);
-        const known = await rememberDevice(record);
+        const known = await remember();
         return { outcome: 'created', session: toRecord(doc), evicted, knownDevice: known };
       });
     },
@@ -268,12 +344,23 @@ export function createCollectionStore(input: CollectionStoreInput): SessionStore
       return doc ? toRecord(doc) : null;
     },
 
-    async listByUser(userId: string, statuses: readonly SessionStatus[]): Promise<SessionRecord[]> {
-      checkUserId('listByUser', userId);
-      checkStatuses('listByUser', statuses);
-      if (statuses.length === 0) return [];
-      const docs = await findAll({ userId, status: { $in: [...statuses] } });
-      return docs.map(toRecord);
+    async listActive(userId: string, query: PageQuery): Promise<RecordPage> {
+      checkUserId('listActive', userId);
+      checkPageQuery('listActive', query);
+      const { docs, next } = await pageOf(userId, { status: 'ACTIVE' }, 'expiresAt', query);
+      return { records: docs.map(toRecord), next };
+    },
+
+    async listEnded(
+      userId: string,
+      query: PageQuery & { statuses: readonly EndedSessionStatus[] },
+    ): Promise<RecordPage> {
+      checkUserId('listEnded', userId);
+      checkPageQuery('listEnded', query);
+      const statuses = checkStatuses('listEnded', query.statuses);
+      if (statuses.length === 0) return { records: [], next: null };
+      const { docs, next } = await pageOf(userId, { status: { $in: statuses } }, 'endedAt', query);
+      return { records: docs.map(toRecord), next };
     },
 
     async touch(sessionId: string, update: TouchUpdate): Promise<boolean> {
@@ -315,29 +402,45 @@ export function createCollectionStore(input: CollectionStoreInput): SessionStore
         { $set: endFields(transition) },
         { returnDocument: 'after' },
       );
-      return doc ? toRecord(doc) : null;
+      if (!doc) return null;
+      await capHistory(doc.userId, transition.historyCap);
+      return toRecord(doc);
     },
 
     async endAllForUser(
       userId: string,
       transition: EndTransition,
-      options: { exceptSessionId: string | null; liveness: Liveness },
-    ): Promise<SessionRecord[]> {
+      batch: EndAllBatch,
+    ): Promise<EndAllResult> {
       checkUserId('endAllForUser', userId);
       checkTransition('endAllForUser', transition);
-      checkLiveness('endAllForUser', options?.liveness);
-      const except = options.exceptSessionId;
+      checkLiveness('endAllForUser', batch?.liveness);
+      checkPageQuery('endAllForUser', batch);
+      checkDate('endAllForUser', batch.createdAtOrBefore, 'batch.createdAtOrBefore');
+      const except = batch.exceptSessionId;
       if (except !== null) checkSessionId('endAllForUser', except, 'exceptSessionId');
-      // One updateMany: every live session of the user that exists when the
-      // command runs is ended; a session inserted later was created after this
-      // call began, which the contract allows to survive.
-      const filter: Filter = { userId, ...liveFilter(options.liveness) };
-      if (except !== null) filter._id = { $ne: except };
-      return endBatch(
-        filter,
+      // One bounded page of the user's ACTIVE ids, then one updateMany over
+      // exactly those that are live, old enough and not excepted: each document's
+      // transition is atomic, and a crash between batches leaves whole sessions.
+      const { docs, next } = await pageOf(userId, { status: 'ACTIVE' }, 'expiresAt', batch, {
+        _id: 1,
+        userId: 1,
+        expiresAt: 1,
+      });
+      const ids = docs.map((d) => d._id).filter((id) => id !== except);
+      if (ids.length === 0) return { ended: [], next };
+      const ended = await endBatch(
+        {
+          _id: { $in: ids },
+          userId,
+          createdAt: { $lte: batch.createdAtOrBefore },
+          ...liveFilter(batch.liveness),
+        },
         (marker) => ({ $set: { ...endFields(transition), endBatch: marker } }),
-        (marker) => ({ userId, endBatch: marker }),
+        (marker) => ({ _id: { $in: ids }, userId, endBatch: marker }),
       );
+      if (ended.length > 0) await capHistory(userId, transition.historyCap);
+      return { ended, next };
     },
 
     async rotateRefreshToken(
@@ -390,7 +493,10 @@ export function createCollectionStore(input: CollectionStoreInput): SessionStore
           { $set: endFields(rotation.onReuse) },
           { returnDocument: 'after' },
         );
-        if (revoked) return { outcome: 'reused', session: toRecord(revoked), revoked: true };
+        if (revoked) {
+          await capHistory(revoked.userId, rotation.onReuse.historyCap);
+          return { outcome: 'reused', session: toRecord(revoked), revoked: true };
+        }
         // Ended by someone else in between: report it as stored now.
         const after = await sessions.findOne({ _id: sessionId });
         return after

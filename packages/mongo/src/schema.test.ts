@@ -6,7 +6,7 @@ describe('sessions schema', () => {
   const indexes = schema.indexes();
   const byName = new Map(indexes.map(([keys, options]) => [options.name, { keys, options }]));
 
-  it('declares exactly the indexes the contract names, plus the purgeAt TTL', () => {
+  it('declares exactly the indexes the contract names, plus the purgeAt TTL and the page orders', () => {
     expect(indexes.map(([keys]) => keys)).toEqual([
       { userId: 1 },
       { tokenHash: 1 },
@@ -15,6 +15,8 @@ describe('sessions schema', () => {
       { expiresAt: 1 },
       { purgeAt: 1 },
       { userId: 1, status: 1, lastActivityAt: -1 },
+      { userId: 1, status: 1, expiresAt: -1, _id: -1 },
+      { userId: 1, status: 1, endedAt: -1, _id: -1 },
     ]);
   });
 

@@ -220,6 +220,17 @@ export function createSessionSchema(
     { userId: 1, status: 1, lastActivityAt: -1 },
     { name: 'userId_1_status_1_lastActivityAt_-1' },
   );
+  // Listing pages and revokeAll batches: a user's ACTIVE sessions in the stable
+  // (expiresAt, _id) order the cursors walk, read one page at a time.
+  schema.index(
+    { userId: 1, status: 1, expiresAt: -1, _id: -1 },
+    { name: 'userId_1_status_1_expiresAt_-1__id_-1' },
+  );
+  // History pages and the history cap: a user's ended sessions by (endedAt, _id).
+  schema.index(
+    { userId: 1, status: 1, endedAt: -1, _id: -1 },
+    { name: 'userId_1_status_1_endedAt_-1__id_-1' },
+  );
   return schema;
 }
 

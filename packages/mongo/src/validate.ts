@@ -3,7 +3,9 @@ import {
   type EndTransition,
   InvalidInputError,
   isSessionId,
+  isWellFormedText,
   type Liveness,
+  type PageQuery,
   type SessionLimit,
   type SessionRecord,
   type SessionStatus,
@@ -43,7 +45,23 @@ export function checkUserId(method: string, value: unknown, name = 'userId'): st
   if (typeof value !== 'string' || value.length === 0 || value.length > MAX_USER_ID_LENGTH) {
     fail(method, `${name} must be a non-empty string of at most ${MAX_USER_ID_LENGTH} characters.`);
   }
+  // BSON strings are UTF-8: a lone surrogate would be stored as U+FFFD, the id of someone else.
+  if (!isWellFormedText(value)) fail(method, `${name} must be well-formed UTF-16 text.`);
   return value;
+}
+
+export function checkPageQuery(method: string, value: unknown): PageQuery {
+  if (typeof value !== 'object' || value === null) fail(method, 'query must be an object.');
+  const q = value as PageQuery;
+  if (!Number.isInteger(q.limit) || q.limit < 1 || q.limit > 1000) {
+    fail(method, 'query.limit must be an integer from 1 to 1000.');
+  }
+  if (q.after !== null) {
+    if (typeof q.after !== 'object') fail(method, 'query.after must be a cursor or null.');
+    checkDate(method, q.after.at, 'query.after.at');
+    checkSessionId(method, q.after.id, 'query.after.id');
+  }
+  return q;
 }
 
 export function checkDeviceId(method: string, value: unknown, name = 'deviceId'): string {
@@ -159,6 +177,9 @@ export function checkTransition(
   }
   checkDate(method, t.endedAt, `${name}.endedAt`);
   checkDate(method, t.purgeAt, `${name}.purgeAt`);
+  if (!Number.isInteger(t.historyCap) || t.historyCap < 0) {
+    fail(method, `${name}.historyCap must be a non-negative integer.`);
+  }
   return t;
 }
 

@@ -193,7 +193,7 @@ export class MemoryCollection {
 
   find(
     filter: Record<string, unknown>,
-    options: { sort?: Record<string, 1 | -1>; limit?: number } = {},
+    options: { sort?: Record<string, 1 | -1>; limit?: number; skip?: number } = {},
   ) {
     this.record('find', filter, undefined, options);
     return {
@@ -210,6 +210,7 @@ export class MemoryCollection {
             return 0;
           });
         }
+        if (options.skip) docs = docs.slice(options.skip);
         if (options.limit) docs = docs.slice(0, options.limit);
         return docs.map((doc) => structuredClone(doc));
       },
