@@ -229,7 +229,8 @@ const ops = {
     const values = await client.mget(ids.map((id) => tag + id));
     return values.map((v) => JSON.parse(v));
   },
-  '  store.listByUser (50)': (i) => store.listByUser(listUsers[i % LIST_USERS].userId, ['ACTIVE']),
+  '  store.listActive (50)': (i) =>
+    store.listActive(listUsers[i % LIST_USERS].userId, { limit: 100, after: null }),
   'manager.list (50 sessions)': (i) => manager.list(listUsers[i % LIST_USERS].userId),
 };
 
@@ -247,7 +248,7 @@ const rawCreateOp = (i) =>
 for (const c of CONCURRENCY) {
   for (const names of [
     ['raw GET + JSON.parse', '  store.get', 'manager.validate'],
-    ['raw ZRANGE + MGET + parse (50)', '  store.listByUser (50)', 'manager.list (50 sessions)'],
+    ['raw ZRANGE + MGET + parse (50)', '  store.listActive (50)', 'manager.list (50 sessions)'],
   ]) {
     for (const name of names) await warm(ops[name], c);
     const [floor, ...results] = await compare(

@@ -52,6 +52,47 @@ describe('createSessionRouteHandlers', () => {
       for (const token of w.tokens) expect(res.text).not.toContain(token);
     });
 
+    it('pages with ?cursor=: every active session once, nextCursor null on the last page', async () => {
+      const manager = createSessionManager({
+        store: createMemoryStore(),
+        maxSessionsPerUser: null,
+      });
+      const own = await manager.create({ userId: 'carol' });
+      for (let i = 0; i < 119; i++) await manager.create({ userId: 'carol' });
+      const carol = createSessionRouteHandlers({
+        manager,
+        getSession: () => ({ sessionId: own.session.id, user: { id: 'carol' } }),
+      });
+      const first = await read(await carol.GET(request('GET')));
+      const page1 = first.body as { sessions: { id: string }[]; nextCursor: string | null };
+      expect(page1.sessions).toHaveLength(100);
+      expect(page1.nextCursor).toEqual(expect.any(String));
+      const second = await read(
+        await carol.GET(request('GET', `?cursor=${encodeURIComponent(page1.nextCursor ?? '')}`)),
+      );
+      const page2 = second.body as { sessions: { id: string }[]; nextCursor: string | null };
+      expect(second.status).toBe(200);
+      expect(page2.nextCursor).toBeNull();
+      const ids = [...page1.sessions, ...page2.sessions].map((s) => s.id);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(ids.length).toBe(120);
+    });
+
+    it('answers 400 to a malformed or repeated cursor, never 500', async () => {
+      for (const query of [
+        '?cursor=',
+        '?cursor=%00',
+        '?cursor=a.zz',
+        `?cursor=${'x'.repeat(300)}`,
+        '?cursor=a.&cursor=a.',
+        '?cursor=q.1.AAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+      ]) {
+        const res = await read(await h.GET(request('GET', query)));
+        expect(res.status, query).toBe(400);
+        expect(res.body).toMatchObject({ error: { code: 'INVALID_INPUT' } });
+      }
+    });
+
     it('takes the owner from the verified session, never from the request', async () => {
       const res = await read(
         await h.GET(request('GET', '?userId=bob', { 'x-user-id': 'bob', cookie: 'userId=bob' })),

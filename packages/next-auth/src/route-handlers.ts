@@ -64,7 +64,11 @@ export interface SessionRouteHandlersOptions extends SharedOptions {
 
 /** The App Router handlers for `app/api/sessions/route.ts`. */
 export interface SessionRouteHandlers {
-  /** `GET /api/sessions` → 200 `{ sessions, currentSessionId }`: the caller's active sessions. */
+  /**
+   * `GET /api/sessions[?cursor=<nextCursor>]` → 200 `{ sessions, currentSessionId, nextCursor }`:
+   * one page (up to 100) of the caller's active sessions; pass `nextCursor` back for the
+   * next page (null on the last). A malformed cursor is a 400.
+   */
   GET(request: Request): Promise<Response>;
   /** `DELETE /api/sessions?sessionId=<id>` → `{ revoked: 1 }`; `?revokeAll=true` → `{ revoked: n }` (all but the current one). */
   DELETE(request: Request): Promise<Response>;
@@ -98,6 +102,9 @@ export interface PagesSessionHandlerOptions<
 }
 
 const ALLOWED_METHODS = 'GET, DELETE, PATCH';
+// The manager decodes the cursor (and answers InvalidInputError, a 400, for
+// anything it did not issue); this only keeps absurd input away from it.
+const CURSOR_SHAPE = /^[A-Za-z0-9._-]{1,64}$/;
 
 interface Resolved {
   manager: SessionManager;
@@ -223,8 +230,20 @@ async function handleSessionsRequest(
   const { userId, currentSessionId, current } = caller;
 
   if (method === 'GET') {
-    const sessions = await manager.list(userId);
-    return ok({ sessions, currentSessionId });
+    const cursors = request.url.searchParams.getAll('cursor');
+    if (cursors.length > 1 || (cursors.length === 1 && !CURSOR_SHAPE.test(cursors[0] ?? ''))) {
+      return error(
+        400,
+        'INVALID_INPUT',
+        'cursor must be the nextCursor of a previous page, passed once and unchanged.',
+      );
+    }
+    const cursor = cursors[0];
+    const { sessions, nextCursor } = await manager.listPage(
+      userId,
+      cursor === undefined ? {} : { cursor },
+    );
+    return ok({ sessions, currentSessionId, nextCursor });
   }
   if (method === 'PATCH') {
     return ok({ ok: true, session: current satisfies Session });
