@@ -222,6 +222,35 @@ describe('<SessionManagement />', () => {
     );
   });
 
+  it('shows the first page, and "Show more sessions" loads the next until none is left (keyboard, axe)', async () => {
+    const user = userEvent.setup();
+    const many = [
+      sessionJson('current'),
+      ...Array.from({ length: 4 }, (_, i) =>
+        sessionJson(`other-${i}`, { browser: `Browser ${i}`, os: 'Linux' }),
+      ),
+    ];
+    const api = stubSessionsApi(many, 'current', { pageSize: 2 });
+    setNextAuth(signedIn());
+    const { container } = render(<SessionManagement />);
+    await screen.findByRole('list');
+    expect(screen.getAllByRole('listitem')).toHaveLength(2);
+    const more = screen.getByRole('button', { name: 'Show more sessions' });
+    await expectNoAxeViolations(container);
+    more.focus();
+    await user.keyboard('{Enter}');
+    await waitFor(() => expect(screen.getAllByRole('listitem')).toHaveLength(4));
+    expect(api.calls).toEqual(['GET /api/sessions', 'GET /api/sessions?cursor=2']);
+    expect(document.activeElement).toBe(more);
+    await user.keyboard('{Enter}');
+    await waitFor(() => expect(screen.getAllByRole('listitem')).toHaveLength(5));
+    // The last page: the button is gone and focus waits on the heading.
+    expect(screen.queryByRole('button', { name: 'Show more sessions' })).toBeNull();
+    expect(document.activeElement).toBe(screen.getByRole('heading', { level: 2 }));
+    expect(new Set(screen.getAllByRole('listitem').map((li) => li.textContent)).size).toBe(5);
+    await expectNoAxeViolations(container);
+  });
+
   it('shows an error with a working retry when the list cannot load', async () => {
     const user = userEvent.setup();
     const api = stubSessionsApi(sessions(), 'current');

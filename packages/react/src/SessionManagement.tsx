@@ -58,9 +58,15 @@ export function SessionManagement({
     deviceTypes: { ...defaultSessionManagementLabels.deviceTypes, ...overrides?.deviceTypes },
     riskReasons: { ...defaultSessionManagementLabels.riskReasons, ...overrides?.riskReasons },
   };
-  const { sessions, currentSessionId, isLoading, error, fetchSessions, ...actions } = useSession({
-    basePath,
-  });
+  const {
+    sessions,
+    currentSessionId,
+    isLoading,
+    error,
+    fetchSessions,
+    hasMoreSessions,
+    ...actions
+  } = useSession({ basePath });
   const [announcement, setAnnouncement] = useState('');
   const [confirmingAll, setConfirmingAll] = useState(false);
   const [needsVerification, setNeedsVerification] = useState(false);
@@ -112,6 +118,12 @@ export function SessionManagement({
     setNeedsVerification(true);
     onVerificationRequired?.(retry);
     return true;
+  };
+
+  // The button goes away with the last page: keep keyboard focus in the section.
+  const showMore = async () => {
+    await actions.fetchMoreSessions();
+    if (!getSessionsStore(basePath).getSnapshot().nextCursor) headingRef.current?.focus();
   };
 
   const onKeyDownAll = (event: KeyboardEvent) => {
@@ -167,6 +179,11 @@ export function SessionManagement({
             />
           ))}
         </ul>
+        {hasMoreSessions && (
+          <button type="button" onClick={() => void showMore()}>
+            {labels.showMore}
+          </button>
+        )}
         {others.length > 0 && (
           <div className="sk-sessions__footer">
             {confirmingAll ? (

@@ -34,6 +34,8 @@ export interface SessionManagementLabels {
   revokeFailed: (device: string) => string;
   revokedAll: (count: number) => string;
   revokeAllFailed: string;
+  /** The button that loads the next page of sessions. */
+  showMore: string;
   /** Badge on a sign-in flagged by sessionkit's suspicious-login check, e.g. "Unusual sign-in: new country". */
   unusualSignIn: (reasons: string) => string;
   /** Name of each suspicious-login reason, joined with ", " into `unusualSignIn`. */
@@ -91,6 +93,7 @@ export const defaultSessionManagementLabels: SessionManagementLabels = {
   revokeFailed: (device) => `Could not sign out ${device}. Try again.`,
   revokedAll: (count) => `Signed out ${devices(count)}.`,
   revokeAllFailed: 'Could not sign out the other devices. Try again.',
+  showMore: 'Show more sessions',
   unusualSignIn: (reasons) => `Unusual sign-in: ${reasons}`,
   riskReasons: {
     new_country: 'new country',

@@ -29,6 +29,8 @@ export interface SessionsSnapshot {
   /** Null until the first successful load (or after the session ended). */
   sessions: Session[] | null;
   currentSessionId: string | null;
+  /** Cursor of the next page of sessions, or null when `sessions` holds them all. */
+  nextCursor: string | null;
   isFetching: boolean;
   error: SessionApiError | null;
 }
@@ -44,8 +46,10 @@ export interface SessionsStore {
   subscribe(listener: () => void, options: SubscribeOptions): () => void;
   /** Loads once per signed-in session (`key`): a new key starts afresh. */
   load(key: string): void;
-  /** GET the list; concurrent calls share one request. Never rejects: failures land in `error`. */
+  /** GET the list (its first page); concurrent calls share one request. Never rejects: failures land in `error`. */
   fetchSessions(): Promise<void>;
+  /** GET the next page and append it; shares a request in flight. Never rejects. */
+  fetchMoreSessions(): Promise<void>;
   /** Optimistic DELETE of one session; rolled back (and `error` set) when it fails. */
   revokeSession(sessionId: string): Promise<boolean>;
   /** Optimistic DELETE of every session but the current one; rolled back on failure. */
@@ -61,6 +65,7 @@ export interface SessionsStore {
 const INITIAL: SessionsSnapshot = {
   sessions: null,
   currentSessionId: null,
+  nextCursor: null,
   isFetching: false,
   error: null,
 };
@@ -165,19 +170,29 @@ function createSessionsStore(basePath: string): SessionsStore {
     if (document.visibilityState !== 'hidden' && focusSubscribers > 0) void fetchSessions();
   };
 
-  const fetchSessions = (): Promise<void> => {
+  // The first page replaces the list; a later page (`cursor`) is appended to it.
+  const fetchPage = (cursor: string | null): Promise<void> => {
     if (inflight) return inflight;
     const startedIn = generation;
     const fetchId = ++fetchCount;
     setState({ isFetching: true });
     const request = (async () => {
       try {
-        const { sessions, currentSessionId } = parseList(await send('GET', url()));
+        const page = parseList(
+          await send('GET', url(cursor ? `?cursor=${encodeURIComponent(cursor)}` : '')),
+        );
         if (fetchCount === fetchId) inflight = null;
         if (startedIn !== generation) return;
+        const { currentSessionId } = page;
+        const kept = cursor ? (state.sessions ?? []) : [];
+        const sessions = [
+          ...kept,
+          ...page.sessions.filter((s) => !kept.some((k) => k.id === s.id)),
+        ];
         setState({
           sessions: visibleList(sessions, currentSessionId),
           currentSessionId,
+          nextCursor: page.nextCursor,
           isFetching: false,
           error: null,
         });
@@ -192,6 +207,7 @@ function createSessionsStore(basePath: string): SessionsStore {
     inflight = request;
     return request;
   };
+  const fetchSessions = () => fetchPage(null);
 
   const revokeSession = async (sessionId: string): Promise<boolean> => {
     const before = state.sessions ?? [];
@@ -250,6 +266,8 @@ function createSessionsStore(basePath: string): SessionsStore {
       return false;
     }
     pendingRevokeAll--;
+    // Every other session ended, on later pages too.
+    setState({ nextCursor: null });
     post({ type: 'changed' });
     return true;
   };
@@ -314,6 +332,7 @@ function createSessionsStore(basePath: string): SessionsStore {
       if (state.sessions === null && state.error === null && !inflight) void fetchSessions();
     },
     fetchSessions,
+    fetchMoreSessions: () => (state.nextCursor ? fetchPage(state.nextCursor) : Promise.resolve()),
     revokeSession,
     revokeAllSessions,
     refreshActivity,
@@ -384,7 +403,11 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
 }
 
-function parseList(body: unknown): { sessions: Session[]; currentSessionId: string | null } {
+function parseList(body: unknown): {
+  sessions: Session[];
+  currentSessionId: string | null;
+  nextCursor: string | null;
+} {
   if (!isRecord(body) || !Array.isArray(body.sessions)) {
     throw new SessionApiError(
       'BAD_RESPONSE',
@@ -395,6 +418,7 @@ function parseList(body: unknown): { sessions: Session[]; currentSessionId: stri
   return {
     sessions: body.sessions.filter(isRecord).map(reviveSession),
     currentSessionId: typeof body.currentSessionId === 'string' ? body.currentSessionId : null,
+    nextCursor: typeof body.nextCursor === 'string' ? body.nextCursor : null,
   };
 }
 

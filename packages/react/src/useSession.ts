@@ -42,8 +42,12 @@ export interface SessionkitSessionState {
   isLoading: boolean;
   /** The last failed request (load, revoke, refresh); cleared by the next success. */
   error: SessionApiError | null;
-  /** Reloads the list. Calls made while one is running share its request. Never rejects. */
+  /** Reloads the list (its first page). Calls made while one is running share its request. Never rejects. */
   fetchSessions: () => Promise<void>;
+  /** Whether the server has more sessions than `sessions` holds (it sends 100 per page). */
+  hasMoreSessions: boolean;
+  /** Loads the next page and appends it to `sessions`. Never rejects. */
+  fetchMoreSessions: () => Promise<void>;
   /**
    * Ends one session. It leaves `sessions` at once; if the server refuses, it
    * comes back and `error` says why. Resolves to whether it was revoked; never rejects.
@@ -129,6 +133,8 @@ export function useSession<R extends boolean = false>(
         (signedIn && snapshot.sessions === null && snapshot.error === null),
       error: signedIn ? snapshot.error : null,
       fetchSessions: store.fetchSessions,
+      hasMoreSessions: signedIn && snapshot.nextCursor !== null,
+      fetchMoreSessions: store.fetchMoreSessions,
       revokeSession: store.revokeSession,
       revokeAllSessions: store.revokeAllSessions,
       signOut,

@@ -89,7 +89,12 @@ export interface FakeApi {
   pending(): number;
 }
 
-export function stubSessionsApi(sessions: SessionJson[], currentSessionId: string): FakeApi {
+export function stubSessionsApi(
+  sessions: SessionJson[],
+  currentSessionId: string,
+  /** Answer GET in pages of this size, with `nextCursor` (the offset) like the real route. */
+  options: { pageSize?: number } = {},
+): FakeApi {
   const failures: Failure[] = [];
   const holds: { method: string; wait: Promise<void> }[] = [];
   let pending = 0;
@@ -118,7 +123,14 @@ export function stubSessionsApi(sessions: SessionJson[], currentSessionId: strin
       return respond(status, body);
     }
     if (method === 'GET') {
-      return respond(200, { sessions: api.sessions, currentSessionId: api.currentSessionId });
+      const size = options.pageSize ?? Number.POSITIVE_INFINITY;
+      const from = Number(url.searchParams.get('cursor') ?? 0);
+      const next = from + size < api.sessions.length ? String(from + size) : null;
+      return respond(200, {
+        sessions: api.sessions.slice(from, from + size),
+        currentSessionId: api.currentSessionId,
+        nextCursor: next,
+      });
     }
     if (method === 'PATCH') return respond(200, { ok: true });
     if (method === 'DELETE') {
