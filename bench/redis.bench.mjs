@@ -3,84 +3,17 @@
 // starts (and stops) itself. Run from the repo root: `pnpm bench`.
 //
 // BENCH_SECONDS=<n> sets the measured time per series (default 2 s).
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createSessionManager } from '@sessionkit/core';
 import { createRedisStore } from '@sessionkit/redis';
 import { Redis } from 'ioredis';
+import { startRedis } from './redis-launcher.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
 const WARMUP_MS = 250;
 const CONCURRENCY = [1, 64];
 const UA =
   'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36';
-
-// ---------------------------------------------------------------- redis-server
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function answersPing(port) {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: '127.0.0.1', port });
-    socket.once('error', () => resolve(false));
-    socket.once('data', (data) => {
-      socket.end();
-      resolve(data.toString().startsWith('+PONG'));
-    });
-    socket.write('PING\r\n');
-  });
-}
-
-async function startRedis() {
-  const bin = process.env.REDIS_SERVER_BIN ?? 'redis-server';
-  if (spawnSync(bin, ['--version']).error) {
-    throw new Error(
-      `'${bin}' not found: the benchmark needs a real Redis (sudo apt-get install -y redis-server).`,
-    );
-  }
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'sessionkit-bench-'));
-  const child = spawn(
-    bin,
-    [
-      '--bind',
-      '127.0.0.1',
-      '--port',
-      String(port),
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--dir',
-      dir,
-    ],
-    { stdio: 'ignore' },
-  );
-  const stop = () => {
-    child.kill('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
-  };
-  process.once('exit', stop);
-  const deadline = Date.now() + 10_000;
-  while (!(await answersPing(port))) {
-    if (Date.now() > deadline) throw new Error(`redis-server did not start on port ${port}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return { port, stop };
-}
 
 // ---------------------------------------------------------------- measuring
 

@@ -1,0 +1,68 @@
+// Types of attack-scenario.mjs, for the TypeScript callers (the adversarial suite).
+
+/** The slice of an ioredis client (standalone or Cluster node) the scenario uses. */
+export interface ScenarioClient {
+  call(command: string, ...args: string[]): Promise<unknown>;
+  disconnect(): void;
+}
+
+export interface AttackScenarioOptions {
+  // biome-ignore lint/suspicious/noExplicitAny: the manager factory of whichever sessionkit build runs it
+  createSessionManager: (options: any) => any;
+  // biome-ignore lint/suspicious/noExplicitAny: the store factory of that build
+  createRedisStore: (options: { client: any; prefix?: string; timeout?: number }) => any;
+  /** A new, ready connection (standalone client or Cluster). */
+  connect: () => Promise<ScenarioClient>;
+  /** One client per Redis node, for SLOWLOG (the same client for standalone). */
+  slowlogNodes: () => Promise<ScenarioClient[]>;
+  attackerSessions: number;
+  /** @default 10 */
+  victims?: number;
+  /** Length of the baseline and of the attack phase, in ms. */
+  phaseMs: number;
+  prefix?: string;
+  log?: (line: string) => void;
+  /**
+   * Runs the attacker's loops elsewhere (another thread or process); resolves to
+   * a function that stops them and reports what they did. Default: in process.
+   */
+  startAttacker?: (setup: {
+    prefix: string;
+    attackerSessions: number;
+  }) => Promise<() => Promise<AttackScenarioResult['attacker']>>;
+}
+
+export interface VictimStats {
+  n: number;
+  p50: number;
+  p99: number;
+  max: number;
+  storeErrors: number;
+  otherErrors: number;
+  /** Validations that answered null (the session was signed out). */
+  invalid: number;
+  /** p99 event-loop delay of the victims' process, ms. */
+  loopLagP99: number;
+}
+
+export interface AttackScenarioResult {
+  baseline: VictimStats;
+  attack: VictimStats;
+  baselineSlowest: { micros: number; command: string };
+  attackSlowest: { micros: number; command: string };
+  attacker: {
+    listPages: number;
+    histories: number;
+    revokeAlls: number;
+    revoked: number;
+    attackerErrors: number;
+  };
+}
+
+export function startAttackerLoops(
+  // biome-ignore lint/suspicious/noExplicitAny: managers of whichever build runs it
+  managers: [any, any, any],
+  attackerSessions: number,
+): () => Promise<AttackScenarioResult['attacker']>;
+
+export function runAttackScenario(options: AttackScenarioOptions): Promise<AttackScenarioResult>;
