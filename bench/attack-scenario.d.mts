@@ -45,11 +45,18 @@ export interface VictimStats {
   loopLagP99: number;
 }
 
+/** From SLOWLOG with every command logged: the longest one and the distribution (ms). */
+export interface SlowestCommands {
+  micros: number;
+  command: string;
+  commands: { n: number; p50: number; p99: number; p999: number; max: number; over10ms: number };
+}
+
 export interface AttackScenarioResult {
   baseline: VictimStats;
   attack: VictimStats;
-  baselineSlowest: { micros: number; command: string };
-  attackSlowest: { micros: number; command: string };
+  baselineSlowest: SlowestCommands;
+  attackSlowest: SlowestCommands;
   attacker: {
     listPages: number;
     histories: number;

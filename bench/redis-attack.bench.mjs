@@ -41,6 +41,7 @@ function report(topology, result) {
       `  victims' own event-loop delay p99: ${baseline.loopLagP99.toFixed(1)} ms without, ${attack.loopLagP99.toFixed(1)} ms with the attacker (machine load, not Redis)`,
       `  p99 under attack / baseline: ${ratio.toFixed(2)}× (target ≤ 2×)`,
       `  longest command under attack (SLOWLOG): ${(attackSlowest.micros / 1000).toFixed(2)} ms ${attackSlowest.command} (target < 10 ms)`,
+      `  the ${attackSlowest.commands.n} commands of 0.1 ms or more under attack (SLOWLOG): p50 ${attackSlowest.commands.p50.toFixed(3)} ms, p99 ${attackSlowest.commands.p99.toFixed(3)} ms, p99.9 ${attackSlowest.commands.p999.toFixed(3)} ms, ${attackSlowest.commands.over10ms} at or over 10 ms`,
       `  attacker did: ${attacker.listPages} list pages, ${attacker.histories} history(1000) calls, ${attacker.revokeAlls} revokeAll (${attacker.revoked} sessions ended), ${attacker.attackerErrors} errors`,
     ].join('\n'),
   );
