@@ -88,7 +88,7 @@ export async function startCluster(masters = 3) {
   for (let i = 0; i < masters; i++) {
     const port = await freePort();
     const dir = mkdtempSync(join(tmpdir(), 'sessionkit-bench-cluster-'));
-    const child = spawn(bin, [
+    const child = spawnServer(bin, [
       '--bind',
       '127.0.0.1',
       '--port',
