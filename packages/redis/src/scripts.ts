@@ -65,12 +65,20 @@ local function finish(base, id, h, body, status, reason, ended_at, purge_at, ttl
 end
 
 -- Up to n index entries after the cursor (at, after_id) in descending (score, member)
--- order, as {id, score, id, score, ...}; at == '' starts from the top. Members that tie
--- on the cursor's score are read at most TIE_MAX at a time (scores are ms timestamps).
+-- order, as {id, score, id, score, ...}; at == '' starts from the top. While the
+-- cursor's member is still in the index (always for the ended index, whose scores
+-- tie for every session one revokeAll ended), its rank locates the page in
+-- O(log N). Otherwise the members that tie on the cursor's score are read, at most
+-- TIE_MAX of them (sessions created in the same millisecond), then lower scores.
 local TIE_MAX = 1000
 local function page_desc(zkey, at, after_id, n)
   if at == '' then
     return redis.call('ZREVRANGEBYSCORE', zkey, '+inf', '-inf', 'WITHSCORES', 'LIMIT', 0, n)
+  end
+  local score = redis.call('ZSCORE', zkey, after_id)
+  if score and tonumber(score) == tonumber(at) then
+    local rank = redis.call('ZREVRANK', zkey, after_id)
+    return redis.call('ZREVRANGE', zkey, rank + 1, rank + n, 'WITHSCORES')
   end
   local out = {}
   local ties = redis.call('ZREVRANGEBYSCORE', zkey, at, at, 'WITHSCORES', 'LIMIT', 0, TIE_MAX)

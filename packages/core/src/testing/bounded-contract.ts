@@ -136,6 +136,15 @@ export function boundedWorkTests(factory: StoreFactory): void {
       expect(ids(revoked)).toEqual(endedOrder.filter((_, i) => i % 2 === 1));
       expect(revoked.every((r) => r.status === 'REVOKED')).toBe(true);
     });
+
+    it('pages through sessions that ended at the same instant (one revokeAll) exactly once', async () => {
+      const created = await createMany(13);
+      await endAll(store, user, transition(clock), { liveness: liveness(clock), limit: 4 });
+      const walked = await listAllEnded(store, user, ['REVOKED'], 5);
+      expect(ids(walked).sort()).toEqual(ids(created).sort());
+      // Ties on endedAt are ordered by id, descending.
+      expect(ids(walked)).toEqual(ids(created).sort().reverse());
+    });
   });
 
   describe('endAllForUser() in batches', () => {
