@@ -197,7 +197,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SessionStor
       const record = read(sessionId);
       if (!record) return { outcome: 'not_found' };
       if (record.retiredRefreshTokenHashes.includes(rotation.presentedHash)) {
-        if (record.status !== 'ACTIVE')
+        // Only a live session is ended for reuse: an expired one is not relabelled.
+        if (!isLive(record, rotation.liveness))
           return { outcome: 'reused', session: copy(record), revoked: false };
         applyEnd(record, rotation.onReuse);
         return { outcome: 'reused', session: copy(record), revoked: true };

@@ -24,6 +24,7 @@ import {
   checkUserId,
 } from './input.js';
 import { type ResolvedOptions, resolveOptions, type SessionManagerOptions } from './options.js';
+import { createRefreshToken, isGenuineRefreshToken, parseRefreshToken } from './refresh-token.js';
 import { assessLogin } from './risk.js';
 import {
   ENDED_STATUSES,
@@ -52,7 +53,9 @@ import {
 } from './token.js';
 import { parseUserAgent, truncateUserAgent } from './user-agent.js';
 
-// Rotated-out refresh hashes kept per session for reuse detection.
+// Rotated-out refresh hashes the store keeps per session: reuse of these is
+// recognised in one store call (and legacy refresh tokens, which carry no
+// generation, rely on them). Older generations are recognised by their tag.
 const MAX_RETIRED_REFRESH_HASHES = 20;
 const DEFAULT_HISTORY_LIMIT = 50;
 
@@ -203,7 +206,9 @@ class DefaultSessionManager implements SessionManager {
     const risk = await this.#assessRisk(userId, now, location);
     const id = createSessionId(userId);
     const token = createToken(id);
-    const refreshToken = this.#o.refreshTokens ? createToken(id) : undefined;
+    const refreshToken = this.#o.refreshTokens
+      ? createRefreshToken(this.#o.keys.refreshKey, id, 0)
+      : undefined;
     const expiresAt = new Date(nowMs + this.#o.expiresIn);
     const record: SessionRecord = {
       id,
@@ -416,11 +421,18 @@ class DefaultSessionManager implements SessionManager {
         'refresh: refresh tokens are disabled. Pass refreshTokens: true to createSessionManager to issue them.',
       );
     }
-    if (!isTokenShaped(refreshToken)) return null;
+    const parsed = parseRefreshToken(refreshToken);
+    if (parsed === null) return null;
     const nowMs = this.#o.now();
-    const id = sessionIdOfToken(refreshToken);
+    const id = parsed.sessionId;
     const token = createToken(id);
-    const nextRefreshToken = createToken(id);
+    // A legacy token (issued before generations) rotates into generation 1.
+    const nextRefreshToken = createRefreshToken(
+      this.#o.keys.refreshKey,
+      id,
+      (parsed.generation ?? 0) + 1,
+    );
+    const onReuse = this.#transition('REVOKED', 'refresh_token_reuse', nowMs);
     const result = await this.#call('refresh', () =>
       this.#o.store.rotateRefreshToken(id, {
         presentedHash: hashToken(refreshToken),
@@ -429,25 +441,48 @@ class DefaultSessionManager implements SessionManager {
         at: new Date(nowMs),
         liveness: this.#liveness(nowMs),
         maxRetiredHashes: MAX_RETIRED_REFRESH_HASHES,
-        onReuse: this.#transition('REVOKED', 'refresh_token_reuse', nowMs),
+        onReuse,
       }),
     );
     switch (result.outcome) {
       case 'rotated':
         return { session: toPublicSession(result.session), token, refreshToken: nextRefreshToken };
       case 'reused':
-        if (result.revoked) {
-          const session = toPublicSession(result.session);
-          this.#events.emit('refreshReuse', { session });
-          this.#events.emit('revoked', { session, reason: 'refresh_token_reuse' });
-        }
+        if (result.revoked) this.#emitReuse(result.session);
         return null;
       case 'inactive':
         await this.#settle(result.session, nowMs);
         return null;
       default:
+        // Neither current nor among the store's recent retired hashes. A token
+        // whose tag proves we issued it for this session is an older
+        // generation: reuse, however many rotations happened since.
+        if (
+          parsed.generation !== null &&
+          isGenuineRefreshToken(this.#o.keys.refreshKey, refreshToken)
+        ) {
+          await this.#revokeForReuse(id, onReuse, nowMs);
+        }
         return null;
     }
+  }
+
+  /** Ends a session whose older refresh token came back, unless it is already dead. */
+  async #revokeForReuse(id: string, onReuse: EndTransition, nowMs: number): Promise<void> {
+    const record = await this.#call('refresh', () => this.#o.store.get(id));
+    // An expired or ended session is not relabelled and fires nothing.
+    if (record === null || record.refreshTokenHash === null) return;
+    if (!isLiveAt(record, nowMs, this.#o.idleTimeout)) return;
+    const ended = await this.#call('refresh', () =>
+      this.#o.store.end(id, onReuse, { userId: null, tokenHash: null }),
+    );
+    if (ended) this.#emitReuse(ended);
+  }
+
+  #emitReuse(record: SessionRecord): void {
+    const session = toPublicSession(record);
+    this.#events.emit('refreshReuse', { session });
+    this.#events.emit('revoked', { session, reason: 'refresh_token_reuse' });
   }
 
   async listDevices(userId: string): Promise<KnownDevice[]> {

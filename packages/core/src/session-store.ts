@@ -111,14 +111,18 @@ export interface RefreshRotation {
   liveness: Liveness;
   /** Retired hashes to keep (oldest dropped first). */
   maxRetiredHashes: number;
-  /** Written when `presentedHash` is a retired hash of a session that is still ACTIVE. */
+  /**
+   * Written when `presentedHash` is a retired hash of a session that is still
+   * live at `liveness` (ACTIVE and not expired). A session that already expired
+   * is not relabelled: the outcome is `reused` with `revoked: false`.
+   */
   onReuse: EndTransition;
 }
 
 export type RefreshRotationResult =
   /** `presentedHash` was current and the session live: the pair was swapped. */
   | { outcome: 'rotated'; session: SessionRecord }
-  /** `presentedHash` was retired. `revoked`: the session was ACTIVE and has now ended with `onReuse`. */
+  /** `presentedHash` was retired. `revoked`: the session was live and has now ended with `onReuse`. */
   | { outcome: 'reused'; session: SessionRecord; revoked: boolean }
   /** `presentedHash` was current but the session is ended or no longer live: nothing was written. */
   | { outcome: 'inactive'; session: SessionRecord }

@@ -382,11 +382,13 @@ export function createCollectionStore(input: CollectionStoreInput): SessionStore
       const current = await sessions.findOne({ _id: sessionId });
       if (!current) return { outcome: 'not_found' };
       if ((current.retiredRefreshTokenHashes ?? []).includes(presented)) {
-        if (current.status !== 'ACTIVE') {
-          return { outcome: 'reused', session: toRecord(current), revoked: false };
-        }
+        // Only a live session is ended for reuse: an expired one is not relabelled.
         const revoked = await sessions.findOneAndUpdate(
-          { _id: sessionId, status: 'ACTIVE', retiredRefreshTokenHashes: presented },
+          {
+            _id: sessionId,
+            ...liveFilter(rotation.liveness),
+            retiredRefreshTokenHashes: presented,
+          },
           { $set: endFields(rotation.onReuse) },
           { returnDocument: 'after' },
         );

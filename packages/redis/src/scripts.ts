@@ -247,7 +247,7 @@ local h, body = split(v)
 local presented = ARGV[2]
 for _, retired in ipairs(h.retiredRefreshTokenHashes) do
   if retired == presented then
-    if h.status ~= 'ACTIVE' then return {'reused', v, 0} end
+    if not is_live(h, tonumber(ARGV[6]), tonumber(ARGV[7])) then return {'reused', v, 0} end
     local base = base_of(KEYS[1], 'sess:' .. ARGV[1])
     return {'reused', finish(base, ARGV[1], h, body, ARGV[9], ARGV[10], tonumber(ARGV[11]),
       tonumber(ARGV[12]), tonumber(ARGV[13])), 1}

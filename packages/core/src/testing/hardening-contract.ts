@@ -1,0 +1,156 @@
+import { beforeEach, expect, it } from 'vitest';
+import { InvalidInputError } from '../errors.js';
+import type { SessionEventName, SessionEvents } from '../events.js';
+import type { SessionManagerOptions } from '../options.js';
+import { createSessionManager, type SessionManager } from '../session-manager.js';
+import type { SessionStore } from '../session-store.js';
+import {
+  createTestClock,
+  makeRecord,
+  type StoreFactory,
+  type TestClock,
+  uniqueUser,
+} from './fixtures.js';
+
+// Cases from the second adversarial pass (issue 20), driven through the manager
+// over each store: refresh reuse that cannot be outrun, metadata that is always
+// a plain object once stored.
+const SECRET = 'conformance-secret-0123456789abcdefghijklmnop';
+
+export function hardeningContractTests(factory: StoreFactory): void {
+  let clock: TestClock;
+  let store: SessionStore;
+  let user: string;
+
+  const manager = (options: Partial<SessionManagerOptions> = {}): SessionManager =>
+    createSessionManager({
+      store,
+      now: () => clock.now(),
+      refreshTokens: true,
+      secret: SECRET,
+      ...options,
+    });
+
+  const collect = <E extends SessionEventName>(m: SessionManager, event: E): SessionEvents[E][] => {
+    const events: SessionEvents[E][] = [];
+    m.on(event, (payload) => {
+      events.push(payload);
+    });
+    return events;
+  };
+
+  beforeEach(async () => {
+    clock = createTestClock();
+    store = await factory({ now: () => clock.now() });
+    user = uniqueUser();
+  });
+
+  it('refresh reuse is detected however many rotations the thief made (25 > the retired window)', async () => {
+    const m = manager();
+    const reuse = collect(m, 'refreshReuse');
+    const revoked = collect(m, 'revoked');
+    const { session, refreshToken: stolen } = await m.create({ userId: user });
+    let attacker = stolen as string;
+    for (let i = 0; i < 25; i++) {
+      clock.advance(1000);
+      const next = await m.refresh(attacker);
+      expect(next).not.toBeNull();
+      attacker = next?.refreshToken as string;
+    }
+    // The victim comes back with the original token.
+    expect(await m.refresh(stolen as string)).toBeNull();
+    expect(await m.get(session.id)).toMatchObject({
+      status: 'REVOKED',
+      endReason: 'refresh_token_reuse',
+    });
+    expect(reuse.map((e) => e.session.id)).toEqual([session.id]);
+    expect(revoked.map((e) => e.reason)).toEqual(['refresh_token_reuse']);
+    // And the thief's chain is dead too.
+    expect(await m.refresh(attacker)).toBeNull();
+  });
+
+  it('an "older generation" token forged from a session id revokes nothing', async () => {
+    const m = manager();
+    const reuse = collect(m, 'refreshReuse');
+    const { session, refreshToken } = await m.create({ userId: user });
+    const genuine = await m.refresh(refreshToken as string);
+    const forgeries = [
+      `${session.id}${'A'.repeat(43)}.0.${'B'.repeat(22)}`,
+      // A genuine token's tag on another body.
+      `${session.id}${'A'.repeat(43)}.0.${(refreshToken as string).slice(-22)}`,
+      `${session.id}${'A'.repeat(43)}`,
+    ];
+    for (const forged of forgeries) expect(await m.refresh(forged)).toBeNull();
+    expect(reuse).toEqual([]);
+    expect((await m.get(session.id))?.status).toBe('ACTIVE');
+    expect(await m.refresh(genuine?.refreshToken as string)).not.toBeNull();
+  });
+
+  it('only the secret that issued a generation can vouch for it beyond the retired window', async () => {
+    const m = manager();
+    const other = manager({ secret: `${SECRET}-other` });
+    const reuse = collect(other, 'refreshReuse');
+    const { session, refreshToken: first } = await m.create({ userId: user });
+    let chain = first as string;
+    for (let i = 0; i < 21; i++) chain = (await m.refresh(chain))?.refreshToken as string;
+    // The current token still rotates under another secret (no tag is needed for it)…
+    chain = (await other.refresh(chain))?.refreshToken as string;
+    expect(chain).toBeTypeOf('string');
+    // …but an old one it cannot authenticate is just unknown: nothing is revoked.
+    expect(await other.refresh(first as string)).toBeNull();
+    expect(reuse).toEqual([]);
+    expect((await m.get(session.id))?.status).toBe('ACTIVE');
+    expect(await m.refresh(first as string)).toBeNull();
+    expect((await m.get(session.id))?.endReason).toBe('refresh_token_reuse');
+  });
+
+  it('a retired refresh token of an expired session is neither relabelled nor reported', async () => {
+    const m = manager({ expiresIn: 60_000 });
+    const reuse = collect(m, 'refreshReuse');
+    const revoked = collect(m, 'revoked');
+    const recent = await m.create({ userId: user });
+    const old = await m.create({ userId: user });
+    let chain = old.refreshToken as string;
+    for (let i = 0; i < 25; i++) chain = (await m.refresh(chain))?.refreshToken as string;
+    await m.refresh(recent.refreshToken as string);
+    clock.advance(120_000);
+    // Within the store's retired window, and beyond it.
+    expect(await m.refresh(recent.refreshToken as string)).toBeNull();
+    expect(await m.refresh(old.refreshToken as string)).toBeNull();
+    expect(reuse).toEqual([]);
+    expect(revoked).toEqual([]);
+    for (const id of [recent.session.id, old.session.id]) {
+      expect((await store.get(id))?.endReason).not.toBe('refresh_token_reuse');
+      expect((await m.get(id))?.status).toBe('EXPIRED');
+    }
+  });
+
+  it('a refresh token issued before generations (legacy) still rotates, and its reuse is caught', async () => {
+    const m = manager();
+    const reuse = collect(m, 'refreshReuse');
+    const { record, refreshToken } = makeRecord(clock, { userId: user });
+    await store.create(record, null);
+    const rotated = await m.refresh(refreshToken);
+    expect(rotated?.session.id).toBe(record.id);
+    expect(await m.refresh(rotated?.refreshToken as string)).not.toBeNull();
+    expect(await m.refresh(refreshToken)).toBeNull();
+    expect(reuse).toHaveLength(1);
+    expect((await m.get(record.id))?.endReason).toBe('refresh_token_reuse');
+  });
+
+  it('metadata whose toJSON yields no plain object is refused before any store sees it', async () => {
+    const m = manager();
+    for (const toJSON of [() => null, () => 'a string', () => [1, 2], () => undefined, () => 7]) {
+      await expect(
+        m.create({ userId: user, metadata: { toJSON } as unknown as Record<string, unknown> }),
+      ).rejects.toBeInstanceOf(InvalidInputError);
+    }
+    // Nested toJSON is fine as long as the stored JSON is an object.
+    const when = new Date(0);
+    const { session } = await m.create({ userId: user, metadata: { when, n: 1 } });
+    expect(session.metadata).toEqual({ when: when.toISOString(), n: 1 });
+    const stored = await store.get(session.id);
+    expect(stored?.metadata).toEqual({ when: when.toISOString(), n: 1 });
+    expect(await m.list(user)).toHaveLength(1);
+  });
+}
