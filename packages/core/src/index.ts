@@ -9,9 +9,11 @@ export {
   createDeviceId,
   createDeviceIdCookie,
   DEVICE_ID_COOKIE,
+  type DeviceIdCookieOptions,
   deviceFingerprint,
   isDeviceId,
   readDeviceIdCookie,
+  SECURE_DEVICE_ID_COOKIE,
 } from './device.js';
 export {
   GeoBlockedError,
@@ -66,6 +68,7 @@ export { createSessionManager } from './session-manager.js';
 export {
   type CleanupInput,
   type CleanupResult,
+  type CreateOptions,
   type CreateResult,
   type EndGuard,
   type EndTransition,

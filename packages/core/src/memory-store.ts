@@ -2,6 +2,7 @@ import type { SessionStatus } from './session.js';
 import {
   type CleanupInput,
   type CleanupResult,
+  type CreateOptions,
   type CreateResult,
   type EndGuard,
   type EndTransition,
@@ -73,9 +74,15 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SessionStor
     return entries;
   };
 
-  const rememberDevice = (record: SessionRecord): boolean => {
+  const rememberDevice = (record: SessionRecord, previousKeys: readonly string[]): boolean => {
     const entries = userDevices(record.userId);
-    const existing = entries.get(record.deviceKey);
+    // A rotated device id: the entry found under a previous key moves here.
+    let existing = entries.get(record.deviceKey);
+    for (const key of previousKeys) {
+      if (key === record.deviceKey) continue;
+      existing ??= entries.get(key);
+      entries.delete(key);
+    }
     entries.set(record.deviceKey, {
       id: record.deviceKey,
       userId: record.userId,
@@ -119,7 +126,11 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SessionStor
   };
 
   return {
-    async create(record: SessionRecord, limit: SessionLimit | null): Promise<CreateResult> {
+    async create(
+      record: SessionRecord,
+      limit: SessionLimit | null,
+      options?: CreateOptions,
+    ): Promise<CreateResult> {
       if (records.has(record.id)) throw new Error('memory store: duplicate session id');
       if (++createsSinceSweep >= SWEEP_EVERY) {
         createsSinceSweep = 0;
@@ -139,7 +150,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SessionStor
         byUser.set(stored.userId, ids);
       }
       ids.add(stored.id);
-      const knownDevice = rememberDevice(stored);
+      const knownDevice = rememberDevice(stored, options?.previousDeviceKeys ?? []);
       return { outcome: 'created', session: copy(stored), evicted, knownDevice };
     },
 

@@ -1,5 +1,11 @@
 import { getClientIp, type HeadersLike, normalizeIp, readHeader } from './client-ip.js';
-import { deviceFingerprint, isDeviceId, readDeviceIdCookie } from './device.js';
+import {
+  createDeviceId,
+  deviceFingerprint,
+  isDeviceId,
+  legacyCookieFingerprint,
+  readDeviceIdCookie,
+} from './device.js';
 import {
   GeoBlockedError,
   InvalidInputError,
@@ -27,6 +33,7 @@ import { type ResolvedOptions, resolveOptions, type SessionManagerOptions } from
 import { createRefreshToken, isGenuineRefreshToken, parseRefreshToken } from './refresh-token.js';
 import { assessLogin } from './risk.js';
 import {
+  type DeviceInfo,
   ENDED_STATUSES,
   type KnownDevice,
   type Session,
@@ -80,6 +87,12 @@ export interface CreatedSession {
   session: Session;
   /** The secret to hand to the client (cookie / JWT). Shown once; only its hash is stored. */
   token: string;
+  /**
+   * The browser's device id from now on: set it as the device-id cookie
+   * (`createDeviceIdCookie(deviceId, { secure })`). It changes on every sign-in;
+   * the id presented with this one is no longer recognised.
+   */
+  deviceId: string;
   /** Present when `refreshTokens: true`. */
   refreshToken?: string;
 }
@@ -204,6 +217,12 @@ class DefaultSessionManager implements SessionManager {
     const nowMs = this.#o.now();
     const now = new Date(nowMs);
     const risk = await this.#assessRisk(userId, now, location);
+    const device = this.#deviceKeys(
+      userId,
+      deviceInfo,
+      input.headers,
+      explicitDeviceId ?? readDeviceIdCookie(input.headers),
+    );
     const id = createSessionId(userId);
     const token = createToken(id);
     const refreshToken = this.#o.refreshTokens
@@ -227,12 +246,7 @@ class DefaultSessionManager implements SessionManager {
       tokenHash: hashToken(token),
       refreshTokenHash: refreshToken === undefined ? null : hashToken(refreshToken),
       retiredRefreshTokenHashes: [],
-      deviceKey: deviceFingerprint(
-        userId,
-        deviceInfo,
-        input.headers,
-        explicitDeviceId ?? readDeviceIdCookie(input.headers),
-      ),
+      deviceKey: device.key,
       purgeAt: new Date(expiresAt.getTime() + this.#o.historyRetention),
       risk: risk !== null && this.#o.suspiciousLogin?.policy === 'flag' ? risk : null,
       verification: null,
@@ -248,7 +262,9 @@ class DefaultSessionManager implements SessionManager {
             liveness: this.#liveness(nowMs),
             eviction: this.#transition('REVOKED', 'session_limit', nowMs),
           };
-    const result = await this.#call(method, () => this.#o.store.create(record, limit));
+    const result = await this.#call(method, () =>
+      this.#o.store.create(record, limit, { previousDeviceKeys: device.previous }),
+    );
 
     if (result.outcome === 'limit_reached') {
       this.#events.emit('limitExceeded', {
@@ -286,7 +302,37 @@ class DefaultSessionManager implements SessionManager {
       });
     }
 
-    return refreshToken === undefined ? { session, token } : { session, token, refreshToken };
+    const deviceId = device.nextId;
+    return refreshToken === undefined
+      ? { session, token, deviceId }
+      : { session, token, refreshToken, deviceId };
+  }
+
+  /**
+   * The known-device key of this sign-in and the keys it was recognised by.
+   * A presented device id is never kept: the device gets a new one (returned
+   * by create() for the cookie) and its entry moves to the new key, so an id
+   * that was learned or planted stops being recognised at the owner's next
+   * sign-in. Without an id the look-alike traits key is used as before.
+   */
+  #deviceKeys(
+    userId: string,
+    deviceInfo: DeviceInfo,
+    headers: HeadersLike | undefined,
+    presented: string | null,
+  ): { key: string; previous: string[]; nextId: string } {
+    const nextId = createDeviceId();
+    const traits = deviceFingerprint(userId, deviceInfo, headers, null);
+    if (presented === null) return { key: traits, previous: [], nextId };
+    return {
+      key: deviceFingerprint(userId, deviceInfo, headers, nextId),
+      previous: [
+        deviceFingerprint(userId, deviceInfo, headers, presented),
+        legacyCookieFingerprint(userId, presented),
+        traits,
+      ],
+      nextId,
+    };
   }
 
   async validate(token: string): Promise<Session | null> {

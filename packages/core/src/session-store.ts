@@ -73,6 +73,19 @@ export interface SessionLimit {
   eviction: EndTransition;
 }
 
+/** Extra instructions for {@link SessionStore.create}. */
+export interface CreateOptions {
+  /**
+   * Known-device keys this sign-in was recognised by (the device id it
+   * presented, in current and legacy form, or its look-alike traits). Device
+   * ids rotate on every sign-in: the first of these entries that exists moves
+   * to `record.deviceKey` (keeping `firstSeenAt`, so the device counts as
+   * known), and every one of them is deleted, so the old id is not recognised
+   * again. Empty: plain upsert of `record.deviceKey`.
+   */
+  previousDeviceKeys: readonly string[];
+}
+
 export type CreateResult =
   | {
       outcome: 'created';
@@ -184,9 +197,14 @@ export interface SessionStore {
    * (keeping `firstSeenAt`; setting `lastSeenAt = createdAt`, `deviceInfo`,
    * `lastIpAddress`, `lastLocation`; `purgeAt` = the later of the old and
    * `record.purgeAt`) and reports whether it existed before. Nothing is written
-   * when the limit refuses.
+   * when the limit refuses. With `options.previousDeviceKeys`, the entry found
+   * under one of them moves to `record.deviceKey` first (see {@link CreateOptions}).
    */
-  create(record: SessionRecord, limit: SessionLimit | null): Promise<CreateResult>;
+  create(
+    record: SessionRecord,
+    limit: SessionLimit | null,
+    options?: CreateOptions,
+  ): Promise<CreateResult>;
 
   /** The record with this id, in any status, or null. A plain read. */
   get(sessionId: string): Promise<SessionRecord | null>;

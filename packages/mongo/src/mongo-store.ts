@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type {
   CleanupInput,
   CleanupResult,
+  CreateOptions,
   CreateResult,
   DeviceType,
   EndGuard,
@@ -205,11 +206,28 @@ export function createCollectionStore(input: CollectionStoreInput): SessionStore
    * its purgeAt) before. An entry past purgeAt that the TTL monitor has not
    * deleted yet counts as absent: firstSeenAt starts over.
    */
-  const rememberDevice = async (record: SessionRecord): Promise<boolean> => {
+  const rememberDevice = async (
+    record: SessionRecord,
+    previousKeys: readonly string[],
+  ): Promise<boolean> => {
+    // A rotated device id: the live entry under the first previous key found
+    // moves to the new key (its firstSeenAt and purgeAt carried over), and
+    // every previous key is forgotten.
+    let carried: Pick<DeviceDoc, 'firstSeenAt' | 'purgeAt'> | null = null;
+    for (const key of previousKeys) {
+      if (typeof key !== 'string' || key === record.deviceKey) continue;
+      const _id = deviceDocId(record.userId, key);
+      const old = await devices.findOne({ _id }, { projection: { firstSeenAt: 1, purgeAt: 1 } });
+      if (!old) continue;
+      const removed = await devices.deleteOne({ _id });
+      if (carried === null && removed.deletedCount === 1 && old.purgeAt > record.createdAt) {
+        carried = old;
+      }
+    }
     const write = () =>
       devices.findOneAndUpdate(
         { _id: deviceDocId(record.userId, record.deviceKey) },
-        deviceUpsert(record),
+        deviceUpsert(record, carried),
         { upsert: true, returnDocument: 'before', projection: { purgeAt: 1 } },
       );
     let before: Pick<DeviceDoc, 'purgeAt'> | null;
@@ -221,19 +239,26 @@ export function createCollectionStore(input: CollectionStoreInput): SessionStore
       if (!isDuplicateKeyError(error)) throw error;
       before = await write();
     }
-    return before !== null && before.purgeAt > record.createdAt;
+    return carried !== null || (before !== null && before.purgeAt > record.createdAt);
   };
 
   return {
     // The known-device upsert follows the insert, so a refused or failed
     // insert never remembers a device.
-    async create(record: SessionRecord, limit: SessionLimit | null): Promise<CreateResult> {
+    async create(
+      record: SessionRecord,
+      limit: SessionLimit | null,
+      options?: CreateOptions,
+    ): Promise<CreateResult> {
       checkRecord('create', record);
+      const previousKeys = Array.isArray(options?.previousDeviceKeys)
+        ? options.previousDeviceKeys
+        : [];
       checkLimit('create', limit);
       const doc = toDoc(record);
       if (limit === null) {
         await sessions.insertOne(doc);
-        const known = await rememberDevice(record);
+        const known = await rememberDevice(record, previousKeys);
         return { outcome: 'created', session: toRecord(doc), evicted: [], knownDevice: known };
       }
       // Counting, evicting and inserting must be one step for this user, or two
@@ -257,7 +282,7 @@ export function createCollectionStore(input: CollectionStoreInput): SessionStore
           );
         }
         await sessions.insertOne(doc);
-        const known = await rememberDevice(record);
+        const known = await rememberDevice(record, previousKeys);
         return { outcome: 'created', session: toRecord(doc), evicted, knownDevice: known };
       });
     },
@@ -591,17 +616,26 @@ function deviceInfoOf(doc: DeviceDoc['deviceInfo']): SessionRecord['deviceInfo']
  * one past its purgeAt (start over). Caller values go in as `$literal`: a
  * string starting with `$` would otherwise read as a field path.
  */
-function deviceUpsert(record: SessionRecord): mongo.Document[] {
+function deviceUpsert(
+  record: SessionRecord,
+  carried: Pick<DeviceDoc, 'firstSeenAt' | 'purgeAt'> | null,
+): mongo.Document[] {
   const now = record.createdAt;
   const live = { $gt: ['$purgeAt', { $literal: now }] };
-  const purgeAt = { $literal: record.purgeAt };
+  const first = { $literal: carried?.firstSeenAt ?? record.createdAt };
+  const purgeAt = {
+    $literal:
+      carried !== null && carried.purgeAt > record.purgeAt ? carried.purgeAt : record.purgeAt,
+  };
   return [
     {
       $set: {
         userId: { $literal: record.userId },
         deviceId: { $literal: record.deviceKey },
         deviceInfo: { $literal: deviceInfoDoc(record.deviceInfo) },
-        firstSeenAt: { $cond: [live, '$firstSeenAt', { $literal: record.createdAt }] },
+        firstSeenAt: {
+          $cond: [{ $and: [live, { $lt: ['$firstSeenAt', first] }] }, '$firstSeenAt', first],
+        },
         lastSeenAt: { $literal: record.createdAt },
         lastIpAddress: { $literal: record.ipAddress },
         lastLocation: { $literal: locationDoc(record.location) },

@@ -1,5 +1,6 @@
 import {
   type CleanupResult,
+  type CreateOptions,
   type CreateResult,
   type EndGuard,
   type EndTransition,
@@ -178,6 +179,14 @@ function encodeDevice(record: SessionRecord): string {
 }
 
 const DEVICE_ENTRY = /^(\d+):(\d+):/;
+const DEVICE_KEY = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** The previous device keys as the script's space-separated argument (well-formed keys only). */
+function previousDeviceKeys(options: CreateOptions | undefined): string {
+  const keys = options?.previousDeviceKeys;
+  if (!Array.isArray(keys)) return '';
+  return keys.filter((k) => typeof k === 'string' && DEVICE_KEY.test(k)).join(' ');
+}
 
 function decodeDevice(userId: string, id: string, value: string): KnownDeviceRecord | null {
   const times = DEVICE_ENTRY.exec(value);
@@ -418,7 +427,11 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
   ];
 
   return {
-    async create(record: SessionRecord, limit: SessionLimit | null): Promise<CreateResult> {
+    async create(
+      record: SessionRecord,
+      limit: SessionLimit | null,
+      options?: CreateOptions,
+    ): Promise<CreateResult> {
       const reply = (await run(SCRIPTS.create, [
         sessionKey(record.id),
         userKey('active', record.userId),
@@ -438,6 +451,7 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
         encodeDevice(record),
         record.createdAt.getTime(),
         now(),
+        previousDeviceKeys(options),
       ])) as [string, number, ...string[]];
       if (reply[0] === 'limit_reached') return { outcome: 'limit_reached', activeCount: reply[1] };
       return {

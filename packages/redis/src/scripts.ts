@@ -69,7 +69,7 @@ end
 // KEYS: session, active index, device index, device entries
 // ARGV: value, id, ttl, expiresAt, deviceKey, purgeAt, now, max (0: no limit), onExceed,
 //       idle (-1: none), eviction status, reason, endedAt, purgeAt, ttl,
-//       device entry body, createdAt, store now
+//       device entry body, createdAt, store now, previous device keys (space separated)
 const CREATE = `
 local id = ARGV[2]
 local base = base_of(KEYS[1], 'sess:' .. id)
@@ -115,6 +115,18 @@ for _, stale in ipairs(redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', ARGV[18], 'L
 end
 local first, purge = ARGV[17], ARGV[6]
 local old = redis.call('HGET', KEYS[4], ARGV[5])
+-- A rotated device id: the entry under the first previous key found moves here,
+-- and every previous key is forgotten.
+for prev in string.gmatch(ARGV[19], '%S+') do
+  if prev ~= ARGV[5] then
+    local moved = redis.call('HGET', KEYS[4], prev)
+    if moved then
+      if not old then old = moved end
+      redis.call('HDEL', KEYS[4], prev)
+      redis.call('ZREM', KEYS[3], prev)
+    end
+  end
+end
 if old then
   local old_first, old_purge = device_times(old)
   if old_purge and tonumber(old_purge) > store_now then

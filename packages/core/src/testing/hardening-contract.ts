@@ -1,4 +1,5 @@
 import { beforeEach, expect, it } from 'vitest';
+import { legacyCookieFingerprint } from '../device.js';
 import { InvalidInputError } from '../errors.js';
 import type { SessionEventName, SessionEvents } from '../events.js';
 import type { SessionManagerOptions } from '../options.js';
@@ -152,5 +153,85 @@ export function hardeningContractTests(factory: StoreFactory): void {
     const stored = await store.get(session.id);
     expect(stored?.metadata).toEqual({ when: when.toISOString(), n: 1 });
     expect(await m.list(user)).toHaveLength(1);
+  });
+
+  const CHROME_MAC =
+    'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36';
+  const SAFARI_IPHONE =
+    'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
+  const signIn = (m: SessionManager, cookie: string | null, ua = CHROME_MAC, ip = '198.51.100.4') =>
+    m.create({
+      userId: user,
+      ipAddress: ip,
+      headers: new Headers({ 'user-agent': ua, ...(cookie === null ? {} : { cookie }) }),
+    });
+
+  it('device ids rotate on each sign-in: the presented id is recognised once, then no more', async () => {
+    const m = manager();
+    const newDevice = collect(m, 'newDevice');
+    const first = await signIn(m, null);
+    expect(newDevice).toHaveLength(1);
+    const firstSeen = (await m.listDevices(user))[0]?.firstSeenAt;
+    clock.advance(60_000);
+    const second = await signIn(m, `sessionkit.device-id=${first.deviceId}`);
+    expect(newDevice).toHaveLength(1);
+    expect(second.deviceId).not.toBe(first.deviceId);
+    clock.advance(60_000);
+    const third = await signIn(m, `sessionkit.device-id=${second.deviceId}`);
+    expect(newDevice).toHaveLength(1);
+    const devices = await m.listDevices(user);
+    expect(devices).toHaveLength(1);
+    expect(devices[0]?.firstSeenAt).toEqual(firstSeen);
+    // Someone who learned (or planted) an earlier id is a new device now.
+    await signIn(m, `sessionkit.device-id=${second.deviceId}`, CHROME_MAC, '203.0.113.66');
+    expect(newDevice).toHaveLength(2);
+    await signIn(m, `__Host-sessionkit.device-id=${third.deviceId}`);
+    expect(newDevice).toHaveLength(2);
+  });
+
+  it("a device id in another browser or OS is another device and never overwrites the owner's entry", async () => {
+    const m = manager();
+    const newDevice = collect(m, 'newDevice');
+    const owner = await signIn(m, null);
+    await signIn(m, `sessionkit.device-id=${owner.deviceId}`, SAFARI_IPHONE, '203.0.113.66');
+    expect(newDevice).toHaveLength(2);
+    const devices = await m.listDevices(user);
+    expect(devices.map((d) => d.lastIpAddress).sort()).toEqual(['198.51.100.4', '203.0.113.66']);
+  });
+
+  it('a device-id cookie sent twice is ignored entirely (a tossed cookie cannot win)', async () => {
+    const m = manager();
+    const newDevice = collect(m, 'newDevice');
+    const owner = await signIn(m, null);
+    const next = await signIn(m, `sessionkit.device-id=${owner.deviceId}`);
+    expect(newDevice).toHaveLength(1);
+    await signIn(
+      m,
+      `sessionkit.device-id=${next.deviceId}; sessionkit.device-id=${'A'.repeat(22)}`,
+      SAFARI_IPHONE,
+    );
+    expect(newDevice).toHaveLength(2);
+    await signIn(
+      m,
+      `__Host-sessionkit.device-id=${next.deviceId}; __Host-sessionkit.device-id=${next.deviceId}`,
+      SAFARI_IPHONE,
+    );
+    // Ignored: the look-alike match of the iPhone sign-in just before.
+    expect(newDevice).toHaveLength(2);
+    expect((await m.listDevices(user)).length).toBe(2);
+  });
+
+  it('a device known under its pre-rotation fingerprint stays known across the upgrade', async () => {
+    const m = manager();
+    const newDevice = collect(m, 'newDevice');
+    const oldCookie = 'LegacyDeviceId_0123456';
+    const { record } = makeRecord(clock, {
+      userId: user,
+      deviceKey: legacyCookieFingerprint(user, oldCookie),
+    });
+    await store.create(record, null);
+    await signIn(m, `sessionkit.device-id=${oldCookie}`);
+    expect(newDevice).toEqual([]);
+    expect(await m.listDevices(user)).toHaveLength(1);
   });
 }
