@@ -66,7 +66,8 @@ describe('device-id cookie at sign-in', () => {
       { session: { strategy: 'jwt' as const } },
       { manager, getHeaders: () => new Headers({ 'user-agent': UA }) },
     );
-    await ((options as { callbacks?: { jwt?: unknown } }).callbacks?.jwt as Jwt)({
+    const jwt = (options as { callbacks?: { jwt?: unknown } }).callbacks?.jwt as Jwt;
+    await jwt({
       token: {},
       user: { id: 'u1' },
       trigger: 'signIn',
