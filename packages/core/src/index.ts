@@ -84,6 +84,12 @@ export {
   type TouchUpdate,
   type VerificationUpdate,
 } from './session-store.js';
-export { hashToken, isSessionId, sessionIdShard, userShard } from './token.js';
+export {
+  hashToken,
+  isSessionId,
+  legacyUserShard,
+  sessionIdShard,
+  userShard,
+} from './token.js';
 export { MAX_USER_AGENT_LENGTH, parseUserAgent } from './user-agent.js';
 export { isRecentlyVerified, requireRecentVerification } from './verification.js';

@@ -57,6 +57,7 @@ import {
   hashToken,
   isTokenShaped,
   sessionIdOfToken,
+  userShard,
 } from './token.js';
 import { parseUserAgent, truncateUserAgent } from './user-agent.js';
 
@@ -158,10 +159,17 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
 class DefaultSessionManager implements SessionManager {
   readonly #o: ResolvedOptions;
   readonly #events: SessionEventEmitter;
+  readonly #shardOf: (userId: string) => string;
 
   constructor(options: ResolvedOptions) {
     this.#o = options;
     this.#events = new SessionEventEmitter(options.logger);
+    const { secret } = options.keys;
+    this.#shardOf = (userId) => userShard(userId, secret);
+    // Partitioned stores put a user's keys in the slot of the user's session ids.
+    if (typeof options.store.bindUserShard === 'function') {
+      options.store.bindUserShard(this.#shardOf);
+    }
   }
 
   on<E extends SessionEventName>(event: E, handler: SessionEventHandler<E>): () => void {
@@ -223,7 +231,7 @@ class DefaultSessionManager implements SessionManager {
       input.headers,
       explicitDeviceId ?? readDeviceIdCookie(input.headers),
     );
-    const id = createSessionId(userId);
+    const id = createSessionId(userId, this.#o.keys.secret);
     const token = createToken(id);
     const refreshToken = this.#o.refreshTokens
       ? createRefreshToken(this.#o.keys.refreshKey, id, 0)

@@ -263,6 +263,16 @@ export interface SessionStore {
    * `{ expired: [], purged: 0 }`.
    */
   cleanup(input: CleanupInput): Promise<CleanupResult>;
+
+  /**
+   * Optional, for stores that partition by user shard (Redis Cluster): the
+   * manager calls it once with how it derives a user's shard (keyed with its
+   * secret), so that user-keyed data lands in the slot of the user's session
+   * ids. Such a store keeps also reading the legacy shard
+   * (`legacyUserShard`) for sessions and devices created before the secret,
+   * until they expire. Stores that index by user id need not implement it.
+   */
+  bindUserShard?(shardOf: (userId: string) => string): void;
 }
 
 /** Whether an ACTIVE record is still live at `liveness.now` (absolute and idle expiry). */

@@ -7,6 +7,7 @@ import {
   InvalidInputError,
   type KnownDeviceRecord,
   type Liveness,
+  legacyUserShard,
   type RefreshRotation,
   type RefreshRotationResult,
   type SessionLimit,
@@ -15,7 +16,6 @@ import {
   type SessionStore,
   sessionIdShard,
   type TouchUpdate,
-  userShard,
   type VerificationUpdate,
 } from '@sessionkit/core';
 import type { Cluster, Redis } from 'ioredis';
@@ -259,8 +259,22 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
   const client = options.client as unknown as Commands;
 
   const sessionKey = (id: string) => `${prefix}{${sessionIdShard(id)}}:sess:${id}`;
-  const userKey = (kind: 'active' | 'ended' | 'devices' | 'device', userId: string) =>
-    `${prefix}{${userShard(userId)}}:${kind}:${userId}`;
+  // How the manager derives a user's shard (keyed with its secret, see
+  // bindUserShard); the legacy unkeyed shard until a manager binds one.
+  let shardOf: (userId: string) => string = legacyUserShard;
+  const userKey = (
+    kind: 'active' | 'ended' | 'devices' | 'device',
+    userId: string,
+    shard = shardOf(userId),
+  ) => `${prefix}{${shard}}:${kind}:${userId}`;
+  const userKeyIn = userKey;
+  // Migration: sessions and devices created before the secret live under the
+  // legacy shard until they expire; user-keyed reads and bulk writes visit it too.
+  const shardsOf = (userId: string): string[] => {
+    const current = shardOf(userId);
+    const legacy = legacyUserShard(userId);
+    return current === legacy ? [current] : [current, legacy];
+  };
   // Relative TTLs from the store's clock: immune to skew between app and Redis clocks.
   const ttlUntil = (at: Date) => Math.max(1, Math.ceil(at.getTime() - now()));
 
@@ -385,8 +399,13 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
   const clientPrefix = client.options?.keyPrefix ?? '';
   const sortGetWorks = client.isCluster !== true && !/\*|->/.test(clientPrefix + prefix);
 
-  async function listBySort(userId: string, kinds: readonly IndexKind[]): Promise<SessionRecord[]> {
-    const pattern = `${prefix}{${userShard(userId)}}:sess:*`;
+  async function listBySort(
+    userId: string,
+    kinds: readonly IndexKind[],
+    shard: string,
+  ): Promise<SessionRecord[]> {
+    const userKey = (kind: IndexKind, id: string) => userKeyIn(kind, id, shard);
+    const pattern = `${prefix}{${shard}}:sess:*`;
     const args = ['BY', 'nosort', 'GET', '#', 'GET', pattern];
     const replies = await call('list', async () => {
       if (kinds.length === 1)
@@ -432,11 +451,28 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
       limit: SessionLimit | null,
       options?: CreateOptions,
     ): Promise<CreateResult> {
+      // Migration: a device known under the legacy shard moves to the current
+      // one (a separate slot on Cluster, so a step of its own before the create).
+      let carried = '';
+      const [current, legacy] = shardsOf(record.userId);
+      // The user keys go in the slot of the session id (a record created with
+      // a legacy id, e.g. by another instance mid-upgrade, stays with its kind).
+      const idShard = sessionIdShard(record.id);
+      const shard = idShard === legacy ? legacy : (current as string);
+      if (legacy !== undefined && idShard === current) {
+        const keys = [record.deviceKey, ...previousDeviceKeys(options).split(' ')].filter(Boolean);
+        const taken = await run(SCRIPTS.takeDevice, [
+          userKey('devices', record.userId, legacy),
+          userKey('device', record.userId, legacy),
+          keys.join(' '),
+        ]);
+        if (typeof taken === 'string') carried = taken;
+      }
       const reply = (await run(SCRIPTS.create, [
         sessionKey(record.id),
-        userKey('active', record.userId),
-        userKey('devices', record.userId),
-        userKey('device', record.userId),
+        userKey('active', record.userId, shard),
+        userKey('devices', record.userId, shard),
+        userKey('device', record.userId, shard),
         encode(record),
         record.id,
         ttlUntil(record.purgeAt),
@@ -452,6 +488,7 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
         record.createdAt.getTime(),
         now(),
         previousDeviceKeys(options),
+        carried,
       ])) as [string, number, ...string[]];
       if (reply[0] === 'limit_reached') return { outcome: 'limit_reached', activeCount: reply[1] };
       return {
@@ -471,19 +508,24 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
       const ended = ENDED.filter((s) => statuses.includes(s));
       const wantActive = statuses.includes('ACTIVE');
       if (!wantActive && ended.length === 0) return [];
-      if (sortGetWorks) {
-        const kinds = wantActive ? (ended.length > 0 ? BOTH : ACTIVE_ONLY) : ENDED_ONLY;
-        const records = await listBySort(userId, kinds);
-        return records.filter((r) => statuses.includes(r.status));
-      }
-      const values = await run(SCRIPTS.list, [
-        userKey('active', userId),
-        userKey('ended', userId),
-        userId,
-        wantActive ? '1' : '0',
-        ended.join(' '),
-      ]);
-      return decodeAll(values);
+      const listShard = async (shard: string): Promise<SessionRecord[]> => {
+        if (sortGetWorks) {
+          const kinds = wantActive ? (ended.length > 0 ? BOTH : ACTIVE_ONLY) : ENDED_ONLY;
+          const records = await listBySort(userId, kinds, shard);
+          return records.filter((r) => statuses.includes(r.status));
+        }
+        const values = await run(SCRIPTS.list, [
+          userKey('active', userId, shard),
+          userKey('ended', userId, shard),
+          userId,
+          wantActive ? '1' : '0',
+          ended.join(' '),
+        ]);
+        return decodeAll(values);
+      };
+      const shards = shardsOf(userId);
+      if (shards.length === 1) return listShard(shards[0] as string);
+      return (await Promise.all(shards.map(listShard))).flat();
     },
 
     async touch(sessionId: string, update: TouchUpdate): Promise<boolean> {
@@ -520,16 +562,22 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
       transition: EndTransition,
       options: { exceptSessionId: string | null; liveness: Liveness },
     ): Promise<SessionRecord[]> {
-      const values = await run(SCRIPTS.endAll, [
-        userKey('active', userId),
-        userKey('ended', userId),
-        userId,
-        options.exceptSessionId ?? '',
-        ...endArgs(transition),
-        options.liveness.now.getTime(),
-        idleOf(options.liveness),
-      ]);
-      return decodeAll(values);
+      const ended: SessionRecord[] = [];
+      // Current shard first: new sign-ins land there, so that call is the one
+      // atomic with concurrent creates; the legacy shard only shrinks.
+      for (const shard of shardsOf(userId)) {
+        const values = await run(SCRIPTS.endAll, [
+          userKey('active', userId, shard),
+          userKey('ended', userId, shard),
+          userId,
+          options.exceptSessionId ?? '',
+          ...endArgs(transition),
+          options.liveness.now.getTime(),
+          idleOf(options.liveness),
+        ]);
+        ended.push(...decodeAll(values));
+      }
+      return ended;
     },
 
     async rotateRefreshToken(
@@ -557,24 +605,39 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
 
     // One HGETALL: entries past purgeAt that no create has pruned yet are skipped.
     async listDevices(userId: string): Promise<KnownDeviceRecord[]> {
-      const entries = await call('listDevices', () => client.hgetall(userKey('device', userId)));
       const at = now();
-      const devices: KnownDeviceRecord[] = [];
-      for (const [id, value] of Object.entries(entries)) {
-        const device = decodeDevice(userId, id, value);
-        if (device && device.purgeAt.getTime() > at) devices.push(device);
+      const devices = new Map<string, KnownDeviceRecord>();
+      for (const shard of shardsOf(userId)) {
+        const entries = await call('listDevices', () =>
+          client.hgetall(userKey('device', userId, shard)),
+        );
+        for (const [id, value] of Object.entries(entries)) {
+          const device = decodeDevice(userId, id, value);
+          if (device && device.purgeAt.getTime() > at && !devices.has(id)) devices.set(id, device);
+        }
       }
-      return devices;
+      return [...devices.values()];
     },
 
     async forgetDevice(userId: string, deviceId: string): Promise<boolean> {
-      const removed = await run(SCRIPTS.forget, [
-        userKey('devices', userId),
-        userKey('device', userId),
-        deviceId,
-        now(),
-      ]);
-      return removed === 1;
+      let removed = false;
+      for (const shard of shardsOf(userId)) {
+        const reply = await run(SCRIPTS.forget, [
+          userKey('devices', userId, shard),
+          userKey('device', userId, shard),
+          deviceId,
+          now(),
+        ]);
+        removed = removed || reply === 1;
+      }
+      return removed;
+    },
+
+    bindUserShard(fn: (userId: string) => string): void {
+      if (typeof fn !== 'function') {
+        throw new InvalidInputError('bindUserShard: pass a function (userId) => shard.');
+      }
+      shardOf = fn;
     },
 
     async markVerified(

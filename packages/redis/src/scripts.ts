@@ -69,7 +69,8 @@ end
 // KEYS: session, active index, device index, device entries
 // ARGV: value, id, ttl, expiresAt, deviceKey, purgeAt, now, max (0: no limit), onExceed,
 //       idle (-1: none), eviction status, reason, endedAt, purgeAt, ttl,
-//       device entry body, createdAt, store now, previous device keys (space separated)
+//       device entry body, createdAt, store now, previous device keys (space separated),
+//       device entry carried over from the legacy shard ('' for none)
 const CREATE = `
 local id = ARGV[2]
 local base = base_of(KEYS[1], 'sess:' .. id)
@@ -127,6 +128,8 @@ for prev in string.gmatch(ARGV[19], '%S+') do
     end
   end
 end
+-- Migration: the entry taken from the legacy shard (see TAKE_DEVICE), if any.
+if not old and ARGV[20] ~= '' then old = ARGV[20] end
 if old then
   local old_first, old_purge = device_times(old)
   if old_purge and tonumber(old_purge) > store_now then
@@ -280,6 +283,22 @@ redis.call('SET', KEYS[1], value, 'KEEPTTL')
 return {'rotated', value}
 `;
 
+// KEYS: device index, device entries (of the legacy shard)
+// ARGV: device keys (space separated)
+// Removes the entries and returns the first one found, to carry it to the new shard.
+const TAKE_DEVICE = `
+local found = false
+for key in string.gmatch(ARGV[1], '%S+') do
+  local v = redis.call('HGET', KEYS[2], key)
+  if v then
+    if not found then found = v end
+    redis.call('HDEL', KEYS[2], key)
+    redis.call('ZREM', KEYS[1], key)
+  end
+end
+return found
+`;
+
 // KEYS: device index, device entries
 // ARGV: deviceId, store now
 const FORGET = `
@@ -327,5 +346,6 @@ export const SCRIPTS = {
   endAll: script('endAll', 2, END_ALL),
   rotate: script('rotate', 1, ROTATE),
   forget: script('forget', 2, FORGET),
+  takeDevice: script('takeDevice', 2, TAKE_DEVICE),
   verify: script('verify', 1, VERIFY),
 } as const;

@@ -1,10 +1,11 @@
-import { beforeEach, expect, it } from 'vitest';
+import { beforeEach, expect, it, vi } from 'vitest';
 import { legacyCookieFingerprint } from '../device.js';
 import { InvalidInputError } from '../errors.js';
 import type { SessionEventName, SessionEvents } from '../events.js';
 import type { SessionManagerOptions } from '../options.js';
 import { createSessionManager, type SessionManager } from '../session-manager.js';
 import type { SessionStore } from '../session-store.js';
+import { legacyUserShard, userShard } from '../token.js';
 import {
   createTestClock,
   makeRecord,
@@ -89,11 +90,11 @@ export function hardeningContractTests(factory: StoreFactory): void {
 
   it('only the secret that issued a generation can vouch for it beyond the retired window', async () => {
     const m = manager();
-    const other = manager({ secret: `${SECRET}-other` });
-    const reuse = collect(other, 'refreshReuse');
     const { session, refreshToken: first } = await m.create({ userId: user });
     let chain = first as string;
     for (let i = 0; i < 21; i++) chain = (await m.refresh(chain))?.refreshToken as string;
+    const other = manager({ secret: `${SECRET}-other` });
+    const reuse = collect(other, 'refreshReuse');
     // The current token still rotates under another secret (no tag is needed for it)…
     chain = (await other.refresh(chain))?.refreshToken as string;
     expect(chain).toBeTypeOf('string');
@@ -233,5 +234,46 @@ export function hardeningContractTests(factory: StoreFactory): void {
     await signIn(m, `sessionkit.device-id=${oldCookie}`);
     expect(newDevice).toEqual([]);
     expect(await m.listDevices(user)).toHaveLength(1);
+  });
+
+  it('session ids do not name their owner: the shard is keyed with the server secret', async () => {
+    const m = manager();
+    const { session } = await m.create({ userId: user });
+    expect(session.id.slice(0, 6)).toBe(userShard(user, SECRET));
+    // The offline attack: hash every candidate user id and compare prefixes.
+    const candidates = [user, ...Array.from({ length: 2000 }, (_, i) => `user-${i}`)];
+    const matches = candidates.filter((c) => legacyUserShard(c) === session.id.slice(0, 6));
+    expect(matches).not.toContain(user);
+  });
+
+  it('sessions and devices from before the secret are still listed, revoked and known', async () => {
+    // Before the upgrade: no secret anywhere (legacy shard).
+    for (const name of ['SESSIONKIT_SECRET', 'AUTH_SECRET', 'NEXTAUTH_SECRET'])
+      vi.stubEnv(name, '');
+    let old: SessionManager;
+    try {
+      old = manager({ secret: undefined });
+    } finally {
+      vi.unstubAllEnvs();
+    }
+    const before = [await signIn(old, null), await signIn(old, null)];
+    expect(before[0]?.session.id.slice(0, 6)).toBe(legacyUserShard(user));
+    // After: the manager has a secret; the store must still find the old data.
+    const m = manager();
+    const newDevice = collect(m, 'newDevice');
+    expect((await m.list(user)).map((s) => s.id).sort()).toEqual(
+      before.map((c) => c.session.id).sort(),
+    );
+    const after = await signIn(m, `sessionkit.device-id=${before[1]?.deviceId}`);
+    expect(after.session.id.slice(0, 6)).toBe(userShard(user, SECRET));
+    expect(newDevice).toEqual([]);
+    expect(await m.list(user)).toHaveLength(3);
+    expect(await m.validate(before[0]?.token as string)).not.toBeNull();
+    const devices = await m.listDevices(user);
+    expect(devices).toHaveLength(1);
+    expect(await m.revokeAll(user, { except: after.session.id })).toBe(2);
+    expect(await m.validate(before[0]?.token as string)).toBeNull();
+    expect(await m.forgetDevice(user, devices[0]?.id as string)).toBe(true);
+    expect(await m.listDevices(user)).toEqual([]);
   });
 }
