@@ -214,14 +214,24 @@ export function createCollectionStore(input: CollectionStoreInput): SessionStore
     // moves to the new key (its firstSeenAt and purgeAt carried over), and
     // every previous key is forgotten.
     let carried: Pick<DeviceDoc, 'firstSeenAt' | 'purgeAt'> | null = null;
-    for (const key of previousKeys) {
-      if (typeof key !== 'string' || key === record.deviceKey) continue;
-      const _id = deviceDocId(record.userId, key);
-      const old = await devices.findOne({ _id }, { projection: { firstSeenAt: 1, purgeAt: 1 } });
-      if (!old) continue;
-      const removed = await devices.deleteOne({ _id });
-      if (carried === null && removed.deletedCount === 1 && old.purgeAt > record.createdAt) {
-        carried = old;
+    const ids = previousKeys
+      .filter((key) => typeof key === 'string' && key !== record.deviceKey)
+      .map((key) => deviceDocId(record.userId, key));
+    if (ids.length > 0) {
+      // One read for all of them (usually none or one exists), in the given order.
+      const cursor = await (devices.find(
+        { _id: { $in: ids } },
+        { projection: { firstSeenAt: 1, purgeAt: 1 } },
+      ) as mongo.FindCursor<DeviceDoc> | Promise<mongo.FindCursor<DeviceDoc>>);
+      const found = new Map((await cursor.toArray()).map((d) => [d._id, d]));
+      for (const _id of ids) {
+        const old = found.get(_id);
+        if (!old) continue;
+        // Only the call that deletes it carries it (two sign-ins racing with one id).
+        const removed = await devices.deleteOne({ _id });
+        if (carried === null && removed.deletedCount === 1 && old.purgeAt > record.createdAt) {
+          carried = old;
+        }
       }
     }
     const write = () =>
