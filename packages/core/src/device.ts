@@ -2,8 +2,15 @@ import { createHash, randomBytes } from 'node:crypto';
 import { type HeadersLike, readHeader } from './client-ip.js';
 import type { DeviceInfo } from './session.js';
 
-/** Name of the optional device-id cookie (see {@link createDeviceIdCookie}). */
+/** Name of the optional device-id cookie on plain http (see {@link createDeviceIdCookie}). */
 export const DEVICE_ID_COOKIE = 'sessionkit.device-id';
+
+/**
+ * Its name on https. The `__Host-` prefix makes browsers refuse the cookie
+ * unless it is Secure, host-only and `Path=/`: a sibling subdomain cannot toss
+ * one in ("cookie tossing"), so it cannot be planted from `evil.example.com`.
+ */
+export const SECURE_DEVICE_ID_COOKIE = '__Host-sessionkit.device-id';
 
 const DEVICE_ID_PATTERN = /^[A-Za-z0-9_-]{22,64}$/;
 
@@ -17,17 +24,35 @@ export function createDeviceId(): string {
   return randomBytes(16).toString('base64url');
 }
 
+export interface DeviceIdCookieOptions {
+  /**
+   * Whether the app is served over https: the cookie is then `Secure` and named
+   * `__Host-sessionkit.device-id`. Pass `new URL(request.url).protocol === 'https:'`.
+   * @default process.env.NODE_ENV === 'production'
+   */
+  secure?: boolean;
+}
+
 /**
  * A long-lived, HttpOnly cookie that lets sessionkit recognise a browser across
  * browser updates and sign-outs. Optional: without it, a device is recognised by
- * browser family, OS, device type and client hints.
+ * browser family, OS, device type and client hints (a weak look-alike match:
+ * see docs/insights.md).
+ *
+ * Set it after every successful sign-in with the `deviceId` that
+ * `manager.create()` returns: the id rotates on each sign-in, so an id someone
+ * learned or planted stops being recognised at the owner's next sign-in.
  *
  * @example
  * // after sign-in, in a route handler or server action
- * const cookie = createDeviceIdCookie(request.cookies.get(DEVICE_ID_COOKIE)?.value);
+ * const { deviceId } = await manager.create({ userId, headers: request.headers });
+ * const cookie = createDeviceIdCookie(deviceId, { secure: request.nextUrl.protocol === 'https:' });
  * cookies().set(cookie.name, cookie.value, cookie.options);
  */
-export function createDeviceIdCookie(existing?: string | null): {
+export function createDeviceIdCookie(
+  deviceId?: string | null,
+  options: DeviceIdCookieOptions = {},
+): {
   name: string;
   value: string;
   options: {
@@ -38,12 +63,13 @@ export function createDeviceIdCookie(existing?: string | null): {
     maxAge: number;
   };
 } {
+  const secure = options.secure ?? process.env.NODE_ENV === 'production';
   return {
-    name: DEVICE_ID_COOKIE,
-    value: isDeviceId(existing) ? existing : createDeviceId(),
+    name: secure ? SECURE_DEVICE_ID_COOKIE : DEVICE_ID_COOKIE,
+    value: isDeviceId(deviceId) ? deviceId : createDeviceId(),
     options: {
       httpOnly: true,
-      secure: process.env.NODE_ENV === 'production',
+      secure,
       sameSite: 'lax',
       path: '/',
       // 400 days: the longest lifetime browsers honour.
@@ -52,17 +78,34 @@ export function createDeviceIdCookie(existing?: string | null): {
   };
 }
 
-/** The device-id cookie's value from a `Cookie` header, when it is well formed. */
+/**
+ * The device id from a `Cookie` header, when it is well formed and unambiguous.
+ * `__Host-sessionkit.device-id` wins over the plain name (kept readable for
+ * browsers that got their cookie before the switch). A name the header carries
+ * twice is ignored entirely: a second copy is what a cookie tossed from a
+ * sibling subdomain looks like, and there is no telling which one is ours.
+ */
 export function readDeviceIdCookie(headers: HeadersLike | null | undefined): string | null {
   const cookie = readHeader(headers, 'cookie');
   if (!cookie) return null;
+  const values: Record<string, string[]> = {
+    [SECURE_DEVICE_ID_COOKIE]: [],
+    [DEVICE_ID_COOKIE]: [],
+  };
   for (const part of cookie.split(';')) {
     const eq = part.indexOf('=');
-    if (eq === -1 || part.slice(0, eq).trim() !== DEVICE_ID_COOKIE) continue;
-    const value = part.slice(eq + 1).trim();
-    return isDeviceId(value) ? value : null;
+    if (eq === -1) continue;
+    const name = part.slice(0, eq).trim();
+    if (name === SECURE_DEVICE_ID_COOKIE || name === DEVICE_ID_COOKIE) {
+      values[name]?.push(part.slice(eq + 1).trim());
+    }
   }
-  return null;
+  const secure = values[SECURE_DEVICE_ID_COOKIE] as string[];
+  if (secure.length > 1) return null;
+  if (secure.length === 1) return isDeviceId(secure[0]) ? (secure[0] as string) : null;
+  const plain = values[DEVICE_ID_COOKIE] as string[];
+  if (plain.length !== 1) return null;
+  return isDeviceId(plain[0]) ? (plain[0] as string) : null;
 }
 
 // Low-entropy client hints every Chromium browser sends by default. They are
@@ -75,9 +118,11 @@ function clientHints(headers: HeadersLike | null | undefined): string {
 
 /**
  * A stable, privacy-preserving device fingerprint: SHA-256 over the user id and
- * either the device-id cookie or browser family + OS + device type + client
- * hints. Keyed by user, so the same browser has unrelated ids for two users; no
- * version numbers, so browser updates keep the id.
+ * either the device-id cookie plus browser family and OS, or browser family +
+ * OS + device type + client hints. Keyed by user, so the same browser has
+ * unrelated ids for two users; no version numbers, so browser updates keep the
+ * id. With the cookie, browser and OS still count: a device id copied into
+ * another browser or OS is another device.
  */
 export function deviceFingerprint(
   userId: string,
@@ -85,15 +130,23 @@ export function deviceFingerprint(
   headers?: HeadersLike | null,
   deviceId?: string | null,
 ): string {
+  const traits = [(deviceInfo.os ?? '').toLowerCase(), (deviceInfo.browser ?? '').toLowerCase()];
   const basis = isDeviceId(deviceId)
-    ? `cookie|${deviceId}`
-    : [
-        'traits',
-        deviceInfo.type,
-        (deviceInfo.os ?? '').toLowerCase(),
-        (deviceInfo.browser ?? '').toLowerCase(),
-        clientHints(headers),
-      ].join('|');
+    ? ['cookie2', deviceId, ...traits].join('|')
+    : ['traits', deviceInfo.type, ...traits, clientHints(headers)].join('|');
+  return digest(userId, basis);
+}
+
+/**
+ * The fingerprint a device id had before browser and OS counted (sessionkit
+ * ≤ 0.x): looked up once, at the device's next sign-in, so known devices stay
+ * known across the upgrade.
+ */
+export function legacyCookieFingerprint(userId: string, deviceId: string): string {
+  return digest(userId, `cookie|${deviceId}`);
+}
+
+function digest(userId: string, basis: string): string {
   return createHash('sha256')
     .update(`sessionkit:device:${userId}\n${basis}`)
     .digest('base64url')

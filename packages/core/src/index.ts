@@ -9,9 +9,11 @@ export {
   createDeviceId,
   createDeviceIdCookie,
   DEVICE_ID_COOKIE,
+  type DeviceIdCookieOptions,
   deviceFingerprint,
   isDeviceId,
   readDeviceIdCookie,
+  SECURE_DEVICE_ID_COOKIE,
 } from './device.js';
 export {
   GeoBlockedError,
@@ -69,7 +71,7 @@ export { createSessionManager } from './session-manager.js';
 export {
   type CleanupInput,
   type CleanupResult,
-  type CreateCaps,
+  type CreateOptions,
   type CreateResult,
   type EndAllBatch,
   type EndAllResult,
@@ -90,6 +92,12 @@ export {
   type TouchUpdate,
   type VerificationUpdate,
 } from './session-store.js';
-export { hashToken, isSessionId, sessionIdShard, userShard } from './token.js';
+export {
+  hashToken,
+  isSessionId,
+  legacyUserShard,
+  sessionIdShard,
+  userShard,
+} from './token.js';
 export { MAX_USER_AGENT_LENGTH, parseUserAgent } from './user-agent.js';
 export { isRecentlyVerified, requireRecentVerification } from './verification.js';

@@ -114,11 +114,19 @@ export function checkMetadata(method: string, metadata: unknown): Record<string,
   const proto = Object.getPrototypeOf(metadata);
   if (proto !== Object.prototype && proto !== null)
     fail(method, 'metadata must be a plain object.');
-  let json: string;
+  let json: string | undefined;
   try {
     json = JSON.stringify(metadata);
   } catch {
     fail(method, 'metadata must be JSON-serialisable (no cycles or BigInts).');
+  }
+  // What is checked is the JSON that will be stored: an own toJSON() may turn
+  // the object into null, a string, an array or nothing at all.
+  if (typeof json !== 'string' || !json.startsWith('{')) {
+    fail(
+      method,
+      'metadata must serialise to a JSON object; a toJSON() that returns null, a string or an array is refused.',
+    );
   }
   if (Buffer.byteLength(json, 'utf8') > MAX_METADATA_BYTES) {
     fail(
@@ -126,7 +134,11 @@ export function checkMetadata(method: string, metadata: unknown): Record<string,
       `metadata is larger than ${MAX_METADATA_BYTES} bytes as JSON; store a reference instead.`,
     );
   }
-  return JSON.parse(json) as Record<string, unknown>;
+  const stored: unknown = JSON.parse(json);
+  if (stored === null || typeof stored !== 'object' || Array.isArray(stored)) {
+    fail(method, 'metadata must serialise to a JSON object.');
+  }
+  return stored as Record<string, unknown>;
 }
 
 export function checkOptionalString(

@@ -2,7 +2,7 @@ import type { EndedSessionStatus } from './session.js';
 import {
   type CleanupInput,
   type CleanupResult,
-  type CreateCaps,
+  type CreateOptions,
   type CreateResult,
   type EndAllBatch,
   type EndAllResult,
@@ -85,9 +85,15 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SessionStor
     return entries;
   };
 
-  const rememberDevice = (record: SessionRecord, caps: CreateCaps): boolean => {
+  const rememberDevice = (record: SessionRecord, options: CreateOptions): boolean => {
     const entries = userDevices(record.userId);
-    const existing = entries.get(record.deviceKey);
+    // A rotated device id: the entry found under a previous key moves here.
+    let existing = entries.get(record.deviceKey);
+    for (const key of options.previousDeviceKeys) {
+      if (key === record.deviceKey) continue;
+      existing ??= entries.get(key);
+      entries.delete(key);
+    }
     entries.set(record.deviceKey, {
       id: record.deviceKey,
       userId: record.userId,
@@ -100,9 +106,9 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SessionStor
     });
     devices.set(record.userId, entries);
     // Over the cap: drop the entries whose latest session is oldest (earliest purgeAt).
-    if (entries.size > caps.deviceCap) {
+    if (entries.size > options.deviceCap) {
       const byAge = [...entries.values()].sort((a, b) => a.purgeAt.getTime() - b.purgeAt.getTime());
-      for (const old of byAge.slice(0, entries.size - caps.deviceCap)) entries.delete(old.id);
+      for (const old of byAge.slice(0, entries.size - options.deviceCap)) entries.delete(old.id);
     }
     return existing !== undefined;
   };
@@ -174,7 +180,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SessionStor
     async create(
       record: SessionRecord,
       limit: SessionLimit | null,
-      caps: CreateCaps,
+      options: CreateOptions,
     ): Promise<CreateResult> {
       if (records.has(record.id)) throw new Error('memory store: duplicate session id');
       if (++createsSinceSweep >= SWEEP_EVERY) {
@@ -195,7 +201,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SessionStor
         byUser.set(stored.userId, ids);
       }
       ids.add(stored.id);
-      const knownDevice = rememberDevice(stored, caps);
+      const knownDevice = rememberDevice(stored, options);
       return { outcome: 'created', session: copy(stored), evicted, knownDevice };
     },
 
@@ -277,7 +283,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SessionStor
       const record = read(sessionId);
       if (!record) return { outcome: 'not_found' };
       if (record.retiredRefreshTokenHashes.includes(rotation.presentedHash)) {
-        if (record.status !== 'ACTIVE')
+        // Only a live session is ended for reuse: an expired one is not relabelled.
+        if (!isLive(record, rotation.liveness))
           return { outcome: 'reused', session: copy(record), revoked: false };
         endAndTrim(record, rotation.onReuse);
         return { outcome: 'reused', session: copy(record), revoked: true };

@@ -3,6 +3,7 @@ import { InvalidInputError } from './errors.js';
 import type { SessionKitLogger } from './events.js';
 import type { GeoPolicy, GeoResolver } from './geo.js';
 import type { ResolvedSuspiciousLogin, SuspiciousLoginOptions } from './risk.js';
+import { resolveServerKeys, type ServerKeys } from './secret.js';
 import type { SessionStore } from './session-store.js';
 
 export const SECOND = 1000;
@@ -54,6 +55,14 @@ export interface SessionManagerOptions {
    * Costs one extra store read per sign-in. @default undefined (off)
    */
   suspiciousLogin?: SuspiciousLoginOptions | boolean;
+  /**
+   * Server-side secret (at least 32 characters) that keys the user shard of
+   * session ids (so an id does not reveal its user) and authenticates refresh
+   * tokens (reuse is recognised however many rotations happened). Share it
+   * across instances; see docs/security.md before changing it.
+   * @default process.env.SESSIONKIT_SECRET ?? AUTH_SECRET ?? NEXTAUTH_SECRET
+   */
+  secret?: string;
 }
 
 export interface ResolvedOptions {
@@ -71,6 +80,7 @@ export interface ResolvedOptions {
   now: () => number;
   logger: SessionKitLogger;
   suspiciousLogin: ResolvedSuspiciousLogin | null;
+  keys: ServerKeys;
 }
 
 const STORE_METHODS = [
@@ -218,6 +228,7 @@ export function resolveOptions(options: SessionManagerOptions): ResolvedOptions 
   }
 
   return {
+    keys: resolveServerKeys(options.secret, logger),
     suspiciousLogin: resolveSuspiciousLogin(options.suspiciousLogin),
     store,
     expiresIn,

@@ -424,7 +424,9 @@ describe('tokens and ids', () => {
     for (let i = 0; i < 50; i++) {
       const { session, token, refreshToken } = await manager.create({ userId: 'u' });
       expect(token).toMatch(/^[A-Za-z0-9_-]{71}$/);
-      expect(refreshToken).toMatch(/^[A-Za-z0-9_-]{71}$/);
+      // <session id><256-bit secret>.<generation>.<128-bit tag>
+      expect(refreshToken).toMatch(/^[A-Za-z0-9_-]{71}\.0\.[A-Za-z0-9_-]{22}$/);
+      expect(refreshToken?.startsWith(session.id)).toBe(true);
       expect(session.id).toMatch(/^[A-Za-z0-9_-]{28}$/);
       expect(token.startsWith(session.id)).toBe(true);
       seen.add(token).add(session.id);

@@ -1,5 +1,11 @@
 import { getClientIp, type HeadersLike, normalizeIp, readHeader } from './client-ip.js';
-import { deviceFingerprint, isDeviceId, readDeviceIdCookie } from './device.js';
+import {
+  createDeviceId,
+  deviceFingerprint,
+  isDeviceId,
+  legacyCookieFingerprint,
+  readDeviceIdCookie,
+} from './device.js';
 import {
   GeoBlockedError,
   InvalidInputError,
@@ -25,8 +31,10 @@ import {
 } from './input.js';
 import { decodeCursor, encodeCursor, type ListPosition } from './list-cursor.js';
 import { type ResolvedOptions, resolveOptions, type SessionManagerOptions } from './options.js';
+import { createRefreshToken, isGenuineRefreshToken, parseRefreshToken } from './refresh-token.js';
 import { assessLogin } from './risk.js';
 import {
+  type DeviceInfo,
   ENDED_STATUSES,
   type EndedSessionStatus,
   type KnownDevice,
@@ -52,10 +60,13 @@ import {
   hashToken,
   isTokenShaped,
   sessionIdOfToken,
+  userShard,
 } from './token.js';
 import { parseUserAgent, truncateUserAgent } from './user-agent.js';
 
-// Rotated-out refresh hashes kept per session for reuse detection.
+// Rotated-out refresh hashes the store keeps per session: reuse of these is
+// recognised in one store call (and legacy refresh tokens, which carry no
+// generation, rely on them). Older generations are recognised by their tag.
 const MAX_RETIRED_REFRESH_HASHES = 20;
 const DEFAULT_HISTORY_LIMIT = 50;
 // Bounded per-user work: every store call examines at most this many records.
@@ -109,6 +120,12 @@ export interface CreatedSession {
   session: Session;
   /** The secret to hand to the client (cookie / JWT). Shown once; only its hash is stored. */
   token: string;
+  /**
+   * The browser's device id from now on: set it as the device-id cookie
+   * (`createDeviceIdCookie(deviceId, { secure })`). It changes on every sign-in;
+   * the id presented with this one is no longer recognised.
+   */
+  deviceId: string;
   /** Present when `refreshTokens: true`. */
   refreshToken?: string;
 }
@@ -189,10 +206,17 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
 class DefaultSessionManager implements SessionManager {
   readonly #o: ResolvedOptions;
   readonly #events: SessionEventEmitter;
+  readonly #shardOf: (userId: string) => string;
 
   constructor(options: ResolvedOptions) {
     this.#o = options;
     this.#events = new SessionEventEmitter(options.logger);
+    const { secret } = options.keys;
+    this.#shardOf = (userId) => userShard(userId, secret);
+    // Partitioned stores put a user's keys in the slot of the user's session ids.
+    if (typeof options.store.bindUserShard === 'function') {
+      options.store.bindUserShard(this.#shardOf);
+    }
   }
 
   on<E extends SessionEventName>(event: E, handler: SessionEventHandler<E>): () => void {
@@ -248,9 +272,17 @@ class DefaultSessionManager implements SessionManager {
     const nowMs = this.#o.now();
     const now = new Date(nowMs);
     const risk = await this.#assessRisk(userId, now, location);
-    const id = createSessionId(userId);
+    const device = this.#deviceKeys(
+      userId,
+      deviceInfo,
+      input.headers,
+      explicitDeviceId ?? readDeviceIdCookie(input.headers),
+    );
+    const id = createSessionId(userId, this.#o.keys.secret);
     const token = createToken(id);
-    const refreshToken = this.#o.refreshTokens ? createToken(id) : undefined;
+    const refreshToken = this.#o.refreshTokens
+      ? createRefreshToken(this.#o.keys.refreshKey, id, 0)
+      : undefined;
     const expiresAt = new Date(nowMs + this.#o.expiresIn);
     const record: SessionRecord = {
       id,
@@ -269,12 +301,7 @@ class DefaultSessionManager implements SessionManager {
       tokenHash: hashToken(token),
       refreshTokenHash: refreshToken === undefined ? null : hashToken(refreshToken),
       retiredRefreshTokenHashes: [],
-      deviceKey: deviceFingerprint(
-        userId,
-        deviceInfo,
-        input.headers,
-        explicitDeviceId ?? readDeviceIdCookie(input.headers),
-      ),
+      deviceKey: device.key,
       purgeAt: new Date(expiresAt.getTime() + this.#o.historyRetention),
       risk: risk !== null && this.#o.suspiciousLogin?.policy === 'flag' ? risk : null,
       verification: null,
@@ -291,7 +318,10 @@ class DefaultSessionManager implements SessionManager {
             eviction: this.#transition('REVOKED', 'session_limit', nowMs),
           };
     const result = await this.#call(method, () =>
-      this.#o.store.create(record, limit, { deviceCap: DEVICE_CAP }),
+      this.#o.store.create(record, limit, {
+        deviceCap: DEVICE_CAP,
+        previousDeviceKeys: device.previous,
+      }),
     );
 
     if (result.outcome === 'limit_reached') {
@@ -330,7 +360,37 @@ class DefaultSessionManager implements SessionManager {
       });
     }
 
-    return refreshToken === undefined ? { session, token } : { session, token, refreshToken };
+    const deviceId = device.nextId;
+    return refreshToken === undefined
+      ? { session, token, deviceId }
+      : { session, token, refreshToken, deviceId };
+  }
+
+  /**
+   * The known-device key of this sign-in and the keys it was recognised by.
+   * A presented device id is never kept: the device gets a new one (returned
+   * by create() for the cookie) and its entry moves to the new key, so an id
+   * that was learned or planted stops being recognised at the owner's next
+   * sign-in. Without an id the look-alike traits key is used as before.
+   */
+  #deviceKeys(
+    userId: string,
+    deviceInfo: DeviceInfo,
+    headers: HeadersLike | undefined,
+    presented: string | null,
+  ): { key: string; previous: string[]; nextId: string } {
+    const nextId = createDeviceId();
+    const traits = deviceFingerprint(userId, deviceInfo, headers, null);
+    if (presented === null) return { key: traits, previous: [], nextId };
+    return {
+      key: deviceFingerprint(userId, deviceInfo, headers, nextId),
+      previous: [
+        deviceFingerprint(userId, deviceInfo, headers, presented),
+        legacyCookieFingerprint(userId, presented),
+        traits,
+      ],
+      nextId,
+    };
   }
 
   async validate(token: string): Promise<Session | null> {
@@ -524,11 +584,18 @@ class DefaultSessionManager implements SessionManager {
         'refresh: refresh tokens are disabled. Pass refreshTokens: true to createSessionManager to issue them.',
       );
     }
-    if (!isTokenShaped(refreshToken)) return null;
+    const parsed = parseRefreshToken(refreshToken);
+    if (parsed === null) return null;
     const nowMs = this.#o.now();
-    const id = sessionIdOfToken(refreshToken);
+    const id = parsed.sessionId;
     const token = createToken(id);
-    const nextRefreshToken = createToken(id);
+    // A legacy token (issued before generations) rotates into generation 1.
+    const nextRefreshToken = createRefreshToken(
+      this.#o.keys.refreshKey,
+      id,
+      (parsed.generation ?? 0) + 1,
+    );
+    const onReuse = this.#transition('REVOKED', 'refresh_token_reuse', nowMs);
     const result = await this.#call('refresh', () =>
       this.#o.store.rotateRefreshToken(id, {
         presentedHash: hashToken(refreshToken),
@@ -537,25 +604,48 @@ class DefaultSessionManager implements SessionManager {
         at: new Date(nowMs),
         liveness: this.#liveness(nowMs),
         maxRetiredHashes: MAX_RETIRED_REFRESH_HASHES,
-        onReuse: this.#transition('REVOKED', 'refresh_token_reuse', nowMs),
+        onReuse,
       }),
     );
     switch (result.outcome) {
       case 'rotated':
         return { session: toPublicSession(result.session), token, refreshToken: nextRefreshToken };
       case 'reused':
-        if (result.revoked) {
-          const session = toPublicSession(result.session);
-          this.#events.emit('refreshReuse', { session });
-          this.#events.emit('revoked', { session, reason: 'refresh_token_reuse' });
-        }
+        if (result.revoked) this.#emitReuse(result.session);
         return null;
       case 'inactive':
         await this.#settle(result.session, nowMs);
         return null;
       default:
+        // Neither current nor among the store's recent retired hashes. A token
+        // whose tag proves we issued it for this session is an older
+        // generation: reuse, however many rotations happened since.
+        if (
+          parsed.generation !== null &&
+          isGenuineRefreshToken(this.#o.keys.refreshKey, refreshToken)
+        ) {
+          await this.#revokeForReuse(id, onReuse, nowMs);
+        }
         return null;
     }
+  }
+
+  /** Ends a session whose older refresh token came back, unless it is already dead. */
+  async #revokeForReuse(id: string, onReuse: EndTransition, nowMs: number): Promise<void> {
+    const record = await this.#call('refresh', () => this.#o.store.get(id));
+    // An expired or ended session is not relabelled and fires nothing.
+    if (record === null || record.refreshTokenHash === null) return;
+    if (!isLiveAt(record, nowMs, this.#o.idleTimeout)) return;
+    const ended = await this.#call('refresh', () =>
+      this.#o.store.end(id, onReuse, { userId: null, tokenHash: null }),
+    );
+    if (ended) this.#emitReuse(ended);
+  }
+
+  #emitReuse(record: SessionRecord): void {
+    const session = toPublicSession(record);
+    this.#events.emit('refreshReuse', { session });
+    this.#events.emit('revoked', { session, reason: 'refresh_token_reuse' });
   }
 
   async listDevices(userId: string): Promise<KnownDevice[]> {

@@ -108,16 +108,6 @@ export interface EndAllResult {
   next: PageCursor | null;
 }
 
-/** Bounds a store applies on create(). */
-export interface CreateCaps {
-  /**
-   * Known-device entries kept per user. When a new device pushes the user over
-   * it, the entries with the earliest `purgeAt` (the devices whose latest
-   * session is oldest) are dropped in the same step.
-   */
-  deviceCap: number;
-}
-
 /** Extra conditions for {@link SessionStore.end}; null fields are not checked. */
 export interface EndGuard {
   /** Only end the session when it belongs to this user (owner check). */
@@ -135,6 +125,25 @@ export interface SessionLimit {
   liveness: Liveness;
   /** Transition written to each evicted session (`REVOKED`, `'session_limit'`). */
   eviction: EndTransition;
+}
+
+/** Extra instructions for {@link SessionStore.create}. */
+export interface CreateOptions {
+  /**
+   * Known-device keys this sign-in was recognised by (the device id it
+   * presented, in current and legacy form, or its look-alike traits). Device
+   * ids rotate on every sign-in: the first of these entries that exists moves
+   * to `record.deviceKey` (keeping `firstSeenAt`, so the device counts as
+   * known), and every one of them is deleted, so the old id is not recognised
+   * again. Empty: plain upsert of `record.deviceKey`.
+   */
+  previousDeviceKeys: readonly string[];
+  /**
+   * Known-device entries kept per user. When a new device pushes the user over
+   * it, the entries with the earliest `purgeAt` (the devices whose latest
+   * session is oldest) are dropped in the same step.
+   */
+  deviceCap: number;
 }
 
 export type CreateResult =
@@ -175,14 +184,18 @@ export interface RefreshRotation {
   liveness: Liveness;
   /** Retired hashes to keep (oldest dropped first). */
   maxRetiredHashes: number;
-  /** Written when `presentedHash` is a retired hash of a session that is still ACTIVE. */
+  /**
+   * Written when `presentedHash` is a retired hash of a session that is still
+   * live at `liveness` (ACTIVE and not expired). A session that already expired
+   * is not relabelled: the outcome is `reused` with `revoked: false`.
+   */
   onReuse: EndTransition;
 }
 
 export type RefreshRotationResult =
   /** `presentedHash` was current and the session live: the pair was swapped. */
   | { outcome: 'rotated'; session: SessionRecord }
-  /** `presentedHash` was retired. `revoked`: the session was ACTIVE and has now ended with `onReuse`. */
+  /** `presentedHash` was retired. `revoked`: the session was live and has now ended with `onReuse`. */
   | { outcome: 'reused'; session: SessionRecord; revoked: boolean }
   /** `presentedHash` was current but the session is ended or no longer live: nothing was written. */
   | { outcome: 'inactive'; session: SessionRecord }
@@ -244,12 +257,14 @@ export interface SessionStore {
    * (keeping `firstSeenAt`; setting `lastSeenAt = createdAt`, `deviceInfo`,
    * `lastIpAddress`, `lastLocation`; `purgeAt` = the later of the old and
    * `record.purgeAt`) and reports whether it existed before, then applies
-   * `caps.deviceCap`. Nothing is written when the limit refuses.
+   * `options.deviceCap`. Nothing is written when the limit refuses. With
+   * `options.previousDeviceKeys`, the entry found under one of them moves to
+   * `record.deviceKey` first (see {@link CreateOptions}).
    */
   create(
     record: SessionRecord,
     limit: SessionLimit | null,
-    caps: CreateCaps,
+    options: CreateOptions,
   ): Promise<CreateResult>;
 
   /** The record with this id, in any status, or null. A plain read. */
@@ -331,6 +346,16 @@ export interface SessionStore {
    * `{ expired: [], purged: 0 }`.
    */
   cleanup(input: CleanupInput): Promise<CleanupResult>;
+
+  /**
+   * Optional, for stores that partition by user shard (Redis Cluster): the
+   * manager calls it once with how it derives a user's shard (keyed with its
+   * secret), so that user-keyed data lands in the slot of the user's session
+   * ids. Such a store keeps also reading the legacy shard
+   * (`legacyUserShard`) for sessions and devices created before the secret,
+   * until they expire. Stores that index by user id need not implement it.
+   */
+  bindUserShard?(shardOf: (userId: string) => string): void;
 }
 
 /** Whether an ACTIVE record is still live at `liveness.now` (absolute and idle expiry). */

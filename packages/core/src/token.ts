@@ -1,5 +1,5 @@
 import * as crypto from 'node:crypto';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 
 // A session id is `<shard><random>`: a 6-character shard derived from the user
 // id, then 16 random bytes. The shard lets partitioned stores (Redis Cluster)
@@ -15,8 +15,24 @@ const TOKEN_LENGTH = SESSION_ID_LENGTH + SECRET_LENGTH;
 const SESSION_ID_PATTERN = new RegExp(`^[A-Za-z0-9_-]{${SESSION_ID_LENGTH}}$`);
 const TOKEN_PATTERN = new RegExp(`^[A-Za-z0-9_-]{${TOKEN_LENGTH}}$`);
 
-/** The shard a user's session ids start with: 6 base64url characters of SHA-256(userId). */
-export function userShard(userId: string): string {
+/**
+ * The shard a user's session ids start with: 6 base64url characters of
+ * HMAC-SHA256(secret, userId), so that an id (or a "this wasn't me" link) does
+ * not let anyone holding a list of candidate user ids find its owner. Without
+ * a secret: the legacy unkeyed SHA-256(userId), which does.
+ */
+export function userShard(userId: string, secret?: string | null): string {
+  if (secret) {
+    return createHmac('sha256', secret)
+      .update(`sessionkit:shard:${userId}`)
+      .digest('base64url')
+      .slice(0, SHARD_LENGTH);
+  }
+  return legacyUserShard(userId);
+}
+
+/** The shard of sessions created without a secret (and before sessionkit had one). */
+export function legacyUserShard(userId: string): string {
   return createHash('sha256')
     .update(`sessionkit:shard:${userId}`)
     .digest('base64url')
@@ -37,8 +53,8 @@ export function isTokenShaped(value: unknown): value is string {
   return typeof value === 'string' && TOKEN_PATTERN.test(value);
 }
 
-export function createSessionId(userId: string): string {
-  return userShard(userId) + randomBytes(16).toString('base64url');
+export function createSessionId(userId: string, secret?: string | null): string {
+  return userShard(userId, secret) + randomBytes(16).toString('base64url');
 }
 
 export function createToken(sessionId: string): string {

@@ -160,7 +160,7 @@ for (const server of servers) {
           longitude: 174.7633,
         },
       };
-      const result = await store.create(later, null, { deviceCap: 100 });
+      const result = await store.create(later, null, { deviceCap: 100, previousDeviceKeys: [] });
       expect(result.outcome === 'created' && result.knownDevice).toBe(true);
       const doc = await connection
         .collection('sessionkit_sessions_devices')
@@ -200,7 +200,9 @@ for (const server of servers) {
         ...stored,
         id: `${session.id.slice(0, 6)}${randomBytes(16).toString('base64url')}`,
       };
-      await expect(store.create(copy, null, { deviceCap: 100 })).rejects.toMatchObject({
+      await expect(
+        store.create(copy, null, { deviceCap: 100, previousDeviceKeys: [] }),
+      ).rejects.toMatchObject({
         code: 11000,
       });
     });

@@ -98,9 +98,9 @@ async function exerciseEveryTransition(store: SessionStore) {
   const a = record('alice');
   const b = record('alice');
   const c = record('alice');
-  await store.create(a, null, { deviceCap: 100 });
-  await store.create(b, null, { deviceCap: 100 });
-  await store.create(c, limit(2, 'revoke-oldest'), { deviceCap: 100 });
+  await store.create(a, null, { deviceCap: 100, previousDeviceKeys: [] });
+  await store.create(b, null, { deviceCap: 100, previousDeviceKeys: [] });
+  await store.create(c, limit(2, 'revoke-oldest'), { deviceCap: 100, previousDeviceKeys: [] });
   await store.touch(b.id, {
     at: new Date(T0 + 120_000),
     ifLastActivityAtOrBefore: new Date(T0 + 60_000),
@@ -127,16 +127,19 @@ async function exerciseEveryTransition(store: SessionStore) {
   });
   await store.end(b.id, ending('LOGGED_OUT'), { userId: 'alice', tokenHash: b.tokenHash });
   const d = record('alice');
-  await store.create(d, null, { deviceCap: 100 });
+  await store.create(d, null, { deviceCap: 100, previousDeviceKeys: [] });
   await store.endAllForUser('alice', ending(), batch(null));
   const e = record('alice');
-  await store.create(e, null, { deviceCap: 100 });
+  await store.create(e, null, { deviceCap: 100, previousDeviceKeys: [] });
   await store.markVerified(e.id, {
     verification: { verifiedAt: new Date(T0 + 3000), method: 'totp' },
     liveness: live(T0 + 3000),
     userId: 'alice',
   });
-  await store.create(record('bob', { expiresAt: new Date(T0 + 5000) }), null, { deviceCap: 100 });
+  await store.create(record('bob', { expiresAt: new Date(T0 + 5000) }), null, {
+    deviceCap: 100,
+    previousDeviceKeys: [],
+  });
   await store.cleanup({ liveness: live(T0 + 10_000, 60_000), historyRetentionMs: DAY });
 }
 
@@ -164,7 +167,7 @@ describe('writes the store issues', () => {
   it('touch() is one updateOne guarded by liveness, the throttle and monotonic activity', async () => {
     const { store, sessions } = createStoreOnMemoryCollections();
     const r = record('alice');
-    await store.create(r, null, { deviceCap: 100 });
+    await store.create(r, null, { deviceCap: 100, previousDeviceKeys: [] });
     sessions.calls.length = 0;
     const now = T0 + 120_000;
     await store.touch(r.id, {
@@ -192,7 +195,7 @@ describe('writes the store issues', () => {
   it('end() is one findOneAndUpdate whose filter carries the owner and token guards', async () => {
     const { store, sessions } = createStoreOnMemoryCollections();
     const r = record('alice');
-    await store.create(r, null, { deviceCap: 100 });
+    await store.create(r, null, { deviceCap: 100, previousDeviceKeys: [] });
     sessions.calls.length = 0;
     await store.end(r.id, ending(), { userId: 'alice', tokenHash: r.tokenHash });
     // Then one bounded, index-backed read of any ended sessions beyond the history cap.
@@ -210,7 +213,8 @@ describe('writes the store issues', () => {
     const { store, sessions } = createStoreOnMemoryCollections();
     const keep = record('alice');
     const others = [record('alice'), record('alice')];
-    for (const r of [keep, ...others]) await store.create(r, null, { deviceCap: 100 });
+    for (const r of [keep, ...others])
+      await store.create(r, null, { deviceCap: 100, previousDeviceKeys: [] });
     sessions.calls.length = 0;
     const { ended, next } = await store.endAllForUser('alice', ending(), batch(keep.id));
     expect(ended).toHaveLength(2);
@@ -248,7 +252,7 @@ describe('writes the store issues', () => {
   it('rotateRefreshToken() rotates with one findOneAndUpdate that compares the refresh hash', async () => {
     const { store, sessions } = createStoreOnMemoryCollections();
     const r = record('alice');
-    await store.create(r, null, { deviceCap: 100 });
+    await store.create(r, null, { deviceCap: 100, previousDeviceKeys: [] });
     sessions.calls.length = 0;
     const result = await store.rotateRefreshToken(r.id, {
       presentedHash: r.refreshTokenHash as string,
@@ -271,7 +275,7 @@ describe('writes the store issues', () => {
   it('markVerified() is one findOneAndUpdate guarded by liveness and the owner', async () => {
     const { store, sessions } = createStoreOnMemoryCollections();
     const r = record('alice');
-    await store.create(r, null, { deviceCap: 100 });
+    await store.create(r, null, { deviceCap: 100, previousDeviceKeys: [] });
     sessions.calls.length = 0;
     const verifiedAt = new Date(T0 + 5000);
     const updated = await store.markVerified(r.id, {
@@ -292,9 +296,10 @@ describe('writes the store issues', () => {
 
   it('create() with a limit counts, evicts and inserts while holding the per-user lease, then releases it', async () => {
     const { store, sessions, locks } = createStoreOnMemoryCollections();
-    await store.create(record('alice'), null, { deviceCap: 100 });
+    await store.create(record('alice'), null, { deviceCap: 100, previousDeviceKeys: [] });
     const result = await store.create(record('alice'), limit(1, 'revoke-oldest'), {
       deviceCap: 100,
+      previousDeviceKeys: [],
     });
     expect(result.outcome === 'created' && result.evicted).toHaveLength(1);
     expect(locks.calls.map((c) => c.op)).toEqual(['findOneAndUpdate', 'deleteOne']);
@@ -314,7 +319,7 @@ describe('known devices', () => {
       ipAddress: '$where',
       location: { country: '$ne', region: null, city: '$city', latitude: 1.5, longitude: -2.25 },
     });
-    const result = await store.create(r, null, { deviceCap: 100 });
+    const result = await store.create(r, null, { deviceCap: 100, previousDeviceKeys: [] });
     expect(result.outcome === 'created' && result.knownDevice).toBe(false);
     expect(sessions.calls.map((c) => c.op)).toEqual(['insertOne']);
     // A new device: then one bounded read of entries beyond the device cap.
@@ -341,9 +346,9 @@ describe('known devices', () => {
   it('keeps firstSeenAt and the later purgeAt of a live entry; an entry past purgeAt starts over', async () => {
     const { store, devices } = createStoreOnMemoryCollections({ clock: at(0) });
     const first = record('alice', { purgeAt: new Date(T0 + 50 * DAY) });
-    await store.create(first, null, { deviceCap: 100 });
+    await store.create(first, null, { deviceCap: 100, previousDeviceKeys: [] });
     const second = record('alice', { purgeAt: new Date(T0 + 40 * DAY) });
-    const again = await store.create(second, null, { deviceCap: 100 });
+    const again = await store.create(second, null, { deviceCap: 100, previousDeviceKeys: [] });
     expect(again.outcome === 'created' && again.knownDevice).toBe(true);
     const id = `${first.deviceKey}:alice`;
     expect(devices.docs.get(id)).toMatchObject({
@@ -356,7 +361,7 @@ describe('known devices', () => {
       createdAt: new Date(T0 + 60 * DAY),
       purgeAt: new Date(T0 + 150 * DAY),
     });
-    const stale = await store.create(late, null, { deviceCap: 100 });
+    const stale = await store.create(late, null, { deviceCap: 100, previousDeviceKeys: [] });
     expect(stale.outcome === 'created' && stale.knownDevice).toBe(false);
     expect(devices.docs.get(id)).toMatchObject({
       firstSeenAt: late.createdAt,
@@ -377,7 +382,7 @@ describe('known devices', () => {
       }
       return upsert(filter, update, options);
     };
-    const result = await store.create(r, null, { deviceCap: 100 });
+    const result = await store.create(r, null, { deviceCap: 100, previousDeviceKeys: [] });
     expect(result.outcome === 'created' && result.knownDevice).toBe(true);
     expect(devices.docs.size).toBe(1);
   });
@@ -390,8 +395,8 @@ describe('known devices', () => {
       deviceKey: 'oThErDeViCeKeY00000001',
       purgeAt: new Date(T0 + 20 * DAY),
     });
-    await store.create(a, null, { deviceCap: 100 });
-    await store.create(b, null, { deviceCap: 100 });
+    await store.create(a, null, { deviceCap: 100, previousDeviceKeys: [] });
+    await store.create(b, null, { deviceCap: 100, previousDeviceKeys: [] });
     expect((await store.listDevices('alice')).map((d) => d.id).sort()).toEqual(
       [a.deviceKey, b.deviceKey].sort(),
     );
@@ -410,8 +415,11 @@ describe('known devices', () => {
 
   it('cleanup() deletes device entries past purgeAt, as their TTL index would', async () => {
     const { store, devices } = createStoreOnMemoryCollections({ clock: at(0) });
-    await store.create(record('alice', { purgeAt: new Date(T0 + 5000) }), null, { deviceCap: 100 });
-    await store.create(record('bob'), null, { deviceCap: 100 });
+    await store.create(record('alice', { purgeAt: new Date(T0 + 5000) }), null, {
+      deviceCap: 100,
+      previousDeviceKeys: [],
+    });
+    await store.create(record('bob'), null, { deviceCap: 100, previousDeviceKeys: [] });
     const result = await store.cleanup({
       liveness: live(T0 + 6000, null),
       historyRetentionMs: DAY,
@@ -431,7 +439,10 @@ describe('the per-user lease', () => {
       },
     });
     locks.docs.set('alice', { _id: 'alice', holder: 'dead', lockedUntil: new Date(now + 3000) });
-    const result = await store.create(record('alice'), limit(3, 'reject'), { deviceCap: 100 });
+    const result = await store.create(record('alice'), limit(3, 'reject'), {
+      deviceCap: 100,
+      previousDeviceKeys: [],
+    });
     expect(result.outcome).toBe('created');
     expect(now).toBeGreaterThanOrEqual(Date.UTC(2026, 5, 1) + 3000);
     expect(locks.docs.size).toBe(0);
@@ -452,7 +463,7 @@ describe('the per-user lease', () => {
     });
     const r = record('alice');
     const error = await store
-      .create(r, limit(3, 'reject'), { deviceCap: 100 })
+      .create(r, limit(3, 'reject'), { deviceCap: 100, previousDeviceKeys: [] })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Error);
     expect(String((error as Error).message)).toMatch(/timed out .* same user/);
@@ -522,19 +533,32 @@ describe('input validation (operator injection)', () => {
     ['endAllForUser(exceptSessionId)', (s, bad) => s.endAllForUser('alice', ending(), batch(bad))],
     [
       'create(record.id)',
-      (s, bad) => s.create(record('alice', { id: bad }), null, { deviceCap: 100 }),
+      (s, bad) =>
+        s.create(record('alice', { id: bad }), null, { deviceCap: 100, previousDeviceKeys: [] }),
     ],
     [
       'create(record.userId)',
-      (s, bad) => s.create(record('alice', { userId: bad }), null, { deviceCap: 100 }),
+      (s, bad) =>
+        s.create(record('alice', { userId: bad }), null, {
+          deviceCap: 100,
+          previousDeviceKeys: [],
+        }),
     ],
     [
       'create(record.tokenHash)',
-      (s, bad) => s.create(record('alice', { tokenHash: bad }), null, { deviceCap: 100 }),
+      (s, bad) =>
+        s.create(record('alice', { tokenHash: bad }), null, {
+          deviceCap: 100,
+          previousDeviceKeys: [],
+        }),
     ],
     [
       'create(record.deviceKey)',
-      (s, bad) => s.create(record('alice', { deviceKey: bad }), null, { deviceCap: 100 }),
+      (s, bad) =>
+        s.create(record('alice', { deviceKey: bad }), null, {
+          deviceCap: 100,
+          previousDeviceKeys: [],
+        }),
     ],
     ['listDevices(userId)', (s, bad) => s.listDevices(bad)],
     ['forgetDevice(userId)', (s, bad) => s.forgetDevice(bad, 'dEvIcEkEyLiNuXfIrEfOx1')],
@@ -630,7 +654,8 @@ describe('cleanup()', () => {
     const idle = record('alice');
     const absolute = record('alice', { expiresAt: new Date(T0 + 1000) });
     const fresh = record('alice', { lastActivityAt: new Date(T0 + 50_000) });
-    for (const r of [idle, absolute, fresh]) await store.create(r, null, { deviceCap: 100 });
+    for (const r of [idle, absolute, fresh])
+      await store.create(r, null, { deviceCap: 100, previousDeviceKeys: [] });
     const { expired } = await store.cleanup({
       liveness: live(T0 + 61_000, 60_000),
       historyRetentionMs: DAY,
@@ -655,8 +680,8 @@ describe('cleanup()', () => {
   it('deletes records whose purgeAt passed, as the TTL index would', async () => {
     const { store } = createStoreOnMemoryCollections();
     const old = record('alice', { purgeAt: new Date(T0 + 5000) });
-    await store.create(old, null, { deviceCap: 100 });
-    await store.create(record('alice'), null, { deviceCap: 100 });
+    await store.create(old, null, { deviceCap: 100, previousDeviceKeys: [] });
+    await store.create(record('alice'), null, { deviceCap: 100, previousDeviceKeys: [] });
     const result = await store.cleanup({
       liveness: live(T0 + 6000, null),
       historyRetentionMs: DAY,

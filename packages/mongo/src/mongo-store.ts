@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type {
   CleanupInput,
   CleanupResult,
-  CreateCaps,
+  CreateOptions,
   CreateResult,
   DeviceType,
   EndAllBatch,
@@ -213,11 +213,38 @@ export function createCollectionStore(input: CollectionStoreInput): SessionStore
    * its purgeAt) before. An entry past purgeAt that the TTL monitor has not
    * deleted yet counts as absent: firstSeenAt starts over.
    */
-  const rememberDevice = async (record: SessionRecord): Promise<boolean> => {
+  const rememberDevice = async (
+    record: SessionRecord,
+    previousKeys: readonly string[],
+  ): Promise<boolean> => {
+    // A rotated device id: the live entry under the first previous key found
+    // moves to the new key (its firstSeenAt and purgeAt carried over), and
+    // every previous key is forgotten.
+    let carried: Pick<DeviceDoc, 'firstSeenAt' | 'purgeAt'> | null = null;
+    const ids = previousKeys
+      .filter((key) => typeof key === 'string' && key !== record.deviceKey)
+      .map((key) => deviceDocId(record.userId, key));
+    if (ids.length > 0) {
+      // One read for all of them (usually none or one exists), in the given order.
+      const cursor = await (devices.find(
+        { _id: { $in: ids } },
+        { projection: { firstSeenAt: 1, purgeAt: 1 } },
+      ) as mongo.FindCursor<DeviceDoc> | Promise<mongo.FindCursor<DeviceDoc>>);
+      const found = new Map((await cursor.toArray()).map((d) => [d._id, d]));
+      for (const _id of ids) {
+        const old = found.get(_id);
+        if (!old) continue;
+        // Only the call that deletes it carries it (two sign-ins racing with one id).
+        const removed = await devices.deleteOne({ _id });
+        if (carried === null && removed.deletedCount === 1 && old.purgeAt > record.createdAt) {
+          carried = old;
+        }
+      }
+    }
     const write = () =>
       devices.findOneAndUpdate(
         { _id: deviceDocId(record.userId, record.deviceKey) },
-        deviceUpsert(record),
+        deviceUpsert(record, carried),
         { upsert: true, returnDocument: 'before', projection: { purgeAt: 1 } },
       );
     let before: Pick<DeviceDoc, 'purgeAt'> | null;
@@ -229,7 +256,7 @@ export function createCollectionStore(input: CollectionStoreInput): SessionStore
       if (!isDuplicateKeyError(error)) throw error;
       before = await write();
     }
-    return before !== null && before.purgeAt > record.createdAt;
+    return carried !== null || (before !== null && before.purgeAt > record.createdAt);
   };
 
   /** A new device over the cap: drop the user's entries with the earliest purgeAt. */
@@ -295,14 +322,17 @@ export function createCollectionStore(input: CollectionStoreInput): SessionStore
     async create(
       record: SessionRecord,
       limit: SessionLimit | null,
-      caps: CreateCaps,
+      options: CreateOptions,
     ): Promise<CreateResult> {
       checkRecord('create', record);
+      const previousKeys = Array.isArray(options?.previousDeviceKeys)
+        ? options.previousDeviceKeys
+        : [];
       checkLimit('create', limit);
-      const deviceCap = checkCount('create', caps?.deviceCap, 'caps.deviceCap');
+      const deviceCap = checkCount('create', options?.deviceCap, 'options.deviceCap');
       const doc = toDoc(record);
       const remember = async () => {
-        const known = await rememberDevice(record);
+        const known = await rememberDevice(record, previousKeys);
         if (!known) await capDevices(record.userId, deviceCap);
         return known;
       };
@@ -485,11 +515,13 @@ export function createCollectionStore(input: CollectionStoreInput): SessionStore
       const current = await sessions.findOne({ _id: sessionId });
       if (!current) return { outcome: 'not_found' };
       if ((current.retiredRefreshTokenHashes ?? []).includes(presented)) {
-        if (current.status !== 'ACTIVE') {
-          return { outcome: 'reused', session: toRecord(current), revoked: false };
-        }
+        // Only a live session is ended for reuse: an expired one is not relabelled.
         const revoked = await sessions.findOneAndUpdate(
-          { _id: sessionId, status: 'ACTIVE', retiredRefreshTokenHashes: presented },
+          {
+            _id: sessionId,
+            ...liveFilter(rotation.liveness),
+            retiredRefreshTokenHashes: presented,
+          },
           { $set: endFields(rotation.onReuse) },
           { returnDocument: 'after' },
         );
@@ -695,17 +727,26 @@ function deviceInfoOf(doc: DeviceDoc['deviceInfo']): SessionRecord['deviceInfo']
  * one past its purgeAt (start over). Caller values go in as `$literal`: a
  * string starting with `$` would otherwise read as a field path.
  */
-function deviceUpsert(record: SessionRecord): mongo.Document[] {
+function deviceUpsert(
+  record: SessionRecord,
+  carried: Pick<DeviceDoc, 'firstSeenAt' | 'purgeAt'> | null,
+): mongo.Document[] {
   const now = record.createdAt;
   const live = { $gt: ['$purgeAt', { $literal: now }] };
-  const purgeAt = { $literal: record.purgeAt };
+  const first = { $literal: carried?.firstSeenAt ?? record.createdAt };
+  const purgeAt = {
+    $literal:
+      carried !== null && carried.purgeAt > record.purgeAt ? carried.purgeAt : record.purgeAt,
+  };
   return [
     {
       $set: {
         userId: { $literal: record.userId },
         deviceId: { $literal: record.deviceKey },
         deviceInfo: { $literal: deviceInfoDoc(record.deviceInfo) },
-        firstSeenAt: { $cond: [live, '$firstSeenAt', { $literal: record.createdAt }] },
+        firstSeenAt: {
+          $cond: [{ $and: [live, { $lt: ['$firstSeenAt', first] }] }, '$firstSeenAt', first],
+        },
         lastSeenAt: { $literal: record.createdAt },
         lastIpAddress: { $literal: record.ipAddress },
         lastLocation: { $literal: locationDoc(record.location) },

@@ -1,3 +1,4 @@
+export type { SetDeviceId } from './device-cookie.js';
 export {
   createDeviceRouteHandlers,
   type DeviceRouteHandlers,

@@ -1,4 +1,10 @@
-import { InvalidInputError, SessionKitError, type SessionManager } from '@sessionkit/core';
+import {
+  createDeviceIdCookie,
+  InvalidInputError,
+  SessionKitError,
+  type SessionManager,
+} from '@sessionkit/core';
+import { appIsSecure, type SetDeviceId, setNextDeviceIdCookie } from './device-cookie.js';
 import { type GetHeaders, readNextHeaders } from './request-context.js';
 
 /** The JWT claim sessionkit keeps its session reference in. NextAuth encrypts the JWT. */
@@ -42,6 +48,13 @@ export interface SessionTrackingOptions {
    * @default reads `headers()` from `next/headers`
    */
   getHeaders?: GetHeaders;
+  /**
+   * Sets the device-id cookie after each sign-in. The id rotates on every
+   * sign-in (see docs/security.md), so it must be stored again each time.
+   * `false` leaves the cookie to you (`created.deviceId` is not exposed then).
+   * @default `cookies().set()` from `next/headers`; `__Host-` name when the app is on https
+   */
+  setDeviceId?: SetDeviceId | false;
 }
 
 /**
@@ -129,6 +142,16 @@ export function withSessionTracking<T extends TrackableAuthOptions>(
   }
 
   const getHeaders = options.getHeaders ?? readNextHeaders;
+  if (
+    options.setDeviceId !== undefined &&
+    options.setDeviceId !== false &&
+    typeof options.setDeviceId !== 'function'
+  ) {
+    throw new InvalidInputError(
+      'withSessionTracking: options.setDeviceId must be a function (cookie) => void, or false.',
+    );
+  }
+  const setDeviceId = options.setDeviceId ?? setNextDeviceIdCookie;
   const appCallbacks = authOptions.callbacks ?? {};
   const appEvents = authOptions.events ?? {};
   // The app's callbacks, typed loosely: they are called with exactly what
@@ -146,6 +169,9 @@ export function withSessionTracking<T extends TrackableAuthOptions>(
       const userId = userIdOf(params.user, result);
       const headers = (await getHeaders()) ?? undefined;
       const created = await manager.create({ userId, headers });
+      if (setDeviceId !== false) {
+        await setDeviceId(createDeviceIdCookie(created.deviceId, { secure: appIsSecure() }));
+      }
       const claim: SessionClaim = {
         id: created.session.id,
         token: created.token,

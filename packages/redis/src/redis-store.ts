@@ -1,6 +1,6 @@
 import {
   type CleanupResult,
-  type CreateCaps,
+  type CreateOptions,
   type CreateResult,
   type EndAllBatch,
   type EndAllResult,
@@ -11,6 +11,7 @@ import {
   isWellFormedText,
   type KnownDeviceRecord,
   type Liveness,
+  legacyUserShard,
   type PageCursor,
   type PageQuery,
   type RecordPage,
@@ -21,7 +22,6 @@ import {
   type SessionStore,
   sessionIdShard,
   type TouchUpdate,
-  userShard,
   type VerificationUpdate,
 } from '@sessionkit/core';
 import type { Cluster, Redis } from 'ioredis';
@@ -180,6 +180,14 @@ function encodeDevice(record: SessionRecord): string {
 }
 
 const DEVICE_ENTRY = /^(\d+):(\d+):/;
+const DEVICE_KEY = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** The previous device keys as the script's space-separated argument (well-formed keys only). */
+function previousDeviceKeys(options: CreateOptions | undefined): string {
+  const keys = options?.previousDeviceKeys;
+  if (!Array.isArray(keys)) return '';
+  return keys.filter((k) => typeof k === 'string' && DEVICE_KEY.test(k)).join(' ');
+}
 
 function decodeDevice(userId: string, id: string, value: string): KnownDeviceRecord | null {
   const times = DEVICE_ENTRY.exec(value);
@@ -218,6 +226,11 @@ function decodePage(userId: string, reply: unknown): RecordPage {
       ? null
       : { at: new Date(Number(score)), id };
   return { records, next };
+}
+
+/** Listing order of two positions: score, then id (as Redis orders equal scores). */
+function comparePosition(a: PageCursor, b: PageCursor): number {
+  return a.at.getTime() - b.at.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
 /** Cursor arguments of the paged scripts. */
@@ -276,8 +289,22 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
   const client = options.client as unknown as Commands;
 
   const sessionKey = (id: string) => `${prefix}{${sessionIdShard(id)}}:sess:${id}`;
-  const userKey = (kind: 'active' | 'ended' | 'devices' | 'device', userId: string) =>
-    `${prefix}{${userShard(userId)}}:${kind}:${userId}`;
+  // How the manager derives a user's shard (keyed with its secret, see
+  // bindUserShard); the legacy unkeyed shard until a manager binds one.
+  let shardOf: (userId: string) => string = legacyUserShard;
+  const userKey = (
+    kind: 'active' | 'ended' | 'devices' | 'device',
+    userId: string,
+    shard = shardOf(userId),
+  ) => `${prefix}{${shard}}:${kind}:${userId}`;
+  const userKeyIn = userKey;
+  // Migration: sessions and devices created before the secret live under the
+  // legacy shard until they expire; user-keyed reads and bulk writes visit it too.
+  const shardsOf = (userId: string): string[] => {
+    const current = shardOf(userId);
+    const legacy = legacyUserShard(userId);
+    return current === legacy ? [current] : [current, legacy];
+  };
   // Relative TTLs from the store's clock: immune to skew between app and Redis clocks.
   const ttlUntil = (at: Date) => Math.max(1, Math.ceil(at.getTime() - now()));
 
@@ -393,6 +420,48 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
   const run = (script: Script, args: (string | number)[]) =>
     call(script.name, () => runScript(script, args));
 
+  /**
+   * Pages over every shard a user's records may live in — two only while the
+   * shard migration lasts (see `shardsOf`). Each shard is read from the same
+   * cursor and the pages are merged in listing order up to the position the
+   * least advanced shard reached, so across pages no record is skipped or
+   * repeated. `keep: 'all'` keeps records past that position too (endAll: they
+   * were already ended and left the active index, so no later batch sees them).
+   */
+  async function acrossShards(
+    userId: string,
+    positionOf: (record: SessionRecord) => number,
+    read: (shard: string) => Promise<RecordPage>,
+    keep: 'page' | 'all' = 'page',
+  ): Promise<RecordPage> {
+    const shards = shardsOf(userId);
+    if (shards.length === 1) return read(shards[0] as string);
+    const pages = await Promise.all(shards.map(read));
+    // Descending order: the least advanced shard stopped at the greatest position.
+    let next: PageCursor | null = null;
+    for (const page of pages) {
+      if (page.next !== null && (next === null || comparePosition(page.next, next) > 0)) {
+        next = page.next;
+      }
+    }
+    const bound = next;
+    const records = pages
+      .flatMap((page) => page.records)
+      .filter(
+        (r) =>
+          keep === 'all' ||
+          bound === null ||
+          comparePosition({ at: new Date(positionOf(r)), id: r.id }, bound) >= 0,
+      )
+      .sort((x, y) =>
+        comparePosition(
+          { at: new Date(positionOf(y)), id: y.id },
+          { at: new Date(positionOf(x)), id: x.id },
+        ),
+      );
+    return { records, next };
+  }
+
   const endArgs = (transition: EndTransition) => [
     transition.status,
     transition.reason,
@@ -406,14 +475,31 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
     async create(
       record: SessionRecord,
       limit: SessionLimit | null,
-      caps: CreateCaps,
+      options: CreateOptions,
     ): Promise<CreateResult> {
       checkUser('create', record.userId);
+      // Migration: a device known under the legacy shard moves to the current
+      // one (a separate slot on Cluster, so a step of its own before the create).
+      let carried = '';
+      const [current, legacy] = shardsOf(record.userId);
+      // The user keys go in the slot of the session id (a record created with
+      // a legacy id, e.g. by another instance mid-upgrade, stays with its kind).
+      const idShard = sessionIdShard(record.id);
+      const shard = idShard === legacy ? legacy : (current as string);
+      if (legacy !== undefined && idShard === current) {
+        const keys = [record.deviceKey, ...previousDeviceKeys(options).split(' ')].filter(Boolean);
+        const taken = await run(SCRIPTS.takeDevice, [
+          userKey('devices', record.userId, legacy),
+          userKey('device', record.userId, legacy),
+          keys.join(' '),
+        ]);
+        if (typeof taken === 'string') carried = taken;
+      }
       const reply = (await run(SCRIPTS.create, [
         sessionKey(record.id),
-        userKey('active', record.userId),
-        userKey('devices', record.userId),
-        userKey('device', record.userId),
+        userKey('active', record.userId, shard),
+        userKey('devices', record.userId, shard),
+        userKey('device', record.userId, shard),
         encode(record),
         record.id,
         ttlUntil(record.purgeAt),
@@ -428,7 +514,9 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
         encodeDevice(record),
         record.createdAt.getTime(),
         now(),
-        caps.deviceCap,
+        options.deviceCap,
+        previousDeviceKeys(options),
+        carried,
       ])) as [string, number, ...string[]];
       if (reply[0] === 'limit_reached') return { outcome: 'limit_reached', activeCount: reply[1] };
       return {
@@ -446,14 +534,21 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
 
     async listActive(userId: string, query: PageQuery): Promise<RecordPage> {
       checkUser('listActive', userId);
-      const reply = await run(SCRIPTS.page, [
-        userKey('active', userId),
-        `active:${userId}`,
-        query.limit,
-        ...cursorArgs(query.after),
-        'ACTIVE',
-      ]);
-      return decodePage(userId, reply);
+      return acrossShards(
+        userId,
+        (r) => r.expiresAt.getTime(),
+        async (shard) =>
+          decodePage(
+            userId,
+            await run(SCRIPTS.page, [
+              userKey('active', userId, shard),
+              `active:${userId}`,
+              query.limit,
+              ...cursorArgs(query.after),
+              'ACTIVE',
+            ]),
+          ),
+      );
     },
 
     async listEnded(
@@ -461,14 +556,21 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
       query: PageQuery & { statuses: readonly EndedSessionStatus[] },
     ): Promise<RecordPage> {
       checkUser('listEnded', userId);
-      const reply = await run(SCRIPTS.page, [
-        userKey('ended', userId),
-        `ended:${userId}`,
-        query.limit,
-        ...cursorArgs(query.after),
-        query.statuses.join(' '),
-      ]);
-      return decodePage(userId, reply);
+      return acrossShards(
+        userId,
+        (r) => r.endedAt?.getTime() ?? 0,
+        async (shard) =>
+          decodePage(
+            userId,
+            await run(SCRIPTS.page, [
+              userKey('ended', userId, shard),
+              `ended:${userId}`,
+              query.limit,
+              ...cursorArgs(query.after),
+              query.statuses.join(' '),
+            ]),
+          ),
+      );
     },
 
     async touch(sessionId: string, update: TouchUpdate): Promise<boolean> {
@@ -506,19 +608,27 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
       batch: EndAllBatch,
     ): Promise<EndAllResult> {
       checkUser('endAllForUser', userId);
-      const reply = await run(SCRIPTS.endAll, [
-        userKey('active', userId),
-        userKey('ended', userId),
+      const { records, next } = await acrossShards(
         userId,
-        batch.exceptSessionId ?? '',
-        ...endArgs(transition),
-        batch.liveness.now.getTime(),
-        idleOf(batch.liveness),
-        batch.createdAtOrBefore.getTime(),
-        batch.limit,
-        ...cursorArgs(batch.after),
-      ]);
-      const { records, next } = decodePage(userId, reply);
+        (r) => r.expiresAt.getTime(),
+        async (shard) =>
+          decodePage(
+            userId,
+            await run(SCRIPTS.endAll, [
+              userKey('active', userId, shard),
+              userKey('ended', userId, shard),
+              userId,
+              batch.exceptSessionId ?? '',
+              ...endArgs(transition),
+              batch.liveness.now.getTime(),
+              idleOf(batch.liveness),
+              batch.createdAtOrBefore.getTime(),
+              batch.limit,
+              ...cursorArgs(batch.after),
+            ]),
+          ),
+        'all',
+      );
       return { ended: records, next };
     },
 
@@ -548,24 +658,39 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
     // One HGETALL: entries past purgeAt that no create has pruned yet are skipped.
     async listDevices(userId: string): Promise<KnownDeviceRecord[]> {
       checkUser('listDevices', userId);
-      const entries = await call('listDevices', () => client.hgetall(userKey('device', userId)));
       const at = now();
-      const devices: KnownDeviceRecord[] = [];
-      for (const [id, value] of Object.entries(entries)) {
-        const device = decodeDevice(userId, id, value);
-        if (device && device.purgeAt.getTime() > at) devices.push(device);
+      const devices = new Map<string, KnownDeviceRecord>();
+      for (const shard of shardsOf(userId)) {
+        const entries = await call('listDevices', () =>
+          client.hgetall(userKey('device', userId, shard)),
+        );
+        for (const [id, value] of Object.entries(entries)) {
+          const device = decodeDevice(userId, id, value);
+          if (device && device.purgeAt.getTime() > at && !devices.has(id)) devices.set(id, device);
+        }
       }
-      return devices;
+      return [...devices.values()];
     },
 
     async forgetDevice(userId: string, deviceId: string): Promise<boolean> {
-      const removed = await run(SCRIPTS.forget, [
-        userKey('devices', userId),
-        userKey('device', userId),
-        deviceId,
-        now(),
-      ]);
-      return removed === 1;
+      let removed = false;
+      for (const shard of shardsOf(userId)) {
+        const reply = await run(SCRIPTS.forget, [
+          userKey('devices', userId, shard),
+          userKey('device', userId, shard),
+          deviceId,
+          now(),
+        ]);
+        removed = removed || reply === 1;
+      }
+      return removed;
+    },
+
+    bindUserShard(fn: (userId: string) => string): void {
+      if (typeof fn !== 'function') {
+        throw new InvalidInputError('bindUserShard: pass a function (userId) => shard.');
+      }
+      shardOf = fn;
     },
 
     async markVerified(

@@ -108,7 +108,8 @@ end
 // KEYS: session, active index, device index, device entries
 // ARGV: value, id, ttl, expiresAt, deviceKey, purgeAt, now, max (0: no limit), onExceed,
 //       idle (-1: none), eviction status, reason, endedAt, purgeAt, ttl, history cap,
-//       device entry body, createdAt, store now, device cap
+//       device entry body, createdAt, store now, device cap, previous device keys (space
+//       separated), device entry carried over from the legacy shard ('' for none)
 const CREATE = `
 local id = ARGV[2]
 local base = base_of(KEYS[1], 'sess:' .. id)
@@ -154,6 +155,20 @@ for _, stale in ipairs(redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', ARGV[19], 'L
 end
 local first, purge = ARGV[18], ARGV[6]
 local old = redis.call('HGET', KEYS[4], ARGV[5])
+-- A rotated device id: the entry under the first previous key found moves here,
+-- and every previous key is forgotten.
+for prev in string.gmatch(ARGV[21], '%S+') do
+  if prev ~= ARGV[5] then
+    local moved = redis.call('HGET', KEYS[4], prev)
+    if moved then
+      if not old then old = moved end
+      redis.call('HDEL', KEYS[4], prev)
+      redis.call('ZREM', KEYS[3], prev)
+    end
+  end
+end
+-- Migration: the entry taken from the legacy shard (see TAKE_DEVICE), if any.
+if not old and ARGV[22] ~= '' then old = ARGV[22] end
 if old then
   local old_first, old_purge = device_times(old)
   if old_purge and tonumber(old_purge) > store_now then
@@ -300,7 +315,7 @@ local h, body = split(v)
 local presented = ARGV[2]
 for _, retired in ipairs(h.retiredRefreshTokenHashes) do
   if retired == presented then
-    if h.status ~= 'ACTIVE' then return {'reused', v, 0} end
+    if not is_live(h, tonumber(ARGV[6]), tonumber(ARGV[7])) then return {'reused', v, 0} end
     local base = base_of(KEYS[1], 'sess:' .. ARGV[1])
     return {'reused', finish(base, ARGV[1], h, body, ARGV[9], ARGV[10], tonumber(ARGV[11]),
       tonumber(ARGV[12]), tonumber(ARGV[13]), tonumber(ARGV[14])), 1}
@@ -319,6 +334,22 @@ if h.lastActivityAt < at then h.lastActivityAt = at end
 local value = cjson.encode(h) .. body
 redis.call('SET', KEYS[1], value, 'KEEPTTL')
 return {'rotated', value}
+`;
+
+// KEYS: device index, device entries (of the legacy shard)
+// ARGV: device keys (space separated)
+// Removes the entries and returns the first one found, to carry it to the new shard.
+const TAKE_DEVICE = `
+local found = false
+for key in string.gmatch(ARGV[1], '%S+') do
+  local v = redis.call('HGET', KEYS[2], key)
+  if v then
+    if not found then found = v end
+    redis.call('HDEL', KEYS[2], key)
+    redis.call('ZREM', KEYS[1], key)
+  end
+end
+return found
 `;
 
 // KEYS: device index, device entries
@@ -367,5 +398,6 @@ export const SCRIPTS = {
   endAll: script('endAll', 2, END_ALL),
   rotate: script('rotate', 1, ROTATE),
   forget: script('forget', 2, FORGET),
+  takeDevice: script('takeDevice', 2, TAKE_DEVICE),
   verify: script('verify', 1, VERIFY),
 } as const;

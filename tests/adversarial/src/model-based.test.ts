@@ -202,7 +202,9 @@ class Refresh implements Command {
     const old = s.retired[Math.floor(s.retired.length / 2)];
     if (this.reuseOld && old !== undefined) {
       expect(await r.manager.refresh(old)).toBeNull();
-      if (s.stored === 'ACTIVE') end(s, 'REVOKED', 'refresh_token_reuse');
+      // Reuse revokes a live session; an expired one is left as stored, not
+      // relabelled (issue 20).
+      if (s.stored === 'ACTIVE' && live(m, s)) end(s, 'REVOKED', 'refresh_token_reuse');
       return;
     }
     const result = await r.manager.refresh(s.refreshToken);

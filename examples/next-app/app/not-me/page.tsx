@@ -1,17 +1,12 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
-import { describeDevice, describePlace, revocationLinks } from '@/lib/notifications';
+import { notMeSummary } from '@/lib/not-me-summary';
+import { revocationLinks } from '@/lib/notifications';
 import { sessionManager } from '@/lib/session-manager';
 import { revokeReportedSession } from './actions';
 
 export const metadata: Metadata = { title: 'This wasn’t me', robots: { index: false } };
-
-const dateTime = new Intl.DateTimeFormat('en-GB', {
-  dateStyle: 'medium',
-  timeStyle: 'short',
-  timeZone: 'UTC',
-});
 
 const RESULTS: Record<string, string> = {
   revoked:
@@ -23,7 +18,9 @@ const RESULTS: Record<string, string> = {
 /**
  * Opened from the "This wasn't me" link of a new-sign-in email. Opening it
  * changes nothing (see actions.ts for why): it only shows which sign-in the
- * link is about and a single button that revokes it.
+ * link is about (browser and OS, country, day and part of day: no IP, city or
+ * exact time, since the link holder may not be the owner) and a single button
+ * that revokes it.
  */
 export default async function NotMePage({
   searchParams,
@@ -48,7 +45,9 @@ export default async function NotMePage({
   } else if (session.status !== 'ACTIVE') {
     body = <p data-testid="not-me-result">{RESULTS['already-ended']}</p>;
   } else {
-    const place = describePlace(session);
+    // Anyone holding the link sees this, unauthenticated: only what lets the
+    // owner recognise the sign-in (see lib/not-me-summary.ts).
+    const summary = notMeSummary(session);
     body = (
       <>
         <p>
@@ -56,13 +55,11 @@ export default async function NotMePage({
         </p>
         <dl className="details" data-testid="not-me-session">
           <dt>Device</dt>
-          <dd>{describeDevice(session)}</dd>
-          <dt>Where</dt>
-          <dd>{place ?? 'Unknown'}</dd>
-          <dt>IP address</dt>
-          <dd>{session.ipAddress ?? 'Unknown'}</dd>
+          <dd>{summary.device}</dd>
+          <dt>Country</dt>
+          <dd>{summary.country ?? 'Unknown'}</dd>
           <dt>Signed in</dt>
-          <dd>{dateTime.format(session.createdAt)} UTC</dd>
+          <dd>{summary.when}</dd>
         </dl>
         <form action={revokeReportedSession}>
           <input type="hidden" name="token" value={token} />

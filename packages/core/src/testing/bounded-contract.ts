@@ -266,7 +266,7 @@ export function boundedWorkTests(factory: StoreFactory): void {
           deviceKey,
           purgeAt: new Date(clock.now() + 100 * DAY),
         });
-        await store.create(record, null, { deviceCap: 4 });
+        await store.create(record, null, { ...CAPS, deviceCap: 4 });
       }
       const devices = await store.listDevices(user);
       expect(devices.map((d) => d.id).sort()).toEqual(keys.slice(-4).sort());

@@ -1,7 +1,7 @@
 import { DAY, MINUTE } from '../options.js';
 import type { EndedSessionStatus } from '../session.js';
 import type {
-  CreateCaps,
+  CreateOptions,
   EndAllResult,
   EndTransition,
   Liveness,
@@ -102,7 +102,7 @@ export function transition(
 }
 
 /** The caps the manager passes by default. */
-export const CAPS: CreateCaps = { deviceCap: 100 };
+export const CAPS: CreateOptions = { deviceCap: 100, previousDeviceKeys: [] };
 
 export const NO_GUARD = { userId: null, tokenHash: null } as const;
 export const TOUCH_INTERVAL = MINUTE;

@@ -1,6 +1,7 @@
 import { describe } from 'vitest';
 import { boundedWorkTests } from './bounded-contract.js';
 import type { StoreFactory } from './fixtures.js';
+import { hardeningContractTests } from './hardening-contract.js';
 import { managerContractTests } from './manager-contract.js';
 import { modelBasedTest } from './model-based.js';
 import { raceTests } from './races.js';
@@ -35,6 +36,7 @@ export function runStoreConformanceTests(
     describe('store contract', () => storeContractTests(factory));
     describe('bounded per-user work', () => boundedWorkTests(factory));
     describe('session manager over the store', () => managerContractTests(factory));
+    describe('hardening (issue 20)', () => hardeningContractTests(factory));
     describe('model-based', () => modelBasedTest(factory, options.numRuns ?? 30, timeout * 10));
     raceTests(factory, Math.max(5, Math.ceil((options.numRuns ?? 30) / 2)), timeout * 10);
   });

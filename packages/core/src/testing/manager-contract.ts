@@ -23,6 +23,8 @@ function recordingStore(inner: SessionStore, calls: StoreCall[]): SessionStore {
     get(target, prop, receiver) {
       const value = Reflect.get(target, prop, receiver);
       if (typeof value !== 'function') return value;
+      // Configuration from the manager's constructor, not a store call.
+      if (prop === 'bindUserShard') return value.bind(target);
       return async (...args: unknown[]) => {
         const result = await value.apply(target, args);
         calls.push({

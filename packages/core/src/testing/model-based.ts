@@ -138,7 +138,8 @@ class Refresh implements fc.AsyncCommand<Model, Real> {
     const old = s.retired[s.retired.length - 1];
     if (this.reuseOld && old !== undefined) {
       expect(await r.manager.refresh(old)).toBeNull();
-      s.stored = 'ENDED';
+      // Reuse ends a live session; an expired one is left as it is stored (issue 20).
+      if (isLive(m, s)) s.stored = 'ENDED';
       return;
     }
     const result = await r.manager.refresh(s.refreshToken);

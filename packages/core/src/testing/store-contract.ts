@@ -568,6 +568,20 @@ export function storeContractTests(factory: StoreFactory): void {
       expect(again).toMatchObject({ outcome: 'reused', revoked: false });
     });
 
+    it('a retired hash of a session that already expired is reuse without a write (issue 20)', async () => {
+      const { record, refreshToken } = makeRecord(clock, {
+        userId: user,
+        expiresAt: new Date(clock.now() + 10_000),
+      });
+      await store.create(record, null, CAPS);
+      await store.rotateRefreshToken(record.id, rotation(refreshToken));
+      clock.advance(20_000);
+      const reuse = await store.rotateRefreshToken(record.id, rotation(refreshToken));
+      expect(reuse).toMatchObject({ outcome: 'reused', revoked: false });
+      // Still stored as the (expired) ACTIVE record: never relabelled REVOKED/refresh_token_reuse.
+      expect(await store.get(record.id)).toMatchObject({ status: 'ACTIVE', endReason: null });
+    });
+
     it('of two concurrent rotations with one token exactly one rotates, the other is reuse', async () => {
       const { record, refreshToken } = makeRecord(clock, { userId: user });
       await store.create(record, null, CAPS);
