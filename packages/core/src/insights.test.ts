@@ -76,8 +76,15 @@ describe('device fingerprints', () => {
     const { value } = createDeviceIdCookie();
     const withCookie = deviceFingerprint('u1', info, null, value);
     expect(withCookie).not.toBe(plain);
-    // The cookie identifies the browser whatever the agent says.
-    expect(deviceFingerprint('u1', { ...info, browser: 'Firefox' }, null, value)).toBe(withCookie);
+    // Browser family and OS still count with the cookie (issue 20): the same id
+    // copied into another browser is another device; a version bump is not.
+    expect(deviceFingerprint('u1', { ...info, browser: 'Firefox' }, null, value)).not.toBe(
+      withCookie,
+    );
+    expect(deviceFingerprint('u1', { ...info, os: 'Windows' }, null, value)).not.toBe(withCookie);
+    expect(deviceFingerprint('u1', { ...info, browserVersion: '999.0' }, null, value)).toBe(
+      withCookie,
+    );
   });
 
   it('reads the device-id cookie and ignores malformed values', () => {
@@ -88,6 +95,39 @@ describe('device fingerprints', () => {
     expect(readDeviceIdCookie({ cookie: `${DEVICE_ID_COOKIE}={"$ne":1}` })).toBeNull();
     expect(createDeviceIdCookie(value).value).toBe(value);
     expect(createDeviceIdCookie('bad value').value).not.toBe('bad value');
+  });
+});
+
+describe('device-id cookie hardening (issue 20)', () => {
+  const a = 'AAAAAAAAAAAAAAAAAAAAAA';
+  const b = 'BBBBBBBBBBBBBBBBBBBBBB';
+  it('ignores a device-id cookie sent twice, and prefers __Host- over the plain name', () => {
+    expect(
+      readDeviceIdCookie({ cookie: `${DEVICE_ID_COOKIE}=${a}; ${DEVICE_ID_COOKIE}=${b}` }),
+    ).toBeNull();
+    expect(
+      readDeviceIdCookie({ cookie: `${DEVICE_ID_COOKIE}=${a}; ${DEVICE_ID_COOKIE}=${a}` }),
+    ).toBeNull();
+    expect(
+      readDeviceIdCookie({
+        cookie: `__Host-${DEVICE_ID_COOKIE}=${a}; __Host-${DEVICE_ID_COOKIE}=${b}`,
+      }),
+    ).toBeNull();
+    expect(
+      readDeviceIdCookie({ cookie: `${DEVICE_ID_COOKIE}=${b}; __Host-${DEVICE_ID_COOKIE}=${a}` }),
+    ).toBe(a);
+  });
+
+  it('names the cookie __Host- (Secure, Path=/) on https and keeps the plain name on http', () => {
+    expect(createDeviceIdCookie(a, { secure: true })).toMatchObject({
+      name: `__Host-${DEVICE_ID_COOKIE}`,
+      value: a,
+      options: { secure: true, path: '/', httpOnly: true },
+    });
+    expect(createDeviceIdCookie(a, { secure: false })).toMatchObject({
+      name: DEVICE_ID_COOKIE,
+      options: { secure: false },
+    });
   });
 });
 

@@ -77,6 +77,29 @@ describe('device-id cookie at sign-in', () => {
     expect(set.mock.calls[0]?.[2]).toMatchObject({ secure: false, httpOnly: true });
   });
 
+  it('on https it sets the __Host- cookie and drops the plain one', async () => {
+    vi.stubEnv('NEXTAUTH_URL', 'https://app.example.com');
+    const set = vi.fn();
+    const del = vi.fn();
+    vi.doMock('next/headers.js', () => ({
+      cookies: async () => ({
+        set,
+        delete: del,
+        has: (name: string) => name === 'sessionkit.device-id',
+      }),
+    }));
+    const manager = createSessionManager({ store: createMemoryStore() });
+    const options = withSessionTracking(
+      { session: { strategy: 'jwt' as const } },
+      { manager, getHeaders: () => new Headers({ 'user-agent': UA }) },
+    );
+    const jwt = (options as { callbacks?: { jwt?: unknown } }).callbacks?.jwt as Jwt;
+    await jwt({ token: {}, user: { id: 'u1' }, trigger: 'signIn' });
+    expect(set.mock.calls[0]?.[0]).toBe('__Host-sessionkit.device-id');
+    expect(set.mock.calls[0]?.[2]).toMatchObject({ secure: true, path: '/' });
+    expect(del).toHaveBeenCalledWith('sessionkit.device-id');
+  });
+
   it('refuses a setDeviceId that is not a function', () => {
     const manager = createSessionManager({ store: createMemoryStore() });
     expect(() =>

@@ -1,4 +1,8 @@
-import type { createDeviceIdCookie } from '@sessionkit/core';
+import {
+  type createDeviceIdCookie,
+  DEVICE_ID_COOKIE,
+  SECURE_DEVICE_ID_COOKIE,
+} from '@sessionkit/core';
 
 /** Sets the rotated device-id cookie; return or resolve when done. */
 export type SetDeviceId = (
@@ -30,6 +34,11 @@ export async function setNextDeviceIdCookie(
     const { cookies } = await import('next/headers.js');
     const jar = await cookies();
     jar.set(cookie.name, cookie.value, cookie.options);
+    // Moving to the __Host- name: drop this site's own plain cookie, so that
+    // only the name a sibling subdomain cannot plant is left.
+    if (cookie.name === SECURE_DEVICE_ID_COOKIE && jar.has?.(DEVICE_ID_COOKIE)) {
+      jar.delete(DEVICE_ID_COOKIE);
+    }
   } catch (error) {
     if (!warnedNoCookieScope) {
       warnedNoCookieScope = true;
