@@ -1,25 +1,36 @@
 import { randomBytes } from 'node:crypto';
-import type {
-  CleanupInput,
-  CleanupResult,
-  CreateResult,
-  DeviceType,
-  EndGuard,
-  EndTransition,
-  KnownDeviceRecord,
-  Liveness,
-  RefreshRotation,
-  RefreshRotationResult,
-  SessionLimit,
-  SessionRecord,
-  SessionStatus,
-  SessionStore,
-  SuspiciousLoginReason,
-  TouchUpdate,
-  VerificationUpdate,
+import {
+  type CleanupInput,
+  type CleanupResult,
+  type CreateResult,
+  type DeviceType,
+  type EndGuard,
+  type EndTransition,
+  InvalidInputError,
+  type KnownDeviceRecord,
+  type Liveness,
+  type RefreshRotation,
+  type RefreshRotationResult,
+  type SessionLimit,
+  type SessionRecord,
+  type SessionStatus,
+  type SessionStore,
+  SessionStoreError,
+  type SuspiciousLoginReason,
+  type TouchUpdate,
+  type VerificationUpdate,
 } from '@sessionkit/core';
-import type { mongo } from 'mongoose';
-import { type MongoStoreOptions, resolveModels } from './models.js';
+import type { Connection, mongo } from 'mongoose';
+import {
+  boundCollection,
+  type ConnectionGate,
+  DEFAULT_TIMEOUT_MS,
+  guardCall,
+  StoreCall,
+} from './call-guard.js';
+import { connectionGate, UriConnection } from './connections.js';
+import { isDuplicateKeyError, LEASE_MS, MAJORITY, withUserLease } from './lease.js';
+import { checkOptions, type MongoStoreOptions, pickConnection, resolveModels } from './models.js';
 import {
   type DeviceDoc,
   type LocationDoc,
@@ -64,16 +75,70 @@ type SessionLocation = NonNullable<SessionRecord['location']>;
  * ```
  */
 export function createMongoStore(options: MongoStoreOptions = {}): SessionStore {
-  const { sessions, locks, devices } = resolveModels(options);
+  checkOptions(options);
+  const timeout = checkTimeout(options.timeout);
+  if (options.connection !== undefined || options.uri === undefined) {
+    return storeOn(options, timeout, pickConnection(options));
+  }
+  // A `uri` store follows the URI's current connection: a new one after a
+  // failed first connect (see connections.ts), with its models registered on it.
+  const source = new UriConnection(options.uri);
+  let built: { connection: Connection; store: SessionStore } | null = null;
+  const current = (): SessionStore | null => {
+    const connection = source.current();
+    if (!connection) return null;
+    if (built?.connection !== connection) {
+      built = { connection, store: storeOn(options, timeout, connection) };
+    }
+    return built.store;
+  };
+  current(); // checks the options now, when a connection can be had
+  const store: Record<string, (...args: unknown[]) => Promise<unknown>> = {};
+  for (const name of STORE_METHODS) {
+    store[name] = (...args: unknown[]) => {
+      const target = current();
+      if (!target) {
+        return Promise.reject(
+          new SessionStoreError(
+            `MongoDB ${name}`,
+            new Error(`no MongoDB connection: ${source.describe()}`),
+          ),
+        );
+      }
+      return (target[name] as (...a: unknown[]) => Promise<unknown>)(...args);
+    };
+  }
+  return store as unknown as SessionStore;
+}
+
+function checkTimeout(value: unknown): number {
+  if (value === undefined) return DEFAULT_TIMEOUT_MS;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > 600_000) {
+    throw new InvalidInputError(
+      'createMongoStore(): timeout must be a number of ms above 0 (at most 600000); the default is 500.',
+    );
+  }
+  return value;
+}
+
+/** The store over the models of `connection`. */
+function storeOn(
+  options: MongoStoreOptions,
+  timeout: number,
+  connection: Connection,
+): SessionStore {
+  const { sessions, locks, devices } = resolveModels(options, connection);
   return createCollectionStore({
-    // mongoose's collection wraps the driver's: same methods, plus buffering
-    // until the connection opens. Writes go to it directly rather than through
+    // mongoose's collection wraps the driver's (its buffering is off for these
+    // models, see schema.ts). Writes go to it directly rather than through
     // Model queries so that no app-wide mongoose plugin or middleware (soft
     // delete, tenant filters, ...) can rewrite sessionkit's conditional filters.
     sessions: sessions.collection as unknown as mongo.Collection<SessionDoc>,
     locks: locks.collection as unknown as mongo.Collection<LockDoc>,
     devices: devices.collection as unknown as mongo.Collection<DeviceDoc>,
     lockCollectionName: lockCollectionName(sessions.collection.collectionName),
+    timeout,
+    gate: connectionGate(connection),
   });
 }
 
@@ -97,10 +162,6 @@ export async function ensureMongoIndexes(options: MongoStoreOptions = {}): Promi
   await devices.syncIndexes();
 }
 
-/** How long a create holding the per-user lock may take before others may take it over. */
-const LOCK_LEASE_MS = 10_000;
-/** How long a create waits for the per-user lock before failing (then core fails closed). */
-const LOCK_WAIT_MS = 10_000;
 /** Records per batch in cleanup(). */
 const CLEANUP_BATCH = 500;
 
@@ -110,22 +171,61 @@ export interface CollectionStoreInput {
   devices: mongo.Collection<DeviceDoc>;
   lockCollectionName: string;
   /**
-   * Wall clock for lock leases and for hiding known devices past their
-   * `purgeAt` that the TTL monitor has not deleted yet (as MongoDB's own TTL
-   * does: not session time). @default Date.now
+   * Wall clock for hiding known devices past their `purgeAt` that the TTL
+   * monitor has not deleted yet (as MongoDB's own TTL does: not session time),
+   * and for how long a create waits for the per-user lease. The lease itself
+   * runs on the server's clock. @default Date.now
    */
   clock?: () => number;
-  /** Waits between lock attempts. @default setTimeout-based */
+  /** Waits between lease attempts. @default setTimeout-based */
   sleep?: (ms: number) => Promise<void>;
+  /** Bound in ms on every store call (see createMongoStore's `timeout`). @default 500 */
+  timeout?: number;
+  /** The connection's state, checked before each call. @default always up */
+  gate?: ConnectionGate;
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** The store logic over two driver collections (mongoose's, or any with the same API). */
+/**
+ * The store logic over three driver collections (mongoose's, or any with the
+ * same API). Every call runs under guardCall(): bounded by `timeout`, with
+ * each command bounded by the time left and reads sent to the primary.
+ */
 export function createCollectionStore(input: CollectionStoreInput): SessionStore {
-  const { sessions, locks, devices } = input;
+  const timeout = input.timeout ?? DEFAULT_TIMEOUT_MS;
+  const store: Record<string, (...args: unknown[]) => Promise<unknown>> = {};
+  for (const name of STORE_METHODS) {
+    store[name] = (...args: unknown[]) =>
+      guardCall(name, timeout, input.gate, (call) => {
+        const method = storeMethods(input, call)[name] as (...a: unknown[]) => Promise<unknown>;
+        return method(...args);
+      });
+  }
+  return store as unknown as SessionStore;
+}
+
+/** The store's method names, from one instance that never runs. */
+const STORE_METHODS = Object.keys(
+  storeMethods(
+    {
+      sessions: {},
+      locks: {},
+      devices: {},
+      lockCollectionName: '',
+    } as unknown as CollectionStoreInput,
+    new StoreCall('init', 1),
+  ),
+) as (keyof SessionStore)[];
+
+/** The store's methods for one call: its collections check the call before each command. */
+function storeMethods(input: CollectionStoreInput, call: StoreCall): SessionStore {
+  const sessions = boundCollection(input.sessions, call);
+  const locks = boundCollection(input.locks, call);
+  const devices = boundCollection(input.devices, call);
   const clock = input.clock ?? Date.now;
   const sleep = input.sleep ?? defaultSleep;
+  const timeout = input.timeout ?? DEFAULT_TIMEOUT_MS;
 
   /** Reads every matching document. */
   const findAll = async (filter: Filter, options?: mongo.FindOptions): Promise<SessionDoc[]> => {
@@ -153,50 +253,52 @@ export function createCollectionStore(input: CollectionStoreInput): SessionStore
     readBack: (marker: string) => Filter,
   ): Promise<SessionRecord[]> => {
     const marker = randomBytes(12).toString('base64url');
-    const result = await sessions.updateMany(filter, stamp(marker));
+    const result = await sessions.updateMany(filter, stamp(marker), MAJORITY);
     if (result.modifiedCount === 0) return [];
     const docs = await findAll(readBack(marker));
     return docs.map(toRecord);
   };
 
+  /** See lease.ts. */
+  const withUserLock = <T>(userId: string, body: () => Promise<T>): Promise<T> =>
+    withUserLease(
+      {
+        locks,
+        rawLocks: input.locks,
+        lockCollectionName: input.lockCollectionName,
+        leaseMs: Math.max(LEASE_MS, 2 * timeout),
+        clock,
+        sleep,
+        releaseTimeoutMs: timeout,
+      },
+      call,
+      userId,
+      body,
+    );
+
+  /** Deletes the session this call inserted (matched on id AND token hash: never another's). */
+  const removeOwnSession = (doc: SessionDoc) =>
+    input.sessions.deleteOne(
+      { _id: doc._id, tokenHash: doc.tokenHash },
+      { ...MAJORITY, timeoutMS: timeout },
+    );
+
   /**
-   * Serialises limit-enforcing creates of one user: a lease document `{ _id:
-   * userId }` in the lock collection, taken with one conditional upsert. While
-   * the lease is held (or a concurrent upsert inserted it first, E11000), others
-   * wait and retry. This works on a standalone mongod, a replica set and a
-   * sharded cluster alike, without transactions. A holder that dies leaves a
-   * lease that lapses after LOCK_LEASE_MS (wall clock; app servers' clocks are
-   * assumed to agree within seconds) and that the TTL index removes later.
+   * Inserts a new session. If the call then fails in any way (the device
+   * upsert fails, the call times out while the insert is still on the wire,
+   * ...), the session is deleted again once the insert has settled, so that no
+   * ACTIVE session is left that nobody holds a token for (it would count
+   * against the user's session limit). An insert that lands after that delete
+   * (a command stalled in the network) is caught by the next create's
+   * re-count, or lapses with its `expiresAt`.
    */
-  const withUserLock = async <T>(userId: string, body: () => Promise<T>): Promise<T> => {
-    const holder = randomBytes(12).toString('base64url');
-    const deadline = clock() + LOCK_WAIT_MS;
-    let attempt = 0;
-    for (;;) {
-      const now = clock();
-      try {
-        const lease = await locks.findOneAndUpdate(
-          { _id: userId, lockedUntil: { $lte: new Date(now) } },
-          { $set: { holder, lockedUntil: new Date(now + LOCK_LEASE_MS) } },
-          { upsert: true, returnDocument: 'after' },
-        );
-        if (lease?.holder === holder) break;
-      } catch (error) {
-        if (!isDuplicateKeyError(error)) throw error;
-      }
-      if (clock() >= deadline) {
-        throw new Error(
-          `MongoDB session store create(): timed out after ${LOCK_WAIT_MS} ms waiting for another sign-in of the same user to finish (lease in collection '${input.lockCollectionName}').`,
-        );
-      }
-      attempt++;
-      await sleep(Math.min(5 * 2 ** Math.min(attempt, 5), 100) * (0.5 + Math.random() / 2));
-    }
-    try {
-      return await body();
-    } finally {
-      await locks.deleteOne({ _id: userId, holder }).catch(() => undefined);
-    }
+  const insertSession = async (doc: SessionDoc): Promise<void> => {
+    const insert = sessions.insertOne(doc);
+    call.onFailure(async () => {
+      await Promise.resolve(insert).catch(() => undefined);
+      await removeOwnSession(doc);
+    });
+    await insert;
   };
 
   /**
@@ -232,7 +334,7 @@ export function createCollectionStore(input: CollectionStoreInput): SessionStore
       checkLimit('create', limit);
       const doc = toDoc(record);
       if (limit === null) {
-        await sessions.insertOne(doc);
+        await insertSession(doc);
         const known = await rememberDevice(record);
         return { outcome: 'created', session: toRecord(doc), evicted: [], knownDevice: known };
       }
@@ -256,8 +358,25 @@ export function createCollectionStore(input: CollectionStoreInput): SessionStore
             (marker) => ({ _id: { $in: ids }, endBatch: marker }),
           );
         }
-        await sessions.insertOne(doc);
+        await insertSession(doc);
         const known = await rememberDevice(record);
+        // The fence: a create whose insert outlived its lease (a stalled
+        // command that landed late) may have inserted beside the next holder's.
+        // Counting again after our own insert catches it: the create that sees
+        // more than max removes its own session, so the limit holds.
+        const after = await findAll(
+          { userId: record.userId, ...liveFilter(limit.liveness) },
+          { projection: { _id: 1 } },
+        );
+        if (after.length > limit.max) {
+          await removeOwnSession(doc);
+          if (limit.onExceed === 'reject') {
+            return { outcome: 'limit_reached', activeCount: after.length - 1 };
+          }
+          throw new Error(
+            'a concurrent sign-in of the same user overran the session limit; this session was not created, try again',
+          );
+        }
         return { outcome: 'created', session: toRecord(doc), evicted, knownDevice: known };
       });
     },
@@ -313,7 +432,7 @@ export function createCollectionStore(input: CollectionStoreInput): SessionStore
       const doc = await sessions.findOneAndUpdate(
         filter,
         { $set: endFields(transition) },
-        { returnDocument: 'after' },
+        { returnDocument: 'after', ...MAJORITY },
       );
       return doc ? toRecord(doc) : null;
     },
@@ -375,7 +494,7 @@ export function createCollectionStore(input: CollectionStoreInput): SessionStore
       const rotated = await sessions.findOneAndUpdate(
         { _id: sessionId, ...liveFilter(rotation.liveness), refreshTokenHash: presented },
         update,
-        { returnDocument: 'after' },
+        { returnDocument: 'after', ...MAJORITY },
       );
       if (rotated) return { outcome: 'rotated', session: toRecord(rotated) };
 
@@ -388,7 +507,7 @@ export function createCollectionStore(input: CollectionStoreInput): SessionStore
         const revoked = await sessions.findOneAndUpdate(
           { _id: sessionId, status: 'ACTIVE', retiredRefreshTokenHashes: presented },
           { $set: endFields(rotation.onReuse) },
-          { returnDocument: 'after' },
+          { returnDocument: 'after', ...MAJORITY },
         );
         if (revoked) return { outcome: 'reused', session: toRecord(revoked), revoked: true };
         // Ended by someone else in between: report it as stored now.
@@ -525,12 +644,6 @@ function expirePipeline(idleTimeoutMs: number | null, retentionMs: number, marke
     },
     { $set: { purgeAt: { $add: ['$endedAt', retentionMs] } } },
   ];
-}
-
-function isDuplicateKeyError(error: unknown): boolean {
-  return (
-    typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000
-  );
 }
 
 /** A device document's _id: the device id has no ':', so the first one separates the two. */

@@ -179,6 +179,10 @@ export function createSessionSchema(
     {
       collection: collectionName,
       versionKey: false,
+      // No mongoose command buffering: a buffered command runs when the
+      // connection opens, long after its call failed. The store waits for an
+      // opening connection itself, within its timeout.
+      bufferCommands: false,
       timestamps: false,
       minimize: false,
     },
@@ -231,7 +235,15 @@ export function createLockSchema(collectionName: string): Schema<LockDoc> {
       holder: { type: String, required: true },
       lockedUntil: { type: Date, required: true },
     },
-    { collection: collectionName, versionKey: false, timestamps: false },
+    {
+      collection: collectionName,
+      versionKey: false,
+      // No mongoose command buffering: a buffered command runs when the
+      // connection opens, long after its call failed. The store waits for an
+      // opening connection itself, within its timeout.
+      bufferCommands: false,
+      timestamps: false,
+    },
   );
   schema.index(
     { lockedUntil: 1 },
@@ -254,7 +266,16 @@ export function createDeviceSchema(collectionName: string): Schema<DeviceDoc> {
       lastLocation: { type: locationSchema(), default: null },
       purgeAt: { type: Date, required: true },
     },
-    { collection: collectionName, versionKey: false, timestamps: false, minimize: false },
+    {
+      collection: collectionName,
+      versionKey: false,
+      // No mongoose command buffering: a buffered command runs when the
+      // connection opens, long after its call failed. The store waits for an
+      // opening connection itself, within its timeout.
+      bufferCommands: false,
+      timestamps: false,
+      minimize: false,
+    },
   );
   // listDevices(userId).
   schema.index({ userId: 1 }, { name: 'userId_1' });
