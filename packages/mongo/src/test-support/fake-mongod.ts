@@ -70,7 +70,23 @@ function pinnedId(filter: unknown): string | undefined {
   return typeof id === 'string' ? id : undefined;
 }
 
-export async function startFakeMongod(initial: FakeMode = 'answer'): Promise<FakeMongod> {
+/** Only the filter's plain string equalities are applied (operators are ignored). */
+function matches(doc: Doc, filter: unknown): boolean {
+  for (const [key, value] of Object.entries((filter as Doc | undefined) ?? {})) {
+    if (typeof value === 'string' && doc[key] !== value) return false;
+  }
+  return true;
+}
+
+export interface FakeMongodOptions {
+  /** Say `msg: 'isdbgrid'` in `hello`: the driver then treats it as a mongos and sends `$readPreference` on the wire. */
+  mongos?: boolean;
+}
+
+export async function startFakeMongod(
+  initial: FakeMode = 'answer',
+  options: FakeMongodOptions = {},
+): Promise<FakeMongod> {
   let mode: FakeMode = initial;
   let port = 0;
   let server: Server | null = null;
@@ -93,7 +109,7 @@ export async function startFakeMongod(initial: FakeMode = 'answer'): Promise<Fak
       if (name === 'buildinfo' || name === 'buildInfo') {
         return { version: '7.0.0', versionArray: [7, 0, 0, 0], maxBsonObjectSize: 16777216, ok: 1 };
       }
-      return helloReply(connectionId);
+      return { ...helloReply(connectionId), ...(options.mongos ? { msg: 'isdbgrid' } : {}) };
     }
     const target = String(body[name]);
     const ns = `${String(body.$db)}.${target}`;
@@ -104,9 +120,7 @@ export async function startFakeMongod(initial: FakeMode = 'answer'): Promise<Fak
         return { n: docs.length, ok: 1 };
       }
       case 'find': {
-        const id = pinnedId(body.filter);
-        const all = [...coll(target).values()];
-        const firstBatch = id === undefined ? all : all.filter((d) => d._id === id);
+        const firstBatch = [...coll(target).values()].filter((d) => matches(d, body.filter));
         return { cursor: { id: 0n, ns, firstBatch }, ok: 1 };
       }
       case 'delete': {
@@ -119,8 +133,21 @@ export async function startFakeMongod(initial: FakeMode = 'answer'): Promise<Fak
       }
       case 'update':
         return { n: 0, nModified: 0, ok: 1 };
-      case 'findAndModify':
+      case 'findAndModify': {
+        // The per-user lease (see lease.ts) is always free here: grant it.
+        const holder = (
+          body.update as { $set?: { holder?: { $cond?: { $literal?: string }[] } } }[]
+        )?.[0]?.$set?.holder?.$cond?.[1]?.$literal;
+        if (target.endsWith('_locks') && body.upsert === true && typeof holder === 'string') {
+          const lease = {
+            _id: pinnedId(body.query),
+            holder,
+            lockedUntil: new Date(Date.now() + 10_000),
+          };
+          return { lastErrorObject: { n: 1, updatedExisting: false }, value: lease, ok: 1 };
+        }
         return { lastErrorObject: { n: 0, updatedExisting: false }, value: null, ok: 1 };
+      }
       case 'listIndexes':
         return { cursor: { id: 0n, ns, firstBatch: [] }, ok: 1 };
       default:

@@ -1,0 +1,233 @@
+import { createSessionManager, type SessionManager, SessionStoreError } from '@sessionkit/core';
+import mongoose, { type Connection } from 'mongoose';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { closeUriConnections } from './connections.js';
+import { createMongoStore } from './mongo-store.js';
+import { type FakeMongod, startFakeMongod } from './test-support/fake-mongod.js';
+
+// Fault tests against the REAL driver (mongoose 8's bundled `mongodb`) talking
+// to a fake wire-protocol server (test-support/fake-mongod.ts): no mongod can
+// be had on this machine, and these failure modes are hard to produce with a
+// real one anyway. They prove that every call settles within `timeout` plus a
+// small margin as SessionStoreError, that nothing is sent after a call failed
+// (but the undo of its own insert), and that the same store works again once
+// the server answers.
+
+const TIMEOUT = 250;
+/** Scheduling slack on a shared 2-core machine. */
+const MARGIN = 250;
+
+const fakes: FakeMongod[] = [];
+const connections: Connection[] = [];
+afterEach(async () => {
+  for (const connection of connections.splice(0)) await connection.close(true).catch(() => {});
+  await closeUriConnections();
+  for (const fake of fakes.splice(0)) await fake.stop();
+});
+afterAll(async () => {
+  await closeUriConnections();
+});
+
+async function fake(mode: Parameters<typeof startFakeMongod>[0] = 'answer', mongos = false) {
+  const server = await startFakeMongod(mode, { mongos });
+  fakes.push(server);
+  return server;
+}
+
+/** The app's own connection, with fast monitoring so that an outage is noticed within a second. */
+async function connect(server: FakeMongod, query = ''): Promise<Connection> {
+  const connection = mongoose.createConnection(
+    server.uri(
+      'app',
+      `heartbeatFrequencyMS=500&serverSelectionTimeoutMS=1000${query ? `&${query}` : ''}`,
+    ),
+    // No index builds from mongoose in the background: only the store's commands reach the server.
+    { autoIndex: false, autoCreate: false },
+  );
+  connections.push(connection);
+  await connection.asPromise();
+  return connection;
+}
+
+/** Every manager call that reaches the store, against a session created while the server answered. */
+async function everyCall(manager: SessionManager) {
+  const { session, token, refreshToken } = await manager.create({ userId: 'faulty' });
+  return {
+    create: () => manager.create({ userId: 'faulty' }),
+    validate: () => manager.validate(token),
+    touch: () => manager.touch(token),
+    get: () => manager.get(session.id),
+    list: () => manager.list('faulty'),
+    revoke: () => manager.revoke(session.id),
+    revokeAll: () => manager.revokeAll('faulty'),
+    logout: () => manager.logout(token),
+    refresh: () => manager.refresh(refreshToken as string),
+    listDevices: () => manager.listDevices('faulty'),
+    cleanup: () => manager.cleanup(),
+  };
+}
+
+/** Runs `fn` and reports how it settled and after how long. */
+async function settle(fn: () => Promise<unknown>): Promise<{ error: unknown; ms: number }> {
+  const started = performance.now();
+  try {
+    await fn();
+    return { error: null, ms: performance.now() - started };
+  } catch (error) {
+    return { error, ms: performance.now() - started };
+  }
+}
+
+async function until(check: () => Promise<boolean>, withinMs = 8000): Promise<void> {
+  const deadline = Date.now() + withinMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not reached in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const answers = (manager: SessionManager, sessionId: string) => async () =>
+  manager.get(sessionId).then(
+    () => true,
+    () => false,
+  );
+
+describe('mongo store against a fake server (real driver; no mongod here)', () => {
+  it.each(['silent', 'drop'] as const)(
+    "server in '%s' mode: every call rejects with SessionStoreError within timeout + margin, sends nothing after failing, and works again once it answers",
+    async (mode) => {
+      const server = await fake();
+      const connection = await connect(server);
+      const manager = createSessionManager({
+        store: createMongoStore({ connection, timeout: TIMEOUT }),
+        refreshTokens: true,
+      });
+      const calls = await everyCall(manager);
+      const { session } = await manager.create({ userId: 'other' });
+      await server.setMode(mode);
+      for (const [name, call] of Object.entries(calls)) {
+        const { error, ms } = await settle(call);
+        expect(error, name).toBeInstanceOf(SessionStoreError);
+        expect(ms, name).toBeLessThan(TIMEOUT + MARGIN);
+      }
+      // Nothing sent late: after the last call failed, only the undo of the
+      // failed create's own insert (a delete) may still reach the server.
+      const seen = server.commands.length;
+      await new Promise((r) => setTimeout(r, TIMEOUT * 2));
+      const late = server.commands.slice(seen).map((c) => c.name);
+      expect(late.filter((name) => name !== 'delete')).toEqual([]);
+
+      await server.setMode('answer');
+      await until(answers(manager, session.id));
+      expect((await manager.get(session.id))?.userId).toBe('other');
+    },
+  );
+
+  it('server refusing connections: calls fail within the bound, then at once once the driver knows it is down, then work again', async () => {
+    const server = await fake();
+    const connection = await connect(server);
+    const manager = createSessionManager({
+      store: createMongoStore({ connection, timeout: TIMEOUT }),
+    });
+    const { session, token } = await manager.create({ userId: 'refused' });
+    await server.setMode('refuse');
+    const first = await settle(() => manager.get(session.id));
+    expect(first.error).toBeInstanceOf(SessionStoreError);
+    expect(first.ms).toBeLessThan(TIMEOUT + MARGIN);
+    // The driver's monitor marks the server unknown; mongoose says disconnected.
+    await until(async () => connection.readyState === 0);
+    const fast = await settle(() => manager.validate(token));
+    expect(fast.error).toBeInstanceOf(SessionStoreError);
+    expect(String((fast.error as Error).message)).toMatch(/connection is down/);
+    expect(fast.ms).toBeLessThan(50);
+    await server.setMode('answer');
+    await until(answers(manager, session.id));
+    expect((await manager.get(session.id))?.userId).toBe('refused');
+  });
+
+  it('a call made while the connection is still opening waits within the bound and is never replayed later (no mongoose buffering)', async () => {
+    const server = await fake('refuse');
+    const connection = mongoose.createConnection(
+      server.uri('app', 'heartbeatFrequencyMS=500&serverSelectionTimeoutMS=5000'),
+    );
+    connections.push(connection);
+    connection.asPromise().catch(() => undefined);
+    const manager = createSessionManager({
+      store: createMongoStore({ connection, timeout: TIMEOUT }),
+    });
+    const { error, ms } = await settle(() => manager.get('s'.repeat(28)));
+    expect(error).toBeInstanceOf(SessionStoreError);
+    expect(ms).toBeLessThan(TIMEOUT + MARGIN);
+    await server.setMode('answer');
+    await connection.asPromise();
+    await new Promise((r) => setTimeout(r, TIMEOUT));
+    // The failed get() was not sent when the connection opened.
+    expect(server.commands.map((c) => c.name)).not.toContain('find');
+    expect(await manager.get('s'.repeat(28))).toBeNull();
+    expect(server.commands.map((c) => c.name)).toContain('find');
+  });
+
+  it('a `uri` store whose first connect fails reconnects by itself (after a backoff) once the server is up', async () => {
+    const server = await fake('refuse');
+    const store = createMongoStore({
+      uri: server.uri('app', 'heartbeatFrequencyMS=500&serverSelectionTimeoutMS=300'),
+      timeout: TIMEOUT,
+    });
+    const manager = createSessionManager({ store });
+    const first = await settle(() => manager.get('s'.repeat(28)));
+    expect(first.error).toBeInstanceOf(SessionStoreError);
+    expect(first.ms).toBeLessThan(TIMEOUT + MARGIN);
+    // Once the first connect has failed, calls fail at once during the backoff.
+    await until(async () => {
+      const r = await settle(() => manager.get('s'.repeat(28)));
+      return r.error instanceof SessionStoreError && /first connect failed/.test(String(r.error));
+    });
+    await server.setMode('answer');
+    await until(async () =>
+      manager.get('s'.repeat(28)).then(
+        () => true,
+        () => false,
+      ),
+    );
+    const { session } = await manager.create({ userId: 'recovered' });
+    expect((await manager.get(session.id))?.userId).toBe('recovered');
+  });
+
+  it('reads go to the primary and end transitions are majority-acknowledged, whatever the connection says', async () => {
+    // As a mongos, the driver puts a non-primary read preference on the wire.
+    const server = await fake('answer', true);
+    const connection = await connect(server, 'readPreference=secondaryPreferred&w=1');
+    const manager = createSessionManager({
+      store: createMongoStore({ connection, timeout: 2000 }),
+    });
+    // The connection's own read preference does reach the wire...
+    await connection.collection('probe').findOne({});
+    expect(server.commands.at(-1)?.body.$readPreference).toMatchObject({
+      mode: 'secondaryPreferred',
+    });
+    // ...but none of the store's reads carry it.
+    const { session, token } = await manager.create({ userId: 'concern' });
+    await manager.validate(token);
+    await manager.list('concern');
+    await manager.revoke(session.id);
+    await manager.revokeAll('concern');
+    const storeCommands = server.commands.filter((c) =>
+      String(c.body[c.name]).startsWith('sessionkit_sessions'),
+    );
+    for (const command of storeCommands) {
+      expect(command.body.$readPreference, command.name).toBeUndefined();
+      expect(typeof command.body.maxTimeMS, command.name).toBe('number');
+    }
+    // revoke() is a findAndModify, revokeAll() a multi-document update.
+    const ends = storeCommands.filter(
+      (c) =>
+        c.body[c.name] === 'sessionkit_sessions' &&
+        (c.name === 'findAndModify' ||
+          (c.name === 'update' && (c.body.updates as { multi?: boolean }[])[0]?.multi === true)),
+    );
+    expect(ends.length).toBeGreaterThanOrEqual(2);
+    for (const command of ends) {
+      expect(command.body.writeConcern, command.name).toEqual({ w: 'majority' });
+    }
+  });
+});
