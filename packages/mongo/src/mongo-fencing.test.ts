@@ -8,7 +8,7 @@ import {
 import type { mongo } from 'mongoose';
 import { describe, expect, it } from 'vitest';
 import { createCollectionStore } from './mongo-store.js';
-import type { DeviceDoc, LockDoc, SessionDoc } from './schema.js';
+import { createSessionSchema, type DeviceDoc, type LockDoc, type SessionDoc } from './schema.js';
 import type { MemoryCollection } from './test-support/memory-collection.js';
 import { createStoreOnMemoryCollections } from './test-support/memory-store.js';
 
@@ -223,5 +223,26 @@ describe('read and write options on every command', () => {
     await expect(world.store.get(record('f').id)).rejects.toBeInstanceOf(SessionStoreError);
     expect(performance.now() - started).toBeLessThan(50);
     expect(world.sessions.calls).toEqual([]);
+  });
+});
+
+describe('cleanup() uses an index for each branch', () => {
+  it('every $or branch of the not-live query is status equality plus one range, and a { status, <range> } index exists', async () => {
+    const world = createStoreOnMemoryCollections({ timeout: 2000 });
+    await world.store.cleanup({
+      liveness: { now: new Date(T0 + DAY), idleTimeoutMs: 60_000 },
+      historyRetentionMs: DAY,
+    });
+    const scan = world.sessions.calls.find((c) => c.op === 'find');
+    const branches = (scan?.filter as { $or?: Record<string, unknown>[] }).$or ?? [];
+    expect(branches.length).toBe(2);
+    const indexes = createSessionSchema('sessions')
+      .indexes()
+      .map(([keys]) => Object.keys(keys).join(','));
+    for (const branch of branches) {
+      const fields = Object.keys(branch);
+      expect(fields[0]).toBe('status');
+      expect(indexes).toContain(fields.join(','));
+    }
   });
 });

@@ -29,6 +29,7 @@ import {
   StoreCall,
 } from './call-guard.js';
 import { connectionGate, UriConnection } from './connections.js';
+import { checkMongoIndexes } from './indexes.js';
 import { isDuplicateKeyError, LEASE_MS, MAJORITY, withUserLease } from './lease.js';
 import { checkOptions, type MongoStoreOptions, pickConnection, resolveModels } from './models.js';
 import {
@@ -148,7 +149,8 @@ function storeOn(
  * `Model.syncIndexes()`. Run it once per deploy when your connection has
  * `autoIndex: false` (recommended in production); with the default
  * `autoIndex: true` mongoose builds missing indexes itself when the store is
- * created.
+ * created. Then checks them with `checkMongoIndexes()` and throws
+ * `InvalidInputError` naming the fix if one is still missing or different.
  *
  * @example
  * ```ts
@@ -160,6 +162,9 @@ export async function ensureMongoIndexes(options: MongoStoreOptions = {}): Promi
   await sessions.syncIndexes();
   await locks.syncIndexes();
   await devices.syncIndexes();
+  // syncIndexes() can leave an index unbuilt (e.g. another instance re-created
+  // it with another historyRetention meanwhile): say so rather than run without it.
+  await checkMongoIndexes({ ...options, throwIfInvalid: true });
 }
 
 /** Records per batch in cleanup(). */
@@ -577,13 +582,19 @@ function storeMethods(input: CollectionStoreInput, call: StoreCall): SessionStor
       const purged = (await sessions.deleteMany({ purgeAt: { $lte: now } })).deletedCount;
       await devices.deleteMany({ purgeAt: { $lte: now } });
 
+      // Each branch names the status, so that each is answered from its own
+      // index ({ status, expiresAt } and { status, lastActivityAt }).
       const notLive: Filter = {
-        status: 'ACTIVE',
         $or: [
-          { expiresAt: { $lte: now } },
+          { status: 'ACTIVE', expiresAt: { $lte: now } },
           ...(idleTimeoutMs === null
             ? []
-            : [{ lastActivityAt: { $lte: new Date(now.getTime() - idleTimeoutMs) } }]),
+            : [
+                {
+                  status: 'ACTIVE' as const,
+                  lastActivityAt: { $lte: new Date(now.getTime() - idleTimeoutMs) },
+                },
+              ]),
         ],
       };
       const expired: SessionRecord[] = [];

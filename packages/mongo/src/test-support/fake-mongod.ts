@@ -40,6 +40,8 @@ export interface FakeMongod {
   readonly commands: ReceivedCommand[];
   /** Documents per collection name, as stored by 'answer' mode. */
   readonly collections: Map<string, Map<string, Doc>>;
+  /** Index specs per collection name (`listIndexes` answers these; `createIndexes`/`dropIndexes` change them). */
+  readonly indexes: Map<string, Doc[]>;
   setMode(mode: FakeMode): Promise<void>;
   readonly mode: FakeMode;
   stop(): Promise<void>;
@@ -94,6 +96,7 @@ export async function startFakeMongod(
   const sockets = new Set<Socket>();
   const commands: ReceivedCommand[] = [];
   const collections = new Map<string, Map<string, Doc>>();
+  const indexes = new Map<string, Doc[]>();
   const coll = (name: string) => {
     let docs = collections.get(name);
     if (!docs) {
@@ -149,7 +152,25 @@ export async function startFakeMongod(
         return { lastErrorObject: { n: 0, updatedExisting: false }, value: null, ok: 1 };
       }
       case 'listIndexes':
-        return { cursor: { id: 0n, ns, firstBatch: [] }, ok: 1 };
+        return { cursor: { id: 0n, ns, firstBatch: indexes.get(target) ?? [] }, ok: 1 };
+      case 'createIndexes': {
+        const specs = (body.indexes as Doc[]) ?? [];
+        const kept = (indexes.get(target) ?? []).filter(
+          (i) => !specs.some((s) => s.name === i.name),
+        );
+        indexes.set(target, [...kept, ...specs.map((s) => ({ v: 2, ...s }))]);
+        return { ok: 1 };
+      }
+      case 'dropIndexes': {
+        const names = ([] as unknown[]).concat(body.index);
+        indexes.set(
+          target,
+          (indexes.get(target) ?? []).filter(
+            (i) => !names.includes(i.name) && !names.includes('*'),
+          ),
+        );
+        return { ok: 1 };
+      }
       default:
         return { ok: 1 };
     }
@@ -298,6 +319,7 @@ export async function startFakeMongod(
       `mongodb://127.0.0.1:${port}/${db}?directConnection=true${query ? `&${query}` : ''}`,
     commands,
     collections,
+    indexes,
     async setMode(next: FakeMode) {
       const was = mode;
       mode = next;

@@ -1,0 +1,72 @@
+import { InvalidInputError } from '@sessionkit/core';
+import mongoose, { type Connection } from 'mongoose';
+import { afterEach, describe, expect, it } from 'vitest';
+import { checkMongoIndexes } from './indexes.js';
+import { ensureMongoIndexes } from './mongo-store.js';
+import { type FakeMongod, startFakeMongod } from './test-support/fake-mongod.js';
+
+// checkMongoIndexes() reads `listIndexes`, here from the fake wire-protocol
+// server (real driver); the real-mongod suite checks the indexes ensureMongoIndexes() builds.
+
+let server: FakeMongod | undefined;
+let connection: Connection | undefined;
+afterEach(async () => {
+  await connection?.close(true);
+  await server?.stop();
+});
+
+async function setUp(): Promise<{ server: FakeMongod; connection: Connection }> {
+  server = await startFakeMongod();
+  connection = mongoose.createConnection(server.uri('idx'), {
+    autoIndex: false,
+    autoCreate: false,
+  });
+  await connection.asPromise();
+  return { server, connection };
+}
+
+describe('checkMongoIndexes()', () => {
+  it('reports every missing index, and throws InvalidInputError naming the fix when asked', async () => {
+    const { connection } = await setUp();
+    const report = await checkMongoIndexes({ connection });
+    expect(report.ok).toBe(false);
+    const missing = report.problems.map((p) => `${p.collection}/${p.index}`);
+    expect(missing).toContain('sessionkit_sessions/expiresAt_ttl');
+    expect(missing).toContain('sessionkit_sessions/status_1_lastActivityAt_1');
+    expect(missing).toContain('sessionkit_sessions_locks/lockedUntil_ttl');
+    expect(missing).toContain('sessionkit_sessions_devices/purgeAt_ttl');
+    const error = await checkMongoIndexes({ connection, throwIfInvalid: true }).catch((e) => e);
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect(String(error.message)).toMatch(/ensureMongoIndexes\(\)/);
+  });
+
+  it('ensureMongoIndexes() builds them; a conflicting expiresAt TTL (another historyRetention) is then reported', async () => {
+    const { server, connection } = await setUp();
+    await ensureMongoIndexes({ connection });
+    expect((await checkMongoIndexes({ connection })).ok).toBe(true);
+    // Another instance re-created the TTL index with another retention.
+    const specs = server.indexes.get('sessionkit_sessions') ?? [];
+    const ttl = specs.find((s) => s.name === 'expiresAt_ttl');
+    if (!ttl) throw new Error('expiresAt_ttl was not built');
+    ttl.expireAfterSeconds = 60;
+    const report = await checkMongoIndexes({ connection });
+    expect(report.ok).toBe(false);
+    expect(report.problems).toEqual([
+      expect.objectContaining({
+        collection: 'sessionkit_sessions',
+        index: 'expiresAt_ttl',
+        kind: 'different',
+        detail: expect.stringContaining('expireAfterSeconds 60 instead of 7776000'),
+      }),
+    ]);
+  });
+
+  it('ensureMongoIndexes() throws when an index is still wrong after its sync', async () => {
+    const { server, connection } = await setUp();
+    // A server on which index builds silently do nothing.
+    const original = server.indexes.set.bind(server.indexes);
+    server.indexes.set = (name, value) =>
+      name === 'sessionkit_sessions' ? server.indexes : original(name, value);
+    await expect(ensureMongoIndexes({ connection })).rejects.toBeInstanceOf(InvalidInputError);
+  });
+});
