@@ -603,7 +603,7 @@ function storeMethods(input: CollectionStoreInput, call: StoreCall): SessionStor
         if (batch.length === 0) break;
         const ids = batch.map((d) => d._id);
         const ended = await endBatch(
-          { _id: { $in: ids }, ...notLive },
+          { _id: { $in: ids }, status: 'ACTIVE', ...notLive },
           (marker) => expirePipeline(idleTimeoutMs, retention, marker),
           (marker) => ({ _id: { $in: ids }, endBatch: marker }),
         );

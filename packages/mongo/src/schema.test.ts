@@ -15,6 +15,9 @@ describe('sessions schema', () => {
       { expiresAt: 1 },
       { purgeAt: 1 },
       { userId: 1, status: 1, lastActivityAt: -1 },
+      // cleanup()'s two branches
+      { status: 1, lastActivityAt: 1 },
+      { status: 1, expiresAt: 1 },
     ]);
   });
 

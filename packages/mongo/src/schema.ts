@@ -207,12 +207,6 @@ export function createSessionSchema(
     },
   );
   schema.index({ status: 1 }, { name: 'status_1' });
-  // cleanup(): ACTIVE sessions idle past the idle timeout, and ACTIVE sessions
-  // past their lifetime. Without them each batch rescans every ACTIVE session
-  // (lastActivityAt sits behind userId in the compound index below) or every
-  // ended one still kept as history (the expiresAt TTL index).
-  schema.index({ status: 1, lastActivityAt: 1 }, { name: 'status_1_lastActivityAt_1' });
-  schema.index({ status: 1, expiresAt: 1 }, { name: 'status_1_expiresAt_1' });
   // The design contract's TTL on expiresAt, delayed by the history retention so
   // that an expired session stays readable as history: a backstop that deletes
   // every session by expiresAt + retention even if its purgeAt were wrong (an
@@ -230,6 +224,12 @@ export function createSessionSchema(
     { userId: 1, status: 1, lastActivityAt: -1 },
     { name: 'userId_1_status_1_lastActivityAt_-1' },
   );
+  // cleanup(): ACTIVE sessions idle past the idle timeout, and ACTIVE sessions
+  // past their lifetime. Without them each batch rescans every ACTIVE session
+  // (lastActivityAt sits behind userId in the compound index above) or every
+  // ended one still kept as history (the expiresAt TTL index).
+  schema.index({ status: 1, lastActivityAt: 1 }, { name: 'status_1_lastActivityAt_1' });
+  schema.index({ status: 1, expiresAt: 1 }, { name: 'status_1_expiresAt_1' });
   return schema;
 }
 
