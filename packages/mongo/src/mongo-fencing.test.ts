@@ -234,7 +234,7 @@ describe('cleanup() uses an index for each branch', () => {
       historyRetentionMs: DAY,
     });
     const scan = world.sessions.calls.find((c) => c.op === 'find');
-    const branches = (scan?.filter as { $or?: Record<string, unknown>[] }).$or ?? [];
+    const branches = (scan?.filter as { $or?: Record<string, unknown>[] } | undefined)?.$or ?? [];
     expect(branches.length).toBe(2);
     const indexes = createSessionSchema('sessions')
       .indexes()
