@@ -1,4 +1,9 @@
-import { createSessionManager, type SessionManager, SessionStoreError } from '@sessionkit/core';
+import {
+  createSessionManager,
+  InvalidInputError,
+  type SessionManager,
+  SessionStoreError,
+} from '@sessionkit/core';
 import mongoose, { type Connection } from 'mongoose';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { closeUriConnections } from './connections.js';
@@ -230,4 +235,26 @@ describe('mongo store against a fake server (real driver; no mongod here)', () =
       expect(command.body.writeConcern, command.name).toEqual({ w: 'majority' });
     }
   });
+});
+
+describe('createMongoStore({ timeout })', () => {
+  it('defaults to 500 ms', async () => {
+    const server = await fake();
+    const connection = await connect(server);
+    const store = createMongoStore({ connection });
+    await server.setMode('silent');
+    const { error, ms } = await settle(() => store.get('s'.repeat(28)));
+    expect(error).toBeInstanceOf(SessionStoreError);
+    expect(ms).toBeGreaterThanOrEqual(490);
+    expect(ms).toBeLessThan(500 + MARGIN);
+  });
+
+  it.each([0, -1, Number.NaN, Number.POSITIVE_INFINITY, '500'])(
+    'refuses timeout %s with InvalidInputError',
+    (timeout) => {
+      expect(() =>
+        createMongoStore({ connection: mongoose.createConnection(), timeout: timeout as number }),
+      ).toThrow(InvalidInputError);
+    },
+  );
 });
