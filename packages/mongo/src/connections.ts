@@ -94,7 +94,9 @@ export class UriConnection {
         opened.failures++;
         opened.retryAt = this.now() + reconnectDelay(opened.failures);
         opened.lastError = error instanceof Error ? error.name : 'unknown error';
-        connection.close().catch(() => undefined);
+        // destroy(), not close(): also drops it from mongoose.connections, so
+        // that failed attempts do not pile up there.
+        connection.destroy().catch(() => undefined);
       },
     );
     return connection;

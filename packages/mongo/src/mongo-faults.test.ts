@@ -6,7 +6,7 @@ import {
 } from '@sessionkit/core';
 import mongoose, { type Connection } from 'mongoose';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { closeUriConnections } from './connections.js';
+import { closeUriConnections, reconnectDelay, UriConnection } from './connections.js';
 import { createMongoStore } from './mongo-store.js';
 import { type FakeMongod, startFakeMongod } from './test-support/fake-mongod.js';
 
@@ -257,4 +257,23 @@ describe('createMongoStore({ timeout })', () => {
       ).toThrow(InvalidInputError);
     },
   );
+});
+
+describe('reconnect backoff', () => {
+  it('waits 0.5 s after the first failure, doubling up to 30 s', () => {
+    expect([1, 2, 3, 4, 7, 8, 20].map(reconnectDelay)).toEqual([
+      500, 1000, 2000, 4000, 30_000, 30_000, 30_000,
+    ]);
+  });
+
+  it('failed attempts do not pile up in mongoose.connections', async () => {
+    const server = await fake('refuse');
+    const uri = server.uri('app', 'serverSelectionTimeoutMS=100');
+    const before = mongoose.connections.length;
+    const source = new UriConnection(uri);
+    const first = source.current();
+    await first?.asPromise().catch(() => undefined);
+    await until(async () => source.current() === null);
+    await until(async () => mongoose.connections.length === before);
+  });
 });
