@@ -26,16 +26,22 @@ export class StoreCall {
   settled = false;
   private readonly undos: (() => Promise<unknown>)[] = [];
 
+  /**
+   * @param commandTimeout a tighter bound on each command than on the whole
+   *   call (cleanup(): many batches, each command request-sized).
+   */
   constructor(
     readonly operation: string,
     timeout: number,
+    private readonly commandTimeout: number = timeout,
   ) {
     this.deadline = performance.now() + timeout;
   }
 
   /** ms left for the next command (at least 1: the driver reads 0 as "no limit"). */
   remaining(): number {
-    return Math.max(1, Math.floor(this.deadline - performance.now()));
+    const left = Math.min(this.deadline - performance.now(), this.commandTimeout);
+    return Math.max(1, Math.floor(left));
   }
 
   /** Narrows the deadline of every later command (e.g. to the time left on a lease). */
@@ -87,8 +93,9 @@ export function guardCall<T>(
   timeout: number,
   gate: ConnectionGate | undefined,
   body: (call: StoreCall) => Promise<T>,
+  commandTimeout: number = timeout,
 ): Promise<T> {
-  const call = new StoreCall(operation, timeout);
+  const call = new StoreCall(operation, timeout, commandTimeout);
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => {
       call.fail();

@@ -45,6 +45,8 @@ export interface MongoStoreOptions {
    * manager treats the session as invalid. Each command also carries the
    * driver's `timeoutMS` (the time left), so the server abandons it too.
    * While the connection is known to be down, calls fail at once.
+   * `cleanup()`, which no request waits for, bounds each command by this and
+   * the whole call by 30 s (or this, if larger).
    * @default 500
    */
   timeout?: number;

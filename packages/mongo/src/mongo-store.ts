@@ -169,6 +169,8 @@ export async function ensureMongoIndexes(options: MongoStoreOptions = {}): Promi
 
 /** Records per batch in cleanup(). */
 const CLEANUP_BATCH = 500;
+/** The bound on one cleanup() call (or `timeout`, if larger). */
+const CLEANUP_TIMEOUT_MS = 30_000;
 
 export interface CollectionStoreInput {
   sessions: mongo.Collection<SessionDoc>;
@@ -201,11 +203,21 @@ export function createCollectionStore(input: CollectionStoreInput): SessionStore
   const timeout = input.timeout ?? DEFAULT_TIMEOUT_MS;
   const store: Record<string, (...args: unknown[]) => Promise<unknown>> = {};
   for (const name of STORE_METHODS) {
+    // cleanup() is a maintenance job, not on any request's path: a backlog of
+    // batches may take longer than a request-sized timeout, so only each of its
+    // commands is bounded by `timeout`, the whole call by CLEANUP_TIMEOUT_MS.
+    const bound = name === 'cleanup' ? Math.max(timeout, CLEANUP_TIMEOUT_MS) : timeout;
     store[name] = (...args: unknown[]) =>
-      guardCall(name, timeout, input.gate, (call) => {
-        const method = storeMethods(input, call)[name] as (...a: unknown[]) => Promise<unknown>;
-        return method(...args);
-      });
+      guardCall(
+        name,
+        bound,
+        input.gate,
+        (call) => {
+          const method = storeMethods(input, call)[name] as (...a: unknown[]) => Promise<unknown>;
+          return method(...args);
+        },
+        timeout,
+      );
   }
   return store as unknown as SessionStore;
 }
