@@ -13,15 +13,32 @@ const CONNECTING = 2;
  * again. While disconnected the store sends nothing and fails at once.
  */
 export function connectionGate(connection: Connection): ConnectionGate {
+  // A connection that was never opened (no client yet: the app calls
+  // `mongoose.connect()` later, e.g. lazily per request) is not "down": a call
+  // waits for it to open, within its timeout, as mongoose's buffering did.
+  let firstOpen: Promise<void> | null = null;
+  const neverOpened = () => (connection as { client?: unknown }).client == null;
   return {
     state() {
       const state = connection.readyState as number;
       if (state === CONNECTED) return 'up';
-      if (state === CONNECTING) return 'connecting';
+      if (state === CONNECTING || neverOpened()) return 'connecting';
       return 'down';
     },
-    // The initial connect's own promise: rejects at once if that connect fails.
-    opened: () => connection.asPromise().then(() => undefined),
+    opened() {
+      // The initial connect's own promise rejects at once if that connect fails.
+      if ((connection.readyState as number) === CONNECTING) {
+        return connection.asPromise().then(() => undefined);
+      }
+      // One listener for all the calls waiting, however many.
+      firstOpen ??= new Promise<void>((resolve) => {
+        connection.once('connected', () => {
+          firstOpen = null;
+          resolve();
+        });
+      });
+      return firstOpen;
+    },
     describe: () =>
       `mongoose readyState ${String(connection.readyState)}; the driver reconnects by itself once the server answers`,
   };

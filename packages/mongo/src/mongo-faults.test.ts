@@ -277,3 +277,20 @@ describe('reconnect backoff', () => {
     await until(async () => mongoose.connections.length === before);
   });
 });
+
+describe('a connection the app opens later', () => {
+  it('a call made before mongoose.connect() waits for it (within timeout), and one made long before fails as SessionStoreError', async () => {
+    const server = await fake();
+    const connection = mongoose.createConnection(); // not opened yet, as `mongoose.connection` before connect()
+    connections.push(connection);
+    const manager = createSessionManager({
+      store: createMongoStore({ connection, timeout: 1000 }),
+    });
+    const early = await settle(() => manager.get('s'.repeat(28)));
+    expect(early.error).toBeInstanceOf(SessionStoreError);
+    expect(early.ms).toBeGreaterThanOrEqual(990);
+    const waiting = manager.get('s'.repeat(28));
+    await connection.openUri(server.uri('app'), { autoIndex: false, autoCreate: false });
+    expect(await waiting).toBeNull();
+  });
+});

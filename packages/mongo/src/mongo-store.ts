@@ -246,9 +246,9 @@ function storeMethods(input: CollectionStoreInput, call: StoreCall): SessionStor
 
   /** Reads every matching document. */
   const findAll = async (filter: Filter, options?: mongo.FindOptions): Promise<SessionDoc[]> => {
-    // While a mongoose connection is still opening, its collection buffers
-    // find() and returns a Promise of the cursor instead of the cursor itself;
-    // awaiting covers both.
+    // A mongoose collection that buffers returns a Promise of the cursor
+    // instead of the cursor itself (the store's models do not buffer, but a
+    // collection given to createCollectionStore may); awaiting covers both.
     const cursor = await (sessions.find(filter, options) as
       | mongo.FindCursor<SessionDoc>
       | Promise<mongo.FindCursor<SessionDoc>>);
