@@ -160,6 +160,39 @@ describe('the fenced per-user lease', () => {
   });
 });
 
+describe('each step is bounded by the time left on the lease', () => {
+  it('a step that would start after the lease ran out is not sent (no insert), and the call fails', async () => {
+    const world = createStoreOnMemoryCollections({ timeout: 5000, leaseMs: 60 });
+    // The count under the lease takes longer than the whole lease.
+    const find = world.sessions.find.bind(world.sessions);
+    world.sessions.find = (filter, options) => {
+      const cursor = find(filter, options);
+      return {
+        toArray: async () => {
+          await new Promise((r) => setTimeout(r, 120));
+          return cursor.toArray();
+        },
+      };
+    };
+    const mine = record('gina');
+    const error = await world.store.create(mine, limit(2)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SessionStoreError);
+    expect(String((error as Error).message)).toMatch(/out of time/);
+    expect(world.sessions.calls.map((c) => c.op)).not.toContain('insertOne');
+    expect(world.sessions.docs.has(mine.id)).toBe(false);
+  });
+
+  it('commands under the lease carry a timeoutMS no longer than the lease left', async () => {
+    const world = createStoreOnMemoryCollections({ timeout: 5000, leaseMs: 1000 });
+    await world.store.create(record('hank'), limit(2));
+    const underLease = world.sessions.calls.filter((c) => c.op === 'find' || c.op === 'insertOne');
+    expect(underLease.length).toBeGreaterThanOrEqual(2);
+    for (const call of underLease) {
+      expect((call.options as { timeoutMS: number }).timeoutMS).toBeLessThanOrEqual(1000);
+    }
+  });
+});
+
 describe('no orphan sessions', () => {
   it('when the device upsert fails after the insert, create() fails and the session is gone (max 1 + reject: the next sign-in works)', async () => {
     const world = createStoreOnMemoryCollections({ timeout: 2000 });

@@ -190,6 +190,8 @@ export interface CollectionStoreInput {
   timeout?: number;
   /** The connection's state, checked before each call. @default always up */
   gate?: ConnectionGate;
+  /** How long a per-user lease lasts (tests shorten it). @default max(10 s, 2 × timeout) */
+  leaseMs?: number;
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -283,7 +285,7 @@ function storeMethods(input: CollectionStoreInput, call: StoreCall): SessionStor
         locks,
         rawLocks: input.locks,
         lockCollectionName: input.lockCollectionName,
-        leaseMs: Math.max(LEASE_MS, 2 * timeout),
+        leaseMs: input.leaseMs ?? Math.max(LEASE_MS, 2 * timeout),
         clock,
         sleep,
         releaseTimeoutMs: timeout,

@@ -5,7 +5,7 @@ import { MemoryCollection } from './memory-collection.js';
 
 /** The store over in-memory collection doubles, with the sessions collection's unique indexes. */
 export function createStoreOnMemoryCollections(
-  overrides: Pick<CollectionStoreInput, 'clock' | 'sleep' | 'timeout' | 'gate'> & {
+  overrides: Pick<CollectionStoreInput, 'clock' | 'sleep' | 'timeout' | 'gate' | 'leaseMs'> & {
     /** The server's clock for `$$NOW`. @default overrides.clock, else Date.now */
     serverClock?: () => number;
   } = {},
