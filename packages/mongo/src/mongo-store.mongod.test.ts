@@ -99,7 +99,9 @@ async function startServers(): Promise<{ servers: Server[]; skip: string | null 
 const { servers, skip } = await startServers();
 
 if (skip !== null) {
-  console.warn(`[@sessionkit/mongo] real-MongoDB tests SKIPPED: ${skip}`);
+  console.warn(
+    `[@sessionkit/mongo] real-MongoDB tests SKIPPED: ${skip}. NOT run: the conformance suite and storage checks on a real mongod (MongoDB semantics of filters, update pipelines, $$NOW, indexes). Still run: the same suite over in-memory collections (logic) and the fault tests against the real driver with a fake wire-protocol server.`,
+  );
   it.skip(`MongoDB store on a real mongod (skipped: ${skip})`, () => {});
 } else {
   console.info(
