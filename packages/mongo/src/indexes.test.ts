@@ -70,3 +70,17 @@ describe('checkMongoIndexes()', () => {
     await expect(ensureMongoIndexes({ connection })).rejects.toBeInstanceOf(InvalidInputError);
   });
 });
+
+describe('ensureMongoIndexes() and checkMongoIndexes() on a connection that is not open', () => {
+  it('wait for one still opening, and say what to do for one never opened', async () => {
+    server = await startFakeMongod();
+    connection = mongoose.createConnection(server.uri('idx'), {
+      autoIndex: false,
+      autoCreate: false,
+    });
+    await ensureMongoIndexes({ connection }); // still opening: waits
+    expect((await checkMongoIndexes({ connection })).ok).toBe(true);
+    const never = mongoose.createConnection();
+    await expect(checkMongoIndexes({ connection: never })).rejects.toThrow(/not open/);
+  });
+});

@@ -1,5 +1,5 @@
 import { InvalidInputError } from '@sessionkit/core';
-import type { Model } from 'mongoose';
+import type { Connection, Model } from 'mongoose';
 import { type MongoStoreOptions, resolveModels } from './models.js';
 
 /** One index as MongoDB's `listIndexes` reports it (the fields compared here). */
@@ -26,6 +26,22 @@ export interface MongoIndexReport {
   problems: MongoIndexProblem[];
   /** Indexes on sessionkit's collections that it does not declare (`ensureMongoIndexes()` drops them). */
   extra: { collection: string; index: string }[];
+}
+
+/**
+ * Waits for a connection that is still opening (the store's models do not
+ * buffer commands); one that is closed or was never opened is an error.
+ */
+export async function whenOpen(connection: Connection, caller: string): Promise<void> {
+  const state = connection.readyState as number;
+  if (state === 1) return;
+  if (state === 2) {
+    await connection.asPromise();
+    return;
+  }
+  throw new Error(
+    `${caller}: the mongoose connection is not open (readyState ${state}); await mongoose.connect() (or connection.asPromise()) first.`,
+  );
 }
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
@@ -113,6 +129,7 @@ export async function checkMongoIndexes(
   options: MongoStoreOptions & { throwIfInvalid?: boolean } = {},
 ): Promise<MongoIndexReport> {
   const { sessions, locks, devices } = resolveModels(options);
+  await whenOpen(sessions.db, 'checkMongoIndexes()');
   const report: MongoIndexReport = { ok: true, problems: [], extra: [] };
   for (const model of [sessions, locks, devices]) {
     await checkModel(model as unknown as Model<never>, report);

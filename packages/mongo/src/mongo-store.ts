@@ -29,7 +29,7 @@ import {
   StoreCall,
 } from './call-guard.js';
 import { connectionGate, UriConnection } from './connections.js';
-import { checkMongoIndexes } from './indexes.js';
+import { checkMongoIndexes, whenOpen } from './indexes.js';
 import { isDuplicateKeyError, LEASE_MS, MAJORITY, withUserLease } from './lease.js';
 import { checkOptions, type MongoStoreOptions, pickConnection, resolveModels } from './models.js';
 import {
@@ -159,6 +159,7 @@ function storeOn(
  */
 export async function ensureMongoIndexes(options: MongoStoreOptions = {}): Promise<void> {
   const { sessions, locks, devices } = resolveModels(options);
+  await whenOpen(sessions.db, 'ensureMongoIndexes()');
   await sessions.syncIndexes();
   await locks.syncIndexes();
   await devices.syncIndexes();
