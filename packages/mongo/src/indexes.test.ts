@@ -2,7 +2,7 @@ import { InvalidInputError } from '@sessionkit/core';
 import mongoose, { type Connection } from 'mongoose';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkMongoIndexes } from './indexes.js';
-import { ensureMongoIndexes } from './mongo-store.js';
+import { createMongoStore, ensureMongoIndexes } from './mongo-store.js';
 import { type FakeMongod, startFakeMongod } from './test-support/fake-mongod.js';
 
 // checkMongoIndexes() reads `listIndexes`, here from the fake wire-protocol
@@ -84,3 +84,25 @@ describe('ensureMongoIndexes() and checkMongoIndexes() on a connection that is n
     await expect(checkMongoIndexes({ connection: never })).rejects.toThrow(/not open/);
   });
 });
+
+describe('autoIndex with the store created before the app connects', () => {
+  it("still builds every index (the models' buffering is off), and the model's 'index' event reports the build", async () => {
+    server = await startFakeMongod();
+    connection = mongoose.createConnection();
+    createMongoStore({ connection });
+    const built = new Promise<unknown>((resolve) => {
+      connection?.model('SessionKitSession').once('index', (error: unknown) => resolve(error));
+    });
+    await connection.openUri(server.uri('auto'));
+    expect(await built).toBeUndefined();
+    await until(async () => (await checkMongoIndexes({ connection })).ok);
+  });
+});
+
+async function until(check: () => Promise<boolean>, withinMs = 5000): Promise<void> {
+  const deadline = Date.now() + withinMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not reached in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
