@@ -68,6 +68,8 @@ async function everyCall(manager: SessionManager) {
     logout: () => manager.logout(token),
     refresh: () => manager.refresh(refreshToken as string),
     listDevices: () => manager.listDevices('faulty'),
+    forgetDevice: () => manager.forgetDevice('faulty', 'dEvIcEkEyLiNuXfIrEfOx1'),
+    markVerified: () => manager.markVerified(session.id, { method: 'totp' }),
     cleanup: () => manager.cleanup(),
   };
 }
