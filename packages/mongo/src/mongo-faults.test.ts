@@ -296,3 +296,28 @@ describe('a connection the app opens later', () => {
     expect(await waiting).toBeNull();
   });
 });
+
+describe('a create whose insert stalls on the wire (real driver)', () => {
+  it('fails within the bound, and its session is deleted even when the insert lands after the call failed', async () => {
+    const server = await fake();
+    const connection = await connect(server);
+    const store = createMongoStore({ connection, timeout: TIMEOUT });
+    const manager = createSessionManager({ store, maxSessionsPerUser: 2 });
+    await manager.create({ userId: 'stall' });
+    const held = server.holdNext('insert');
+    const started = performance.now();
+    const failed = manager.create({ userId: 'stall' }).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    await held.arrived;
+    expect(await failed).toBeInstanceOf(SessionStoreError);
+    expect(performance.now() - started).toBeLessThan(TIMEOUT + MARGIN);
+    // Meanwhile another sign-in of the same user goes through.
+    await manager.create({ userId: 'stall' });
+    held.release(); // the stalled insert lands now, after its call failed
+    const sessions = () => [...(server.collections.get('sessionkit_sessions')?.values() ?? [])];
+    await until(async () => sessions().length === 3);
+    await until(async () => sessions().length === 2, 3000);
+  });
+});

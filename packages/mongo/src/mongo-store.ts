@@ -308,15 +308,26 @@ function storeMethods(input: CollectionStoreInput, call: StoreCall): SessionStor
    * upsert fails, the call times out while the insert is still on the wire,
    * ...), the session is deleted again once the insert has settled, so that no
    * ACTIVE session is left that nobody holds a token for (it would count
-   * against the user's session limit). An insert that lands after that delete
-   * (a command stalled in the network) is caught by the next create's
-   * re-count, or lapses with its `expiresAt`.
+   * against the user's session limit). When the insert's outcome is unknown,
+   * the delete is repeated after 2 × timeout; an insert stalled in the network
+   * longer than that is caught by the next create's re-count, or lapses with
+   * its `expiresAt`.
    */
   const insertSession = async (doc: SessionDoc): Promise<void> => {
     const insert = sessions.insertOne(doc);
     call.onFailure(async () => {
-      await Promise.resolve(insert).catch(() => undefined);
-      await removeOwnSession(doc);
+      const unknown = await Promise.resolve(insert).then(
+        () => false,
+        // Timed out or cut off: the insert may still reach the server.
+        (error: unknown) => !isDuplicateKeyError(error),
+      );
+      await removeOwnSession(doc).catch(() => undefined);
+      if (unknown) {
+        // Once more after the server's own bound (maxTimeMS) on that insert
+        // has passed, for an insert that was still on its way.
+        await new Promise<void>((resolve) => setTimeout(resolve, 2 * timeout).unref());
+        await removeOwnSession(doc);
+      }
     });
     await insert;
   };

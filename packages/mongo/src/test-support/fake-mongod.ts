@@ -43,6 +43,11 @@ export interface FakeMongod {
   /** Index specs per collection name (`listIndexes` answers these; `createIndexes`/`dropIndexes` change them). */
   readonly indexes: Map<string, Doc[]>;
   setMode(mode: FakeMode): Promise<void>;
+  /**
+   * Holds the next command called `name` (e.g. 'insert') until released: it is
+   * neither applied nor answered before, as if stalled in the network.
+   */
+  holdNext(name: string): { arrived: Promise<void>; release: () => void };
   readonly mode: FakeMode;
   stop(): Promise<void>;
 }
@@ -97,6 +102,7 @@ export async function startFakeMongod(
   const commands: ReceivedCommand[] = [];
   const collections = new Map<string, Map<string, Doc>>();
   const indexes = new Map<string, Doc[]>();
+  const holds: { name: string; gate: Promise<void>; arrived: () => void }[] = [];
   const coll = (name: string) => {
     let docs = collections.get(name);
     if (!docs) {
@@ -257,8 +263,22 @@ export async function startFakeMongod(
         return;
       }
     }
-    const reply = execute(name, body, connectionId);
-    socket.write(legacy ? replyLegacy(requestId, reply) : replyMsg(requestId, reply));
+    const respond = () => {
+      const reply = execute(name, body, connectionId);
+      if (!socket.destroyed) {
+        socket.write(legacy ? replyLegacy(requestId, reply) : replyMsg(requestId, reply));
+      }
+    };
+    const hold = holds.findIndex((h) => h.name === name);
+    if (hold !== -1) {
+      // A command stalled on its way: applied (and answered, if the socket is
+      // still open) only when the test releases it.
+      const [held] = holds.splice(hold, 1);
+      held?.arrived();
+      held?.gate.then(respond);
+      return;
+    }
+    respond();
   };
 
   const onConnection = (socket: Socket) => {
@@ -320,6 +340,18 @@ export async function startFakeMongod(
     commands,
     collections,
     indexes,
+    holdNext(name: string) {
+      let release = () => {};
+      let arrived = () => {};
+      const gate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const arrival = new Promise<void>((resolve) => {
+        arrived = resolve;
+      });
+      holds.push({ name, gate, arrived });
+      return { arrived: arrival, release };
+    },
     async setMode(next: FakeMode) {
       const was = mode;
       mode = next;
