@@ -138,7 +138,59 @@ export function checkMetadata(method: string, metadata: unknown): Record<string,
   if (stored === null || typeof stored !== 'object' || Array.isArray(stored)) {
     fail(method, 'metadata must serialise to a JSON object.');
   }
+  checkMetadataKeys(method, stored as Record<string, unknown>);
   return stored as Record<string, unknown>;
+}
+
+/**
+ * Deepest nesting of objects/arrays allowed in metadata. MongoDB refuses
+ * documents nested more than 100 levels (the session document and its
+ * `metadata` field take two); 32 leaves room and is plenty for app data.
+ */
+export const MAX_METADATA_DEPTH = 32;
+
+/**
+ * Metadata keys every store can keep as given: no NUL (BSON keys are
+ * C strings, so MongoDB refuses the insert) and no leading `$` (MongoDB reads
+ * `{ $ref, $id }` back as a DBRef of another shape, and `$`-keys are operators
+ * in queries and updates). Dotted keys are kept: stores write metadata as one
+ * whole value, never as an update or query path, so a dot is never read as a
+ * path. Walks nested objects and arrays iteratively, bounded by
+ * MAX_METADATA_DEPTH (and by MAX_METADATA_BYTES for the number of keys).
+ */
+function checkMetadataKeys(method: string, metadata: Record<string, unknown>): void {
+  const pending: { value: unknown; depth: number; path: string }[] = [
+    { value: metadata, depth: 1, path: 'metadata' },
+  ];
+  for (let item = pending.pop(); item !== undefined; item = pending.pop()) {
+    const { value, depth, path } = item;
+    if (value === null || typeof value !== 'object') continue;
+    if (depth > MAX_METADATA_DEPTH) {
+      fail(
+        method,
+        `metadata is nested more than ${MAX_METADATA_DEPTH} levels deep (at ${path}); flatten it.`,
+      );
+    }
+    if (Array.isArray(value)) {
+      value.forEach((entry, index) => {
+        pending.push({ value: entry, depth: depth + 1, path: `${path}[${index}]` });
+      });
+      continue;
+    }
+    for (const [key, entry] of Object.entries(value)) {
+      const shown = JSON.stringify(key.slice(0, 40));
+      if (key.includes('\u0000')) {
+        fail(method, `metadata key ${shown} at ${path} contains a NUL character; remove it.`);
+      }
+      if (key.startsWith('$')) {
+        fail(
+          method,
+          `metadata key ${shown} at ${path} starts with '$', which MongoDB reserves for operators and DBRefs; rename it (e.g. without the '$').`,
+        );
+      }
+      pending.push({ value: entry, depth: depth + 1, path: `${path}.${key.slice(0, 40)}` });
+    }
+  }
 }
 
 export function checkOptionalString(

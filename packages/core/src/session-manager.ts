@@ -107,7 +107,11 @@ export interface CreateSessionInput {
   ipAddress?: string;
   /** User agent; overrides what `headers` say. */
   userAgent?: string;
-  /** Your own data, a plain JSON object of at most 8 KB. */
+  /**
+   * Your own data, a plain JSON object of at most 8 KB, nested at most 32
+   * levels, with no key containing a NUL character or starting with `$`
+   * (`InvalidInputError` otherwise: not every store can keep such keys).
+   */
   metadata?: Record<string, unknown>;
   /**
    * The browser's device id (see `createDeviceIdCookie`); read from the

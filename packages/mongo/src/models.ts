@@ -1,5 +1,6 @@
 import { InvalidInputError } from '@sessionkit/core';
 import mongoose, { type Connection, type Model, type Schema } from 'mongoose';
+import { UriConnection } from './connections.js';
 import {
   createDeviceSchema,
   createLockSchema,
@@ -21,18 +22,34 @@ export interface MongoStoreOptions {
   /**
    * The app's mongoose connection (from `mongoose.createConnection()`, or
    * `mongoose.connection` after `mongoose.connect()`). The store registers its
-   * models on it and shares its connection pool. Commands issued before it
-   * opens are buffered by mongoose like any model's.
+   * models on it and shares its connection pool. A call made while it is
+   * still opening waits for it (within `timeout`); the store's models do not
+   * use mongoose's command buffering, which would run a command long after its
+   * call failed.
    * @default mongoose.connection (the default connection), unless `uri` is set
    */
   connection?: Connection;
   /**
    * Connection string, used only when `connection` is not given. The store
    * opens one connection per URI per process and reuses it across Next.js hot
-   * reloads and repeated `createMongoStore()` calls.
+   * reloads and repeated `createMongoStore()` calls. If its first connect
+   * fails, the next call after a backoff (0.5 s doubling to 30 s) connects
+   * afresh; meanwhile calls fail at once.
    * @default undefined
    */
   uri?: string;
+  /**
+   * Bound in ms on every store call, whatever the connection does (opening,
+   * server selection, a server that accepts and never answers): past it the
+   * call rejects with `SessionStoreError` and sends nothing more, and the
+   * manager treats the session as invalid. Each command also carries the
+   * driver's `timeoutMS` (the time left), so the server abandons it too.
+   * While the connection is known to be down, calls fail at once.
+   * `cleanup()`, which no request waits for, bounds each command by this and
+   * the whole call by 30 s (or this, if larger).
+   * @default 500
+   */
+  timeout?: number;
   /**
    * Collection holding the sessions. Per-user locks for the session limit live
    * in `<collectionName>_locks`, known devices in `<collectionName>_devices`.
@@ -88,29 +105,6 @@ function expiresAtTtl(model: Model<SessionDoc>): unknown {
   return index?.[1].expireAfterSeconds;
 }
 
-// Connections opened from `uri`, kept on globalThis so that a Next.js dev
-// server re-evaluating this module on hot reload reuses them instead of
-// opening a new pool on every edit.
-const CONNECTIONS_KEY = Symbol.for('@sessionkit/mongo:connections');
-
-function connectionForUri(uri: string): Connection {
-  const holder = globalThis as typeof globalThis & { [CONNECTIONS_KEY]?: Map<string, Connection> };
-  let connections = holder[CONNECTIONS_KEY];
-  if (!connections) {
-    connections = new Map();
-    holder[CONNECTIONS_KEY] = connections;
-  }
-  let connection = connections.get(uri);
-  if (!connection) {
-    connection = mongoose.createConnection(uri);
-    // A failed initial connect surfaces on the first command (as a store
-    // error); swallow it here so it is not an unhandled rejection.
-    connection.asPromise().catch(() => undefined);
-    connections.set(uri, connection);
-  }
-  return connection;
-}
-
 const NAME_PATTERN = /^[A-Za-z0-9_.-]{1,100}$/;
 
 function checkName(name: string, option: string): string {
@@ -148,29 +142,49 @@ function registerModel<T>(
   return connection.model<T>(name, createSchema(collectionName));
 }
 
-export function resolveModels(options: MongoStoreOptions): StoreModels {
+/** Checks `options` (object, uri) before any connection is picked. */
+export function checkOptions(options: MongoStoreOptions): void {
   if (typeof options !== 'object' || options === null) {
     throw new InvalidInputError('createMongoStore(): options must be an object.');
   }
+  if (
+    options.connection === undefined &&
+    options.uri !== undefined &&
+    (typeof options.uri !== 'string' || !/^mongodb(\+srv)?:\/\//.test(options.uri))
+  ) {
+    throw new InvalidInputError(
+      "createMongoStore(): uri must be a MongoDB connection string starting with 'mongodb://' or 'mongodb+srv://'.",
+    );
+  }
+}
+
+/** The connection the options name: `connection`, the cached one for `uri`, or mongoose's default. */
+export function pickConnection(options: MongoStoreOptions): Connection {
+  checkOptions(options);
+  if (options.connection !== undefined) return options.connection;
+  if (options.uri !== undefined) {
+    const connection = new UriConnection(options.uri).current();
+    if (!connection) {
+      throw new Error(
+        `MongoDB: ${new UriConnection(options.uri).describe()}; try again after that`,
+      );
+    }
+    return connection;
+  }
+  return mongoose.connection;
+}
+
+export function resolveModels(
+  options: MongoStoreOptions,
+  connection: Connection = pickConnection(options),
+): StoreModels {
+  checkOptions(options);
   const collectionName = checkName(
     options.collectionName ?? DEFAULT_COLLECTION_NAME,
     'collectionName',
   );
   const modelName = checkName(options.modelName ?? DEFAULT_MODEL_NAME, 'modelName');
   const retention = checkRetention(options.historyRetention);
-  let connection: Connection;
-  if (options.connection !== undefined) {
-    connection = options.connection;
-  } else if (options.uri !== undefined) {
-    if (typeof options.uri !== 'string' || !/^mongodb(\+srv)?:\/\//.test(options.uri)) {
-      throw new InvalidInputError(
-        "createMongoStore(): uri must be a MongoDB connection string starting with 'mongodb://' or 'mongodb+srv://'.",
-      );
-    }
-    connection = connectionForUri(options.uri);
-  } else {
-    connection = mongoose.connection;
-  }
   const sessions = registerModel(
     connection,
     modelName,

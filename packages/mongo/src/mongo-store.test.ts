@@ -17,9 +17,11 @@ import { createStoreOnMemoryCollections } from './test-support/memory-store.js';
 // logic (filters, updates, the lease, read-backs) on every run, with or
 // without a server. mongo-store.mongod.test.ts runs the same suite on a real
 // mongod, which is what proves the MongoDB semantics.
+// A generous timeout: the race cases run dozens of same-user creates at once,
+// queued on one lease, on a machine that may be busy.
 runStoreConformanceTests(
   'mongo over in-memory collections (logic only; see mongod run)',
-  () => createStoreOnMemoryCollections().store,
+  () => createStoreOnMemoryCollections({ timeout: 10_000 }).store,
 );
 
 const T0 = Date.UTC(2026, 0, 1);

@@ -1,31 +1,44 @@
 import { randomBytes } from 'node:crypto';
-import type {
-  CleanupInput,
-  CleanupResult,
-  CreateOptions,
-  CreateResult,
-  DeviceType,
-  EndAllBatch,
-  EndAllResult,
-  EndedSessionStatus,
-  EndGuard,
-  EndTransition,
-  KnownDeviceRecord,
-  Liveness,
-  PageCursor,
-  PageQuery,
-  RecordPage,
-  RefreshRotation,
-  RefreshRotationResult,
-  SessionLimit,
-  SessionRecord,
-  SessionStore,
-  SuspiciousLoginReason,
-  TouchUpdate,
-  VerificationUpdate,
+import {
+  type CleanupInput,
+  type CleanupResult,
+  type CreateOptions,
+  type CreateResult,
+  type DeviceType,
+  type EndAllBatch,
+  type EndAllResult,
+  type EndedSessionStatus,
+  type EndGuard,
+  type EndTransition,
+  InvalidInputError,
+  type KnownDeviceRecord,
+  type Liveness,
+  type PageCursor,
+  type PageQuery,
+  type RecordPage,
+  type RefreshRotation,
+  type RefreshRotationResult,
+  type SessionLimit,
+  type SessionRecord,
+  type SessionStatus,
+  type SessionStore,
+  SessionStoreError,
+  type SuspiciousLoginReason,
+  type TouchUpdate,
+  type VerificationUpdate,
 } from '@sessionkit/core';
-import type { mongo } from 'mongoose';
-import { type MongoStoreOptions, resolveModels } from './models.js';
+import type { Connection, mongo } from 'mongoose';
+import {
+  boundCollection,
+  type ConnectionGate,
+  DEFAULT_TIMEOUT_MS,
+  guardCall,
+  StoreCall,
+} from './call-guard.js';
+import { connectionGate, UriConnection } from './connections.js';
+import { checkMongoIndexes, whenOpen } from './indexes.js';
+import { isDuplicateKeyError, LEASE_MS, MAJORITY, withUserLease } from './lease.js';
+import { checkOptions, type MongoStoreOptions, pickConnection, resolveModels } from './models.js';
 import {
   type DeviceDoc,
   type LocationDoc,
@@ -71,16 +84,70 @@ type SessionLocation = NonNullable<SessionRecord['location']>;
  * ```
  */
 export function createMongoStore(options: MongoStoreOptions = {}): SessionStore {
-  const { sessions, locks, devices } = resolveModels(options);
+  checkOptions(options);
+  const timeout = checkTimeout(options.timeout);
+  if (options.connection !== undefined || options.uri === undefined) {
+    return storeOn(options, timeout, pickConnection(options));
+  }
+  // A `uri` store follows the URI's current connection: a new one after a
+  // failed first connect (see connections.ts), with its models registered on it.
+  const source = new UriConnection(options.uri);
+  let built: { connection: Connection; store: SessionStore } | null = null;
+  const current = (): SessionStore | null => {
+    const connection = source.current();
+    if (!connection) return null;
+    if (built?.connection !== connection) {
+      built = { connection, store: storeOn(options, timeout, connection) };
+    }
+    return built.store;
+  };
+  current(); // checks the options now, when a connection can be had
+  const store: Record<string, (...args: unknown[]) => Promise<unknown>> = {};
+  for (const name of STORE_METHODS) {
+    store[name] = (...args: unknown[]) => {
+      const target = current();
+      if (!target) {
+        return Promise.reject(
+          new SessionStoreError(
+            `MongoDB ${name}`,
+            new Error(`no MongoDB connection: ${source.describe()}`),
+          ),
+        );
+      }
+      return (target[name] as (...a: unknown[]) => Promise<unknown>)(...args);
+    };
+  }
+  return store as unknown as SessionStore;
+}
+
+function checkTimeout(value: unknown): number {
+  if (value === undefined) return DEFAULT_TIMEOUT_MS;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > 600_000) {
+    throw new InvalidInputError(
+      'createMongoStore(): timeout must be a number of ms above 0 (at most 600000); the default is 500.',
+    );
+  }
+  return value;
+}
+
+/** The store over the models of `connection`. */
+function storeOn(
+  options: MongoStoreOptions,
+  timeout: number,
+  connection: Connection,
+): SessionStore {
+  const { sessions, locks, devices } = resolveModels(options, connection);
   return createCollectionStore({
-    // mongoose's collection wraps the driver's: same methods, plus buffering
-    // until the connection opens. Writes go to it directly rather than through
+    // mongoose's collection wraps the driver's (its buffering is off for these
+    // models, see schema.ts). Writes go to it directly rather than through
     // Model queries so that no app-wide mongoose plugin or middleware (soft
     // delete, tenant filters, ...) can rewrite sessionkit's conditional filters.
     sessions: sessions.collection as unknown as mongo.Collection<SessionDoc>,
     locks: locks.collection as unknown as mongo.Collection<LockDoc>,
     devices: devices.collection as unknown as mongo.Collection<DeviceDoc>,
     lockCollectionName: lockCollectionName(sessions.collection.collectionName),
+    timeout,
+    gate: connectionGate(connection),
   });
 }
 
@@ -90,7 +157,8 @@ export function createMongoStore(options: MongoStoreOptions = {}): SessionStore 
  * `Model.syncIndexes()`. Run it once per deploy when your connection has
  * `autoIndex: false` (recommended in production); with the default
  * `autoIndex: true` mongoose builds missing indexes itself when the store is
- * created.
+ * created. Then checks them with `checkMongoIndexes()` and throws
+ * `InvalidInputError` naming the fix if one is still missing or different.
  *
  * @example
  * ```ts
@@ -99,18 +167,20 @@ export function createMongoStore(options: MongoStoreOptions = {}): SessionStore 
  */
 export async function ensureMongoIndexes(options: MongoStoreOptions = {}): Promise<void> {
   const { sessions, locks, devices } = resolveModels(options);
+  await whenOpen(sessions.db, 'ensureMongoIndexes()');
   await sessions.syncIndexes();
   await locks.syncIndexes();
   await devices.syncIndexes();
+  // syncIndexes() can leave an index unbuilt (e.g. another instance re-created
+  // it with another historyRetention meanwhile): say so rather than run without it.
+  await checkMongoIndexes({ ...options, throwIfInvalid: true });
 }
 
-/** How long a create holding the per-user lock may take before others may take it over. */
-const LOCK_LEASE_MS = 10_000;
-/** How long a create waits for the per-user lock before failing (then core fails closed). */
-const LOCK_WAIT_MS = 10_000;
 /** Records per batch in cleanup(). */
 const CLEANUP_BATCH = 500;
 const ENDED_STATUSES: EndedSessionStatus[] = ['EXPIRED', 'REVOKED', 'LOGGED_OUT'];
+/** The bound on one cleanup() call (or `timeout`, if larger). */
+const CLEANUP_TIMEOUT_MS = 30_000;
 
 export interface CollectionStoreInput {
   sessions: mongo.Collection<SessionDoc>;
@@ -118,28 +188,79 @@ export interface CollectionStoreInput {
   devices: mongo.Collection<DeviceDoc>;
   lockCollectionName: string;
   /**
-   * Wall clock for lock leases and for hiding known devices past their
-   * `purgeAt` that the TTL monitor has not deleted yet (as MongoDB's own TTL
-   * does: not session time). @default Date.now
+   * Wall clock for hiding known devices past their `purgeAt` that the TTL
+   * monitor has not deleted yet (as MongoDB's own TTL does: not session time),
+   * and for how long a create waits for the per-user lease. The lease itself
+   * runs on the server's clock. @default Date.now
    */
   clock?: () => number;
-  /** Waits between lock attempts. @default setTimeout-based */
+  /** Waits between lease attempts. @default setTimeout-based */
   sleep?: (ms: number) => Promise<void>;
+  /** Bound in ms on every store call (see createMongoStore's `timeout`). @default 500 */
+  timeout?: number;
+  /** The connection's state, checked before each call. @default always up */
+  gate?: ConnectionGate;
+  /** How long a per-user lease lasts (tests shorten it). @default max(10 s, 2 × timeout) */
+  leaseMs?: number;
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** The store logic over two driver collections (mongoose's, or any with the same API). */
+/**
+ * The store logic over three driver collections (mongoose's, or any with the
+ * same API). Every call runs under guardCall(): bounded by `timeout`, with
+ * each command bounded by the time left and reads sent to the primary.
+ */
 export function createCollectionStore(input: CollectionStoreInput): SessionStore {
-  const { sessions, locks, devices } = input;
+  const timeout = input.timeout ?? DEFAULT_TIMEOUT_MS;
+  const store: Record<string, (...args: unknown[]) => Promise<unknown>> = {};
+  for (const name of STORE_METHODS) {
+    // cleanup() is a maintenance job, not on any request's path: a backlog of
+    // batches may take longer than a request-sized timeout, so only each of its
+    // commands is bounded by `timeout`, the whole call by CLEANUP_TIMEOUT_MS.
+    const bound = name === 'cleanup' ? Math.max(timeout, CLEANUP_TIMEOUT_MS) : timeout;
+    store[name] = (...args: unknown[]) =>
+      guardCall(
+        name,
+        bound,
+        input.gate,
+        (call) => {
+          const method = storeMethods(input, call)[name] as (...a: unknown[]) => Promise<unknown>;
+          return method(...args);
+        },
+        timeout,
+      );
+  }
+  return store as unknown as SessionStore;
+}
+
+/** The store's method names, from one instance that never runs. */
+const STORE_METHODS = Object.keys(
+  storeMethods(
+    {
+      sessions: {},
+      locks: {},
+      devices: {},
+      lockCollectionName: '',
+    } as unknown as CollectionStoreInput,
+    new StoreCall('init', 1),
+  ),
+) as (keyof SessionStore)[];
+
+/** The store's methods for one call: its collections check the call before each command. */
+function storeMethods(input: CollectionStoreInput, call: StoreCall): SessionStore {
+  const sessions = boundCollection(input.sessions, call);
+  const locks = boundCollection(input.locks, call);
+  const devices = boundCollection(input.devices, call);
   const clock = input.clock ?? Date.now;
   const sleep = input.sleep ?? defaultSleep;
+  const timeout = input.timeout ?? DEFAULT_TIMEOUT_MS;
 
   /** Reads every matching document. */
   const findAll = async (filter: Filter, options?: mongo.FindOptions): Promise<SessionDoc[]> => {
-    // While a mongoose connection is still opening, its collection buffers
-    // find() and returns a Promise of the cursor instead of the cursor itself;
-    // awaiting covers both.
+    // A mongoose collection that buffers returns a Promise of the cursor
+    // instead of the cursor itself (the store's models do not buffer, but a
+    // collection given to createCollectionStore may); awaiting covers both.
     const cursor = await (sessions.find(filter, options) as
       | mongo.FindCursor<SessionDoc>
       | Promise<mongo.FindCursor<SessionDoc>>);
@@ -161,50 +282,63 @@ export function createCollectionStore(input: CollectionStoreInput): SessionStore
     readBack: (marker: string) => Filter,
   ): Promise<SessionRecord[]> => {
     const marker = randomBytes(12).toString('base64url');
-    const result = await sessions.updateMany(filter, stamp(marker));
+    const result = await sessions.updateMany(filter, stamp(marker), MAJORITY);
     if (result.modifiedCount === 0) return [];
     const docs = await findAll(readBack(marker));
     return docs.map(toRecord);
   };
 
+  /** See lease.ts. */
+  const withUserLock = <T>(userId: string, body: () => Promise<T>): Promise<T> =>
+    withUserLease(
+      {
+        locks,
+        rawLocks: input.locks,
+        lockCollectionName: input.lockCollectionName,
+        leaseMs: input.leaseMs ?? Math.max(LEASE_MS, 2 * timeout),
+        clock,
+        sleep,
+        releaseTimeoutMs: timeout,
+      },
+      call,
+      userId,
+      body,
+    );
+
+  /** Deletes the session this call inserted (matched on id AND token hash: never another's). */
+  const removeOwnSession = (doc: SessionDoc) =>
+    input.sessions.deleteOne(
+      { _id: doc._id, tokenHash: doc.tokenHash },
+      { ...MAJORITY, timeoutMS: timeout },
+    );
+
   /**
-   * Serialises limit-enforcing creates of one user: a lease document `{ _id:
-   * userId }` in the lock collection, taken with one conditional upsert. While
-   * the lease is held (or a concurrent upsert inserted it first, E11000), others
-   * wait and retry. This works on a standalone mongod, a replica set and a
-   * sharded cluster alike, without transactions. A holder that dies leaves a
-   * lease that lapses after LOCK_LEASE_MS (wall clock; app servers' clocks are
-   * assumed to agree within seconds) and that the TTL index removes later.
+   * Inserts a new session. If the call then fails in any way (the device
+   * upsert fails, the call times out while the insert is still on the wire,
+   * ...), the session is deleted again once the insert has settled, so that no
+   * ACTIVE session is left that nobody holds a token for (it would count
+   * against the user's session limit). When the insert's outcome is unknown,
+   * the delete is repeated after 2 × timeout; an insert stalled in the network
+   * longer than that is caught by the next create's re-count, or lapses with
+   * its `expiresAt`.
    */
-  const withUserLock = async <T>(userId: string, body: () => Promise<T>): Promise<T> => {
-    const holder = randomBytes(12).toString('base64url');
-    const deadline = clock() + LOCK_WAIT_MS;
-    let attempt = 0;
-    for (;;) {
-      const now = clock();
-      try {
-        const lease = await locks.findOneAndUpdate(
-          { _id: userId, lockedUntil: { $lte: new Date(now) } },
-          { $set: { holder, lockedUntil: new Date(now + LOCK_LEASE_MS) } },
-          { upsert: true, returnDocument: 'after' },
-        );
-        if (lease?.holder === holder) break;
-      } catch (error) {
-        if (!isDuplicateKeyError(error)) throw error;
+  const insertSession = async (doc: SessionDoc): Promise<void> => {
+    const insert = sessions.insertOne(doc);
+    call.onFailure(async () => {
+      const unknown = await Promise.resolve(insert).then(
+        () => false,
+        // Timed out or cut off: the insert may still reach the server.
+        (error: unknown) => !isDuplicateKeyError(error),
+      );
+      await removeOwnSession(doc).catch(() => undefined);
+      if (unknown) {
+        // Once more after the server's own bound (maxTimeMS) on that insert
+        // has passed, for an insert that was still on its way.
+        await new Promise<void>((resolve) => setTimeout(resolve, 2 * timeout).unref());
+        await removeOwnSession(doc);
       }
-      if (clock() >= deadline) {
-        throw new Error(
-          `MongoDB session store create(): timed out after ${LOCK_WAIT_MS} ms waiting for another sign-in of the same user to finish (lease in collection '${input.lockCollectionName}').`,
-        );
-      }
-      attempt++;
-      await sleep(Math.min(5 * 2 ** Math.min(attempt, 5), 100) * (0.5 + Math.random() / 2));
-    }
-    try {
-      return await body();
-    } finally {
-      await locks.deleteOne({ _id: userId, holder }).catch(() => undefined);
-    }
+    });
+    await insert;
   };
 
   /**
@@ -337,7 +471,7 @@ export function createCollectionStore(input: CollectionStoreInput): SessionStore
         return known;
       };
       if (limit === null) {
-        await sessions.insertOne(doc);
+        await insertSession(doc);
         const known = await remember();
         return { outcome: 'created', session: toRecord(doc), evicted: [], knownDevice: known };
       }
@@ -362,8 +496,25 @@ export function createCollectionStore(input: CollectionStoreInput): SessionStore
           );
           await capHistory(record.userId, limit.eviction.historyCap);
         }
-        await sessions.insertOne(doc);
+        await insertSession(doc);
         const known = await remember();
+        // The fence: a create whose insert outlived its lease (a stalled
+        // command that landed late) may have inserted beside the next holder's.
+        // Counting again after our own insert catches it: the create that sees
+        // more than max removes its own session, so the limit holds.
+        const after = await findAll(
+          { userId: record.userId, ...liveFilter(limit.liveness) },
+          { projection: { _id: 1 }, limit: limit.max + 1 },
+        );
+        if (after.length > limit.max) {
+          await removeOwnSession(doc);
+          if (limit.onExceed === 'reject') {
+            return { outcome: 'limit_reached', activeCount: after.length - 1 };
+          }
+          throw new Error(
+            'a concurrent sign-in of the same user overran the session limit; this session was not created, try again',
+          );
+        }
         return { outcome: 'created', session: toRecord(doc), evicted, knownDevice: known };
       });
     },
@@ -430,7 +581,7 @@ export function createCollectionStore(input: CollectionStoreInput): SessionStore
       const doc = await sessions.findOneAndUpdate(
         filter,
         { $set: endFields(transition) },
-        { returnDocument: 'after' },
+        { returnDocument: 'after', ...MAJORITY },
       );
       if (!doc) return null;
       await capHistory(doc.userId, transition.historyCap);
@@ -508,7 +659,7 @@ export function createCollectionStore(input: CollectionStoreInput): SessionStore
       const rotated = await sessions.findOneAndUpdate(
         { _id: sessionId, ...liveFilter(rotation.liveness), refreshTokenHash: presented },
         update,
-        { returnDocument: 'after' },
+        { returnDocument: 'after', ...MAJORITY },
       );
       if (rotated) return { outcome: 'rotated', session: toRecord(rotated) };
 
@@ -523,7 +674,7 @@ export function createCollectionStore(input: CollectionStoreInput): SessionStore
             retiredRefreshTokenHashes: presented,
           },
           { $set: endFields(rotation.onReuse) },
-          { returnDocument: 'after' },
+          { returnDocument: 'after', ...MAJORITY },
         );
         if (revoked) {
           await capHistory(revoked.userId, rotation.onReuse.historyCap);
@@ -596,13 +747,19 @@ export function createCollectionStore(input: CollectionStoreInput): SessionStore
       const purged = (await sessions.deleteMany({ purgeAt: { $lte: now } })).deletedCount;
       await devices.deleteMany({ purgeAt: { $lte: now } });
 
+      // Each branch names the status, so that each is answered from its own
+      // index ({ status, expiresAt } and { status, lastActivityAt }).
       const notLive: Filter = {
-        status: 'ACTIVE',
         $or: [
-          { expiresAt: { $lte: now } },
+          { status: 'ACTIVE', expiresAt: { $lte: now } },
           ...(idleTimeoutMs === null
             ? []
-            : [{ lastActivityAt: { $lte: new Date(now.getTime() - idleTimeoutMs) } }]),
+            : [
+                {
+                  status: 'ACTIVE' as const,
+                  lastActivityAt: { $lte: new Date(now.getTime() - idleTimeoutMs) },
+                },
+              ]),
         ],
       };
       const expired: SessionRecord[] = [];
@@ -611,7 +768,7 @@ export function createCollectionStore(input: CollectionStoreInput): SessionStore
         if (batch.length === 0) break;
         const ids = batch.map((d) => d._id);
         const ended = await endBatch(
-          { _id: { $in: ids }, ...notLive },
+          { _id: { $in: ids }, status: 'ACTIVE', ...notLive },
           (marker) => expirePipeline(idleTimeoutMs, retention, marker),
           (marker) => ({ _id: { $in: ids }, endBatch: marker }),
         );
@@ -663,12 +820,6 @@ function expirePipeline(idleTimeoutMs: number | null, retentionMs: number, marke
     },
     { $set: { purgeAt: { $add: ['$endedAt', retentionMs] } } },
   ];
-}
-
-function isDuplicateKeyError(error: unknown): boolean {
-  return (
-    typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000
-  );
 }
 
 /** A device document's _id: the device id has no ':', so the first one separates the two. */

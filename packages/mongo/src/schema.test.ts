@@ -17,6 +17,9 @@ describe('sessions schema', () => {
       { userId: 1, status: 1, lastActivityAt: -1 },
       { userId: 1, status: 1, expiresAt: -1, _id: -1 },
       { userId: 1, status: 1, endedAt: -1, _id: -1 },
+      // cleanup()'s two branches
+      { status: 1, lastActivityAt: 1 },
+      { status: 1, expiresAt: 1 },
     ]);
   });
 

@@ -179,6 +179,10 @@ export function createSessionSchema(
     {
       collection: collectionName,
       versionKey: false,
+      // No mongoose command buffering: a buffered command runs when the
+      // connection opens, long after its call failed. The store waits for an
+      // opening connection itself, within its timeout.
+      bufferCommands: false,
       timestamps: false,
       minimize: false,
     },
@@ -231,6 +235,12 @@ export function createSessionSchema(
     { userId: 1, status: 1, endedAt: -1, _id: -1 },
     { name: 'userId_1_status_1_endedAt_-1__id_-1' },
   );
+  // cleanup(): ACTIVE sessions idle past the idle timeout, and ACTIVE sessions
+  // past their lifetime. Without them each batch rescans every ACTIVE session
+  // (lastActivityAt sits behind userId in the compound index above) or every
+  // ended one still kept as history (the expiresAt TTL index).
+  schema.index({ status: 1, lastActivityAt: 1 }, { name: 'status_1_lastActivityAt_1' });
+  schema.index({ status: 1, expiresAt: 1 }, { name: 'status_1_expiresAt_1' });
   return schema;
 }
 
@@ -242,7 +252,15 @@ export function createLockSchema(collectionName: string): Schema<LockDoc> {
       holder: { type: String, required: true },
       lockedUntil: { type: Date, required: true },
     },
-    { collection: collectionName, versionKey: false, timestamps: false },
+    {
+      collection: collectionName,
+      versionKey: false,
+      // No mongoose command buffering: a buffered command runs when the
+      // connection opens, long after its call failed. The store waits for an
+      // opening connection itself, within its timeout.
+      bufferCommands: false,
+      timestamps: false,
+    },
   );
   schema.index(
     { lockedUntil: 1 },
@@ -265,7 +283,16 @@ export function createDeviceSchema(collectionName: string): Schema<DeviceDoc> {
       lastLocation: { type: locationSchema(), default: null },
       purgeAt: { type: Date, required: true },
     },
-    { collection: collectionName, versionKey: false, timestamps: false, minimize: false },
+    {
+      collection: collectionName,
+      versionKey: false,
+      // No mongoose command buffering: a buffered command runs when the
+      // connection opens, long after its call failed. The store waits for an
+      // opening connection itself, within its timeout.
+      bufferCommands: false,
+      timestamps: false,
+      minimize: false,
+    },
   );
   // listDevices(userId).
   schema.index({ userId: 1 }, { name: 'userId_1' });

@@ -42,11 +42,12 @@ function compare(a: unknown, b: unknown): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-function evaluate(expr: unknown, doc: Doc): unknown {
+function evaluate(expr: unknown, doc: Doc, now: Date): unknown {
+  if (expr === '$$NOW') return new Date(now.getTime());
   if (typeof expr === 'string') return expr.startsWith('$') ? doc[expr.slice(1)] : expr;
   if (expr === null || typeof expr !== 'object' || expr instanceof Date) return expr;
   const [op, arg] = Object.entries(expr)[0] ?? [];
-  const args = () => (arg as unknown[]).map((a) => evaluate(a, doc));
+  const args = () => (arg as unknown[]).map((a) => evaluate(a, doc, now));
   switch (op) {
     case '$literal':
       return arg;
@@ -59,6 +60,14 @@ function evaluate(expr: unknown, doc: Doc): unknown {
       const [a, b] = args();
       return compare(a, b) < 0;
     }
+    case '$lte': {
+      const [a, b] = args();
+      return compare(a, b) <= 0;
+    }
+    case '$ifNull': {
+      const [a, b] = args();
+      return a ?? b;
+    }
     case '$gt': {
       // A missing field sorts below every date and number, as in MongoDB.
       const [a, b] = args();
@@ -69,21 +78,23 @@ function evaluate(expr: unknown, doc: Doc): unknown {
       return args().every(Boolean);
     case '$cond': {
       const [condition, then, otherwise] = arg as unknown[];
-      return evaluate(condition, doc) ? evaluate(then, doc) : evaluate(otherwise, doc);
+      return evaluate(condition, doc, now)
+        ? evaluate(then, doc, now)
+        : evaluate(otherwise, doc, now);
     }
     default:
       throw new Error(`memory collection: unsupported expression ${String(op)}`);
   }
 }
 
-function applyUpdate(doc: Doc, update: unknown): Doc {
+function applyUpdate(doc: Doc, update: unknown, now: Date): Doc {
   const next = structuredClone(doc);
   if (Array.isArray(update)) {
     for (const stage of update as Record<string, Record<string, unknown>>[]) {
       const [name, fields] = Object.entries(stage)[0] ?? [];
       if (name !== '$set' || !fields)
         throw new Error(`memory collection: unsupported stage ${name}`);
-      const computed = Object.entries(fields).map(([k, e]) => [k, evaluate(e, next)] as const);
+      const computed = Object.entries(fields).map(([k, e]) => [k, evaluate(e, next, now)] as const);
       for (const [k, v] of computed) next[k] = structuredClone(v);
     }
     return next;
@@ -119,7 +130,14 @@ export class MemoryCollection {
   readonly docs = new Map<string, Doc>();
   readonly calls: RecordedCall[] = [];
 
-  constructor(private readonly uniques: readonly UniqueIndex[] = []) {}
+  /**
+   * @param clock the server's clock, for `$$NOW` (tests may skew the app's
+   *   clock against it).
+   */
+  constructor(
+    private readonly uniques: readonly UniqueIndex[] = [],
+    public clock: () => number = Date.now,
+  ) {}
 
   private matching(filter: Record<string, unknown>): Doc[] {
     const test = sift(filter);
@@ -152,7 +170,7 @@ export class MemoryCollection {
   private updateFirst(filter: Record<string, unknown>, update: unknown, upsert: boolean) {
     const doc = this.matching(filter)[0];
     if (doc) {
-      const next = applyUpdate(doc, update);
+      const next = applyUpdate(doc, update, new Date(this.clock()));
       this.put(next, doc._id);
       return {
         before: doc,
@@ -172,13 +190,13 @@ export class MemoryCollection {
         !Array.isArray(value);
       if (!isOperator) base[key] = value;
     }
-    const inserted = applyUpdate(base as Doc, update);
+    const inserted = applyUpdate(base as Doc, update, new Date(this.clock()));
     this.put(inserted, null);
     return { before: null, after: inserted, matched: 0, modified: 0 };
   }
 
-  async insertOne(doc: Doc) {
-    this.record('insertOne', {}, doc);
+  async insertOne(doc: Doc, options?: unknown) {
+    this.record('insertOne', {}, doc, options);
     await tick();
     this.put(structuredClone(doc), null);
     return { acknowledged: true, insertedId: doc._id };
@@ -228,13 +246,13 @@ export class MemoryCollection {
     return { acknowledged: true, matchedCount: result.matched, modifiedCount: result.modified };
   }
 
-  async updateMany(filter: Record<string, unknown>, update: unknown) {
-    this.record('updateMany', filter, update);
+  async updateMany(filter: Record<string, unknown>, update: unknown, options?: unknown) {
+    this.record('updateMany', filter, update, options);
     await tick();
     let modified = 0;
     const docs = this.matching(filter);
     for (const doc of docs) {
-      const next = applyUpdate(doc, update);
+      const next = applyUpdate(doc, update, new Date(this.clock()));
       this.put(next, doc._id);
       modified++;
     }
@@ -253,16 +271,16 @@ export class MemoryCollection {
     return doc ? structuredClone(doc) : null;
   }
 
-  async deleteOne(filter: Record<string, unknown>) {
-    this.record('deleteOne', filter);
+  async deleteOne(filter: Record<string, unknown>, options?: unknown) {
+    this.record('deleteOne', filter, undefined, options);
     await tick();
     const doc = this.matching(filter)[0];
     if (doc) this.docs.delete(doc._id);
     return { acknowledged: true, deletedCount: doc ? 1 : 0 };
   }
 
-  async deleteMany(filter: Record<string, unknown>) {
-    this.record('deleteMany', filter);
+  async deleteMany(filter: Record<string, unknown>, options?: unknown) {
+    this.record('deleteMany', filter, undefined, options);
     await tick();
     const docs = this.matching(filter);
     for (const doc of docs) this.docs.delete(doc._id);
