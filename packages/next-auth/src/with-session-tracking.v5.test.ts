@@ -12,6 +12,10 @@ import { clearsCookie } from './test-utils/cookie-jar.js';
 import { ORIGIN, V5_SESSION_COOKIE, V5Browser } from './test-utils/next-auth-v5.js';
 import { withSessionTracking } from './with-session-tracking.js';
 
+// This repo installs v5 as `next-auth-v5` (v4 is `next-auth`); in an app v5 is
+// `next-auth`, whose `next-auth/jwt` the tracked decode loads.
+vi.mock('next-auth/jwt', async () => await import('next-auth-v5/jwt'));
+
 const TOKEN_SHAPED = /[A-Za-z0-9_-]{71}/;
 
 function setup() {
@@ -113,8 +117,9 @@ describe('withSessionTracking on next-auth v5 (real handlers, Credentials provid
     expect(after.body).toBeNull();
     expect(clearsCookie(after.setCookies, V5_SESSION_COOKIE)).toBe(true);
     expect(browser.jar.has(V5_SESSION_COOKIE)).toBe(false);
-    // v5 got there by the jwt callback returning null: nothing had to be thrown or logged
-    expect(s.logger.error).not.toHaveBeenCalled();
+    // v5 got there by the tracked jwt.decode answering null: it logs "Invalid JWT" and cleans up
+    expect(s.logger.error).toHaveBeenCalledTimes(1);
+    expect(inspect(s.logger.error.mock.calls)).toContain('JWTSessionError');
 
     const replay = s.browser();
     replay.jar.apply([`${V5_SESSION_COOKIE}=${stolen}; Path=/`]);
