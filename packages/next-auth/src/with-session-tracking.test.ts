@@ -73,7 +73,7 @@ describe('withSessionTracking', () => {
     expect(tracked).not.toBe(options);
     expect(tracked.pages).toBe(options.pages);
     // signIn is wrapped (it checks the incoming session first) and still answers with the app's result
-    expect(await (tracked.callbacks?.signIn as (p: unknown) => unknown)({ user: {} })).toBe(
+    expect(await (tracked.callbacks!.signIn as (p: unknown) => unknown)({ user: {} })).toBe(
       '/welcome',
     );
     expect(appSignIn).toHaveBeenCalledTimes(1);
