@@ -68,8 +68,12 @@ export async function startOidcProvider(options: {
     cookies: { keys: ['sessionkit-oidc-test-cookie-key-0123456789'] },
     claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
     pkce: { required: () => false },
+    // Put the scope's claims (email, name) into the ID token too: next-auth v4
+    // with `idToken: true` reads the profile from the ID token, not userinfo.
+    conformIdTokenClaims: false,
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     features: { devInteractions: { enabled: false } },
+    ttl: { Interaction: 600, Session: 3600, Grant: 3600, AccessToken: 600, IdToken: 600 },
     async findAccount(_ctx, sub) {
       const account = accounts.get(sub);
       if (!account) return undefined;
@@ -118,6 +122,9 @@ export async function startOidcProvider(options: {
       nextLogin = sub;
     },
     async authorize(authorizationUrl) {
+      // Each authorization is a fresh browser at the provider: no provider
+      // session carried over from the previous account's login.
+      jar.clear();
       let url = new URL(authorizationUrl);
       for (let hop = 0; hop < 10; hop += 1) {
         if (url.origin !== issuer) return url;
