@@ -207,6 +207,21 @@ describe('withSessionTracking on next-auth v4 (real handler, Credentials provide
     expect((await s.manager.get(second.sessionId))?.status).toBe('ACTIVE');
   });
 
+  it('signing in again over a live session (Credentials) ends the old one as replaced', async () => {
+    const first = await signedIn(s);
+    const oldCookie = first.browser.jar.get(V4_SESSION_COOKIE)!;
+    await first.browser.signIn({ username: 'ada', password: 'correct horse' });
+    const second = (await first.browser.session()).body as { sessionId: string };
+    expect(second.sessionId).not.toBe(first.session.sessionId);
+    expect(await s.manager.get(first.session.sessionId)).toMatchObject({
+      status: 'REVOKED',
+      endReason: 'replaced',
+    });
+    const copy = s.browser();
+    copy.jar.apply([`${V4_SESSION_COOKIE}=${oldCookie}; Path=/`]);
+    expect((await copy.session()).body).toEqual({});
+  });
+
   it('sign-out marks the session LOGGED_OUT and still runs the app signOut event', async () => {
     const { browser, session } = await signedIn(s);
     const out = await browser.signOut();
