@@ -12,6 +12,7 @@ import {
   signOutEverywhere,
   TABLET,
   TOTP_CODE,
+  verifyStepUp,
   WORK_PC,
 } from './fixtures';
 
@@ -54,7 +55,8 @@ test('both devices are listed, "This device" marks the right one, and a revoked 
     await expect(theirs).toContainText(other.device.ip);
   }
 
-  // The laptop revokes the phone, after confirming.
+  // The laptop revokes the phone, after a step-up check and confirming.
+  await verifyStepUp(laptop.page);
   const { region, items } = await openDevices(laptop.page);
   const phoneItem = items.filter({ hasText: PHONE.name });
   await phoneItem.getByRole('button', { name: `Sign out ${PHONE.name}` }).click();
@@ -178,6 +180,7 @@ test('a revoked device showing its device list learns it was signed out when its
   const phone = await signIn(browser, ALICE, PHONE);
   await openDevices(phone.page);
 
+  await verifyStepUp(laptop.page);
   const { items } = await openDevices(laptop.page);
   const phoneItem = items.filter({ hasText: PHONE.name });
   await phoneItem.getByRole('button', { name: `Sign out ${PHONE.name}` }).click();

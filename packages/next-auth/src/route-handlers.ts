@@ -44,9 +44,10 @@ interface SharedOptions {
    * Step-up guard (OWASP ASVS 5.0 §7.5.2): actions that need the caller's
    * session to have passed a verification (`manager.markVerified()`, e.g. after
    * a 2FA challenge) within the given ms. Without one they answer 403
-   * `VERIFICATION_REQUIRED`.
+   * `VERIFICATION_REQUIRED`. Guarding `revokeAll` guards revoking other sessions
+   * one by one too, unless you set `revoke: false`.
    * @default {} (no action needs one)
-   * @example { revokeAll: 5 * 60_000 }
+   * @example { revokeAll: 5 * 60_000 } // sign out all others, or any one other device
    */
   requireRecentVerification?: RecentVerificationRequirement;
   /** Clock for the verification check, for tests. @default Date.now */
@@ -132,7 +133,7 @@ function resolveShared(fn: string, options: SharedOptions): Resolved {
  * @example
  * // app/api/sessions/route.ts (v5)
  * export const { GET, DELETE, PATCH } = createSessionRouteHandlers({ manager, getSession: () => auth() });
- * // sign out all other devices only within 5 minutes of a 2FA check
+ * // sign out other devices (all at once or one by one) only within 5 minutes of a 2FA check
  * createSessionRouteHandlers({ manager, getSession, requireRecentVerification: { revokeAll: 5 * 60_000 } });
  */
 export function createSessionRouteHandlers(
