@@ -41,6 +41,13 @@ interface SharedOptions {
    */
   allowedOrigins?: string[];
   /**
+   * Whether a proxy you run sets `X-Forwarded-Proto`: then the Origin check
+   * takes the request's scheme from it. Leave it off when clients reach the app
+   * directly (any client can send the header).
+   * @default false
+   */
+  trustProxy?: boolean;
+  /**
    * Step-up guard (OWASP ASVS 5.0 §7.5.2): actions that need the caller's
    * session to have passed a verification (`manager.markVerified()`, e.g. after
    * a 2FA challenge) within the given ms. Without one they answer 403
@@ -78,6 +85,8 @@ export interface PagesApiRequest {
   method?: string | undefined;
   url?: string | undefined;
   headers: IncomingHttpHeaders;
+  /** The connection: `encrypted` when the server itself speaks TLS. */
+  socket?: { encrypted?: boolean } | null | undefined;
 }
 
 /** A Pages Router response: `NextApiResponse` (a Node.js `ServerResponse`) fits. */
@@ -103,6 +112,7 @@ const ALLOWED_METHODS = 'GET, DELETE, PATCH';
 interface Resolved {
   manager: SessionManager;
   allowedOrigins: ReadonlySet<string>;
+  trustProxy: boolean;
   verification: ResolvedRequirement;
   now: () => number;
 }
@@ -115,6 +125,7 @@ function resolveShared(fn: string, options: SharedOptions): Resolved {
   return {
     manager: options.manager,
     allowedOrigins: allowedOriginSet(fn, options.allowedOrigins),
+    trustProxy: options.trustProxy === true,
     verification: resolveRequirement(fn, options.requireRecentVerification),
     now,
   };
@@ -173,7 +184,10 @@ export function createPagesSessionHandler<
   return async (req, res) => {
     let result: ApiResponse;
     try {
-      const url = parseRequestUrl(req.url, firstValue(req.headers.host));
+      // A Pages Router request carries no scheme: the connection's, or under
+      // trustProxy the X-Forwarded-Proto the proxy set (checked by the Origin check).
+      const scheme = req.socket?.encrypted === true ? 'https' : 'http';
+      const url = parseRequestUrl(req.url, firstValue(req.headers.host), scheme);
       result =
         url === null
           ? error(400, 'INVALID_INPUT', 'The request URL could not be parsed.')
@@ -196,8 +210,12 @@ export function createPagesSessionHandler<
  * targets it cannot parse (`GET http://[/api/sessions`): that is the caller's
  * mistake, a 400, never a 500.
  */
-function parseRequestUrl(target: string | undefined, host: string | undefined): URL | null {
-  for (const base of [`http://${host ?? 'localhost'}`, 'http://localhost']) {
+function parseRequestUrl(
+  target: string | undefined,
+  host: string | undefined,
+  scheme: 'http' | 'https',
+): URL | null {
+  for (const base of [`${scheme}://${host ?? 'localhost'}`, `${scheme}://localhost`]) {
     try {
       return new URL(target ?? '/', base);
     } catch {
@@ -210,7 +228,7 @@ function parseRequestUrl(target: string | undefined, host: string | undefined): 
 async function handleSessionsRequest(
   request: ApiRequest,
   resolveSession: () => Awaitable<TrackedSessionLike | null | undefined>,
-  { manager, allowedOrigins, verification, now }: Resolved,
+  { manager, allowedOrigins, trustProxy, verification, now }: Resolved,
 ): Promise<ApiResponse> {
   const { method } = request;
   if (method !== 'GET' && method !== 'DELETE' && method !== 'PATCH') {
@@ -219,7 +237,14 @@ async function handleSessionsRequest(
       headers: { allow: ALLOWED_METHODS },
     };
   }
-  const caller = await authorize(request, resolveSession, manager, allowedOrigins, 'sessions');
+  const caller = await authorize(
+    request,
+    resolveSession,
+    manager,
+    allowedOrigins,
+    'sessions',
+    trustProxy,
+  );
   if (!isCaller(caller)) return caller;
   const { userId, currentSessionId, current } = caller;
 
