@@ -278,3 +278,40 @@ test('the "This wasn’t me" link of the new-device email revokes that session, 
     await context.close();
   }
 });
+
+// ?callbackUrl= on /login and ?next= on /settings/verify must never send the
+// browser to another origin. Chromium drops tabs and newlines from URLs and
+// reads `\` as `/`, so `/\t/evil.example` arrives as `//evil.example`. (In this
+// file: the tests share the demo users and run in order.)
+const REDIRECT_TRICKS = [
+  '/%09/evil.example',
+  '/%0A/evil.example',
+  '/%0D%0A/evil.example',
+  '/%5Cevil.example',
+  '/.//evil.example',
+];
+
+test('/login?callbackUrl= and /settings/verify?next= keep the user on this origin', async ({
+  browser,
+  baseURL,
+}) => {
+  const { context, page } = await signIn(browser, ALICE, LAPTOP);
+  // Never leave the machine: a request to the would-be target fails fast.
+  await context.route(
+    (url) => url.hostname.endsWith('evil.example'),
+    (route) => route.abort(),
+  );
+  const origin = new URL(baseURL!).origin;
+  for (const trick of REDIRECT_TRICKS) {
+    await page.goto(`/login?callbackUrl=${trick}`).catch(() => {});
+    expect(new URL(page.url()).origin, `callbackUrl=${trick}`).toBe(origin);
+  }
+  for (const trick of REDIRECT_TRICKS) {
+    await page.goto(`/settings/verify?next=${trick}`);
+    await page.getByLabel('Authenticator code').fill(TOTP_CODE);
+    await page.getByRole('button', { name: 'Verify', exact: true }).click();
+    await expect(page, `next=${trick}`).toHaveURL(/\/settings\/sessions$/);
+    expect(new URL(page.url()).origin, `next=${trick}`).toBe(origin);
+  }
+  await context.close();
+});
