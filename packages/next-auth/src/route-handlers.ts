@@ -85,8 +85,8 @@ export interface PagesApiRequest {
   method?: string | undefined;
   url?: string | undefined;
   headers: IncomingHttpHeaders;
-  /** The connection: `encrypted` when the server itself speaks TLS. */
-  socket?: { encrypted?: boolean } | null | undefined;
+  /** The connection (a `TLSSocket`, whose `encrypted` is true, when the server itself speaks TLS). */
+  socket?: unknown;
 }
 
 /** A Pages Router response: `NextApiResponse` (a Node.js `ServerResponse`) fits. */
@@ -186,7 +186,8 @@ export function createPagesSessionHandler<
     try {
       // A Pages Router request carries no scheme: the connection's, or under
       // trustProxy the X-Forwarded-Proto the proxy set (checked by the Origin check).
-      const scheme = req.socket?.encrypted === true ? 'https' : 'http';
+      const encrypted = (req.socket as { encrypted?: unknown } | null | undefined)?.encrypted;
+      const scheme = encrypted === true ? 'https' : 'http';
       const url = parseRequestUrl(req.url, firstValue(req.headers.host), scheme);
       result =
         url === null
