@@ -14,8 +14,11 @@ export interface IncomingSessionContext {
   /** `cookies.sessionToken.name` from the NextAuth options, when the app set one. */
   cookieName?: string | undefined;
   secret: unknown;
-  /** next-auth's decode (not the tracked one: a dead session is still worth naming). */
-  decode: JwtDecode;
+  /**
+   * next-auth's decode (not the tracked one: a dead session is still worth
+   * naming), loaded only when a session cookie is there to decode.
+   */
+  decode: () => JwtDecode | Promise<JwtDecode>;
 }
 
 /** The claim of the session cookie in `headers`, or null (none, not ours, not decryptable). */
@@ -30,6 +33,7 @@ export async function readIncomingClaim(
   for (const name of names) {
     const value = cookieValue(cookies, name);
     if (!value) continue;
+    const decode = await context.decode();
     const salts = V4_NAMES.includes(name)
       ? [undefined]
       : V5_NAMES.includes(name)
@@ -37,7 +41,7 @@ export async function readIncomingClaim(
         : [name, undefined];
     for (const salt of salts) {
       try {
-        const payload = await context.decode({
+        const payload = await decode({
           token: value,
           secret: context.secret as string,
           ...(salt === undefined ? {} : { salt }),

@@ -154,7 +154,7 @@ export function withSessionTracking<T extends TrackableAuthOptions>(
     return readIncomingClaim(headers, {
       cookieName: tracked.cookies?.sessionToken?.name,
       secret: tracked.secret ?? process.env.AUTH_SECRET ?? process.env.NEXTAUTH_SECRET,
-      decode: appDecode ?? (await loadDefaultDecode()),
+      decode: () => appDecode ?? loadDefaultDecode(),
     });
   }
 
