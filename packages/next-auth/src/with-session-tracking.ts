@@ -90,10 +90,17 @@ interface SignOutMessage {
  *
  * - Sign-in creates a session (user agent and IP from the request) and keeps its
  *   id and token inside the encrypted JWT.
+ * - Signing in over a live session ends that session (end reason `replaced`),
+ *   so a copy of the old cookie stops working.
  * - Every later read of the session (`getServerSession`, `auth()`,
  *   `/api/auth/session`, `useSession`) validates it: a revoked, signed-out or
  *   expired session signs the user out on that very request and clears the cookie.
  *   A store that cannot be reached signs the user out too (fail closed).
+ * - `jwt.decode` is wrapped (your own `decode` still decodes): a JWT whose
+ *   session is not live decodes to `null` wherever next-auth decodes it — the
+ *   OAuth/email callback that links accounts, sign-out, `getToken({ decode })` —
+ *   so a revoked cookie can never link an account or start a session. Its
+ *   validation is reused by the `jwt` callback: one store round trip per read.
  * - The session exposes `session.sessionId`, `session.expiresAt` (ISO) and
  *   `session.user.id`, never the token.
  * - Sign-out marks the session `LOGGED_OUT`.
