@@ -15,6 +15,8 @@ function server(serverPort: number, extraEnv: Record<string, string>) {
     NEXTAUTH_URL: url,
     // A fixed secret for the tests only; the demo script generates a random one.
     NEXTAUTH_SECRET: 'e2e-only-secret-not-for-production-0123456789',
+    // The tests play the reverse proxy: each device's IP arrives as X-Forwarded-For.
+    SESSIONKIT_TRUST_PROXY: '1',
     ...extraEnv,
   };
   if (process.env.REDIS_URL) env.REDIS_URL = process.env.REDIS_URL;

@@ -31,7 +31,7 @@ export interface Device {
   /** The name `<SessionManagement />` shows for this user agent. */
   name: string;
   userAgent: string;
-  /** Sent as X-Forwarded-For, as one reverse proxy would; the app trusts one hop. */
+  /** Sent as X-Forwarded-For, as one reverse proxy would; the e2e server trusts one hop (SESSIONKIT_TRUST_PROXY=1). */
   ip: string;
 }
 

@@ -9,10 +9,22 @@ type GlobalWithManager = typeof globalThis & { [KEY]?: SessionManager };
 function createManager(): SessionManager {
   return createSessionManager({
     store: createMemoryStore(), // sessions vanish on restart: a demo only
-    // `next start` fills in X-Forwarded-For with the peer's address when a
-    // request has none: one hop reads that (or what one reverse proxy appended).
-    trustProxy: 1,
+    // No trusted proxy unless SESSIONKIT_TRUST_PROXY names the hops you run:
+    // trusting a hop that is not there lets any client pick its recorded IP.
+    trustProxy: trustProxyFromEnv(process.env.SESSIONKIT_TRUST_PROXY),
   });
+}
+
+function trustProxyFromEnv(value: string | undefined): boolean | number {
+  if (value === undefined || value === '' || value === 'false') return false;
+  if (value === 'true') return true;
+  const hops = Number(value);
+  if (!Number.isInteger(hops) || hops < 0) {
+    throw new Error(
+      `SESSIONKIT_TRUST_PROXY must be true, false or a number of hops (got "${value}").`,
+    );
+  }
+  return hops;
 }
 
 const global = globalThis as GlobalWithManager;

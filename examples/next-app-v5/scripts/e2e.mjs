@@ -119,7 +119,13 @@ const server = spawn(
     cwd: appDir,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...env, NODE_ENV: 'production', AUTH_SECRET: randomBytes(32).toString('base64url') },
+    env: {
+      ...env,
+      NODE_ENV: 'production',
+      AUTH_SECRET: randomBytes(32).toString('base64url'),
+      // The tests play the reverse proxy: each device's IP arrives as X-Forwarded-For.
+      SESSIONKIT_TRUST_PROXY: '1',
+    },
   },
 );
 server.stdout.on('data', (chunk) => {

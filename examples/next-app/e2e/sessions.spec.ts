@@ -12,6 +12,7 @@ import {
   signOutEverywhere,
   TABLET,
   TOTP_CODE,
+  verifyStepUp,
   WORK_PC,
 } from './fixtures';
 
@@ -54,7 +55,8 @@ test('both devices are listed, "This device" marks the right one, and a revoked 
     await expect(theirs).toContainText(other.device.ip);
   }
 
-  // The laptop revokes the phone, after confirming.
+  // The laptop revokes the phone, after a step-up check and confirming.
+  await verifyStepUp(laptop.page);
   const { region, items } = await openDevices(laptop.page);
   const phoneItem = items.filter({ hasText: PHONE.name });
   await phoneItem.getByRole('button', { name: `Sign out ${PHONE.name}` }).click();
@@ -178,6 +180,7 @@ test('a revoked device showing its device list learns it was signed out when its
   const phone = await signIn(browser, ALICE, PHONE);
   await openDevices(phone.page);
 
+  await verifyStepUp(laptop.page);
   const { items } = await openDevices(laptop.page);
   const phoneItem = items.filter({ hasText: PHONE.name });
   await phoneItem.getByRole('button', { name: `Sign out ${PHONE.name}` }).click();
@@ -276,4 +279,41 @@ test('the "This wasn’t me" link of the new-device email revokes that session, 
   for (const context of [laptop.context, tablet.context, mailbox, fresh.context]) {
     await context.close();
   }
+});
+
+// ?callbackUrl= on /login and ?next= on /settings/verify must never send the
+// browser to another origin. Chromium drops tabs and newlines from URLs and
+// reads `\` as `/`, so `/\t/evil.example` arrives as `//evil.example`. (In this
+// file: the tests share the demo users and run in order.)
+const REDIRECT_TRICKS = [
+  '/%09/evil.example',
+  '/%0A/evil.example',
+  '/%0D%0A/evil.example',
+  '/%5Cevil.example',
+  '/.//evil.example',
+];
+
+test('/login?callbackUrl= and /settings/verify?next= keep the user on this origin', async ({
+  browser,
+  baseURL,
+}) => {
+  const { context, page } = await signIn(browser, ALICE, LAPTOP);
+  // Never leave the machine: a request to the would-be target fails fast.
+  await context.route(
+    (url) => url.hostname.endsWith('evil.example'),
+    (route) => route.abort(),
+  );
+  const origin = new URL(baseURL!).origin;
+  for (const trick of REDIRECT_TRICKS) {
+    await page.goto(`/login?callbackUrl=${trick}`).catch(() => {});
+    expect(new URL(page.url()).origin, `callbackUrl=${trick}`).toBe(origin);
+  }
+  for (const trick of REDIRECT_TRICKS) {
+    await page.goto(`/settings/verify?next=${trick}`);
+    await page.getByLabel('Authenticator code').fill(TOTP_CODE);
+    await page.getByRole('button', { name: 'Verify', exact: true }).click();
+    await expect(page, `next=${trick}`).toHaveURL(/\/settings\/sessions$/);
+    expect(new URL(page.url()).origin, `next=${trick}`).toBe(origin);
+  }
+  await context.close();
 });

@@ -27,10 +27,14 @@ const baseAuthOptions: NextAuthOptions = {
   ],
   logger: {
     error(code, metadata) {
-      // A revoked, signed-out or expired session is an expected outcome:
-      // withSessionTracking throws SessionEndedError so that next-auth v4 clears
-      // the cookie, and v4 would log that as an error with a stack trace.
-      if (metadata instanceof SessionEndedError) {
+      // A revoked, signed-out or expired session is an expected outcome: its
+      // JWT decodes to null ("JWT invalid"), or withSessionTracking throws
+      // SessionEndedError, so that next-auth v4 clears the cookie; v4 would log
+      // either as an error with a stack trace.
+      if (
+        metadata instanceof SessionEndedError ||
+        (code === 'JWT_SESSION_ERROR' && (metadata as Error)?.message === 'JWT invalid')
+      ) {
         console.info('[next-auth] a request came with an ended session: signed out.');
         return;
       }

@@ -76,7 +76,9 @@ function redactUrl(value: string): string {
 }
 
 function parseTrustProxy(value: string | undefined): TrustProxy {
-  if (value === undefined || value === '') return 1;
+  // No proxy unless one is configured: trusting a hop that is not there lets
+  // any client pick its own IP address with X-Forwarded-For.
+  if (value === undefined || value === '') return false;
   if (value === 'true') return true;
   if (value === 'false') return false;
   const hops = Number(value);
@@ -93,11 +95,9 @@ function createHolder(): ManagerHolder {
   const manager = createSessionManager({
     store,
     expiresIn: config.sessionMaxAgeSeconds * 1000,
-    // Next.js's own server fills in X-Forwarded-For with the socket's address
-    // when a request has none, and leaves an existing one alone. One hop
-    // therefore reads the rightmost entry: the peer's address when the app is
-    // reached directly, or what your one reverse proxy appended behind it. Use
-    // SESSIONKIT_TRUST_PROXY=2 behind a CDN plus a load balancer, and so on.
+    // Unset: no trusted proxy, X-Forwarded-For is ignored. Behind one reverse
+    // proxy set SESSIONKIT_TRUST_PROXY=1 (the rightmost X-Forwarded-For entry is
+    // what it appended), 2 behind a CDN plus a load balancer, and so on.
     trustProxy: parseTrustProxy(process.env.SESSIONKIT_TRUST_PROXY),
     // Loopback and private addresses resolve to null without loading the database.
     geo: createGeoipLiteResolver(),

@@ -50,7 +50,11 @@ export function createRevocationLinks(options: RevocationLinkOptions): Revocatio
     },
     verify(token) {
       if (typeof token !== 'string' || token.length > 200) return null;
-      const [sessionId, expiry, signature] = token.split('.');
+      const parts = token.split('.');
+      // Exactly id.expiry.signature: a token with extra `.segments` after the
+      // signature is not the one we signed, however valid its prefix is.
+      if (parts.length !== 3) return null;
+      const [sessionId, expiry, signature] = parts;
       if (!sessionId || !expiry || !signature || !isSessionId(sessionId)) return null;
       const expected = Buffer.from(sign(`${sessionId}.${expiry}`));
       const given = Buffer.from(signature);

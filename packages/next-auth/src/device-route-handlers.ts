@@ -28,6 +28,11 @@ export interface DeviceRouteHandlersOptions {
    * @default []
    */
   allowedOrigins?: string[];
+  /**
+   * Whether a proxy you run sets `X-Forwarded-Proto` (the Origin check then
+   * takes the scheme from it). @default false
+   */
+  trustProxy?: boolean;
 }
 
 /** The App Router handlers for `app/api/sessions/devices/route.ts`. */
@@ -70,6 +75,7 @@ export function createDeviceRouteHandlers(
         manager,
         allowedOrigins,
         'devices',
+        options.trustProxy === true,
       );
       if (!isCaller(caller)) return caller;
       return method === 'GET'

@@ -4,6 +4,13 @@ export {
   type DeviceRouteHandlers,
   type DeviceRouteHandlersOptions,
 } from './device-route-handlers.js';
+export {
+  type GetTrackedTokenParams,
+  getTrackedToken,
+  type RequestWithTrackedToken,
+  type SessionCheckOptions,
+  withSessionCheck,
+} from './middleware.js';
 export type { GetHeaders } from './request-context.js';
 export {
   createPagesSessionHandler,

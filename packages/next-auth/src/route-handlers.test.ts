@@ -221,6 +221,11 @@ describe('createSessionRouteHandlers', () => {
       ['a foreign Origin', { origin: 'https://evil.example' }],
       ['a sibling subdomain', { origin: 'https://evil.app.example.com' }],
       ['another scheme + port', { origin: 'http://app.example.com:8080' }],
+      ['the same host over http (an https app)', { origin: 'http://app.example.com' }],
+      [
+        'the same host over http with X-Forwarded-Proto: http (no trustProxy)',
+        { origin: 'http://app.example.com', 'x-forwarded-proto': 'http' },
+      ],
       ['Origin: null', { origin: 'null' }],
       ['a garbled Origin', { origin: 'not a url' }],
       ['Sec-Fetch-Site: cross-site', { 'sec-fetch-site': 'cross-site' }],
@@ -251,14 +256,43 @@ describe('createSessionRouteHandlers', () => {
           .status,
       ).toBe(200);
 
-      // behind a proxy: the app sees an internal URL, the browser a public one
+      // behind a TLS-terminating proxy: the app sees an internal http URL, the
+      // browser a public https one; the scheme comes from X-Forwarded-Proto only
+      // under trustProxy
       const internal = (headers: Record<string, string>) =>
         new Request('http://10.0.0.5:3000/api/sessions', { method: 'PATCH', headers });
+      const proxied = createSessionRouteHandlers({
+        manager: w.manager,
+        getSession: w.getSession,
+        trustProxy: true,
+      });
+      const https = { 'x-forwarded-proto': 'https' };
       expect(
-        (await h.PATCH(internal({ origin: APP, 'x-forwarded-host': 'app.example.com' }))).status,
+        (
+          await proxied.PATCH(
+            internal({ origin: APP, 'x-forwarded-host': 'app.example.com', ...https }),
+          )
+        ).status,
       ).toBe(200);
-      expect((await h.PATCH(internal({ origin: APP, host: 'app.example.com' }))).status).toBe(200);
-      expect((await h.PATCH(internal({ origin: APP }))).status).toBe(403);
+      expect(
+        (await proxied.PATCH(internal({ origin: APP, host: 'app.example.com', ...https }))).status,
+      ).toBe(200);
+      expect((await proxied.PATCH(internal({ origin: APP, ...https }))).status).toBe(403);
+      // the host matches but the scheme does not
+      expect((await proxied.PATCH(internal({ origin: APP, host: 'app.example.com' }))).status).toBe(
+        403,
+      );
+      expect(
+        (
+          await proxied.PATCH(
+            internal({ origin: 'http://app.example.com', host: 'app.example.com', ...https }),
+          )
+        ).status,
+      ).toBe(403);
+      // without trustProxy the forwarded scheme is not believed
+      expect(
+        (await h.PATCH(internal({ origin: APP, host: 'app.example.com', ...https }))).status,
+      ).toBe(403);
 
       const allowing = createSessionRouteHandlers({
         manager: w.manager,
@@ -443,11 +477,48 @@ describe('createPagesSessionHandler', () => {
     handler = createPagesSessionHandler({ manager: w.manager, getSession: w.getSession });
   });
 
+  // an https server (the connection is TLS)
   async function call(method: string, url: string, headers: Record<string, string> = {}) {
     const { res, result } = createFakeResponse();
-    await handler({ method, url, headers: { host: 'app.example.com', ...headers } }, res as never);
+    await handler(
+      {
+        method,
+        url,
+        headers: { host: 'app.example.com', ...headers },
+        socket: { encrypted: true },
+      },
+      res as never,
+    );
     return result();
   }
+
+  it('compares the scheme too: X-Forwarded-Proto counts only under trustProxy', async () => {
+    const behindProxy = (trustProxy: boolean, headers: Record<string, string>) => {
+      const { res, result } = createFakeResponse();
+      return createPagesSessionHandler({
+        manager: w.manager,
+        getSession: w.getSession,
+        trustProxy,
+      })(
+        {
+          method: 'PATCH',
+          url: '/api/sessions',
+          headers: { host: 'app.example.com', ...headers },
+          socket: { encrypted: false },
+        },
+        res as never,
+      ).then(result);
+    };
+    const https = { 'x-forwarded-proto': 'https' };
+    expect((await behindProxy(true, { origin: APP, ...https })).status).toBe(200);
+    expect((await behindProxy(false, { origin: APP, ...https })).status).toBe(403);
+    expect((await behindProxy(true, { origin: 'http://app.example.com', ...https })).status).toBe(
+      403,
+    );
+    expect(
+      (await call('PATCH', '/api/sessions', { origin: 'http://app.example.com' })).status,
+    ).toBe(403);
+  });
 
   it('serves GET, DELETE and PATCH like the App Router handlers', async () => {
     const list = await call('GET', '/api/sessions');

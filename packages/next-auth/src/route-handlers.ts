@@ -41,12 +41,20 @@ interface SharedOptions {
    */
   allowedOrigins?: string[];
   /**
+   * Whether a proxy you run sets `X-Forwarded-Proto`: then the Origin check
+   * takes the request's scheme from it. Leave it off when clients reach the app
+   * directly (any client can send the header).
+   * @default false
+   */
+  trustProxy?: boolean;
+  /**
    * Step-up guard (OWASP ASVS 5.0 §7.5.2): actions that need the caller's
    * session to have passed a verification (`manager.markVerified()`, e.g. after
    * a 2FA challenge) within the given ms. Without one they answer 403
-   * `VERIFICATION_REQUIRED`.
+   * `VERIFICATION_REQUIRED`. Guarding `revokeAll` guards revoking other sessions
+   * one by one too, unless you set `revoke: false`.
    * @default {} (no action needs one)
-   * @example { revokeAll: 5 * 60_000 }
+   * @example { revokeAll: 5 * 60_000 } // sign out all others, or any one other device
    */
   requireRecentVerification?: RecentVerificationRequirement;
   /** Clock for the verification check, for tests. @default Date.now */
@@ -81,6 +89,8 @@ export interface PagesApiRequest {
   method?: string | undefined;
   url?: string | undefined;
   headers: IncomingHttpHeaders;
+  /** The connection (a `TLSSocket`, whose `encrypted` is true, when the server itself speaks TLS). */
+  socket?: unknown;
 }
 
 /** A Pages Router response: `NextApiResponse` (a Node.js `ServerResponse`) fits. */
@@ -109,6 +119,7 @@ const CURSOR_SHAPE = /^[A-Za-z0-9._-]{1,64}$/;
 interface Resolved {
   manager: SessionManager;
   allowedOrigins: ReadonlySet<string>;
+  trustProxy: boolean;
   verification: ResolvedRequirement;
   now: () => number;
 }
@@ -121,6 +132,7 @@ function resolveShared(fn: string, options: SharedOptions): Resolved {
   return {
     manager: options.manager,
     allowedOrigins: allowedOriginSet(fn, options.allowedOrigins),
+    trustProxy: options.trustProxy === true,
     verification: resolveRequirement(fn, options.requireRecentVerification),
     now,
   };
@@ -139,7 +151,7 @@ function resolveShared(fn: string, options: SharedOptions): Resolved {
  * @example
  * // app/api/sessions/route.ts (v5)
  * export const { GET, DELETE, PATCH } = createSessionRouteHandlers({ manager, getSession: () => auth() });
- * // sign out all other devices only within 5 minutes of a 2FA check
+ * // sign out other devices (all at once or one by one) only within 5 minutes of a 2FA check
  * createSessionRouteHandlers({ manager, getSession, requireRecentVerification: { revokeAll: 5 * 60_000 } });
  */
 export function createSessionRouteHandlers(
@@ -179,7 +191,11 @@ export function createPagesSessionHandler<
   return async (req, res) => {
     let result: ApiResponse;
     try {
-      const url = parseRequestUrl(req.url, firstValue(req.headers.host));
+      // A Pages Router request carries no scheme: the connection's, or under
+      // trustProxy the X-Forwarded-Proto the proxy set (checked by the Origin check).
+      const encrypted = (req.socket as { encrypted?: unknown } | null | undefined)?.encrypted;
+      const scheme = encrypted === true ? 'https' : 'http';
+      const url = parseRequestUrl(req.url, firstValue(req.headers.host), scheme);
       result =
         url === null
           ? error(400, 'INVALID_INPUT', 'The request URL could not be parsed.')
@@ -202,8 +218,12 @@ export function createPagesSessionHandler<
  * targets it cannot parse (`GET http://[/api/sessions`): that is the caller's
  * mistake, a 400, never a 500.
  */
-function parseRequestUrl(target: string | undefined, host: string | undefined): URL | null {
-  for (const base of [`http://${host ?? 'localhost'}`, 'http://localhost']) {
+function parseRequestUrl(
+  target: string | undefined,
+  host: string | undefined,
+  scheme: 'http' | 'https',
+): URL | null {
+  for (const base of [`${scheme}://${host ?? 'localhost'}`, `${scheme}://localhost`]) {
     try {
       return new URL(target ?? '/', base);
     } catch {
@@ -216,7 +236,7 @@ function parseRequestUrl(target: string | undefined, host: string | undefined): 
 async function handleSessionsRequest(
   request: ApiRequest,
   resolveSession: () => Awaitable<TrackedSessionLike | null | undefined>,
-  { manager, allowedOrigins, verification, now }: Resolved,
+  { manager, allowedOrigins, trustProxy, verification, now }: Resolved,
 ): Promise<ApiResponse> {
   const { method } = request;
   if (method !== 'GET' && method !== 'DELETE' && method !== 'PATCH') {
@@ -225,7 +245,14 @@ async function handleSessionsRequest(
       headers: { allow: ALLOWED_METHODS },
     };
   }
-  const caller = await authorize(request, resolveSession, manager, allowedOrigins, 'sessions');
+  const caller = await authorize(
+    request,
+    resolveSession,
+    manager,
+    allowedOrigins,
+    'sessions',
+    trustProxy,
+  );
   if (!isCaller(caller)) return caller;
   const { userId, currentSessionId, current } = caller;
 

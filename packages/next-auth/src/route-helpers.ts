@@ -53,10 +53,11 @@ export async function authorize(
   manager: SessionManager,
   allowedOrigins: ReadonlySet<string>,
   noun: string,
+  trustProxy = false,
 ): Promise<Caller | ApiResponse> {
   // Checked before anything is read or written: a cross-site page must not be
   // able to make a signed-in browser change its sessions or devices.
-  if (request.method !== 'GET' && isCrossSite(request, allowedOrigins)) {
+  if (request.method !== 'GET' && isCrossSite(request, allowedOrigins, trustProxy)) {
     return error(403, 'FORBIDDEN', `Cross-site requests may not change ${noun}.`);
   }
   const caller = await resolveSession();
@@ -78,7 +79,17 @@ export function isCaller(value: Caller | ApiResponse): value is Caller {
   return 'current' in value;
 }
 
-export function isCrossSite(request: ApiRequest, allowedOrigins: ReadonlySet<string>): boolean {
+/**
+ * Whether a write comes from another origin. An origin is scheme + host: an
+ * `http://` page of the app's own host (reachable by anyone on the network) is
+ * not the `https://` app. `X-Forwarded-Proto` names the scheme only under
+ * `trustProxy`, since any client can send it.
+ */
+export function isCrossSite(
+  request: ApiRequest,
+  allowedOrigins: ReadonlySet<string>,
+  trustProxy = false,
+): boolean {
   const site = readHeader(request.headers, 'sec-fetch-site');
   if (site !== null && site.trim().toLowerCase() === 'cross-site') return true;
   const origin = readHeader(request.headers, 'origin');
@@ -92,7 +103,13 @@ export function isCrossSite(request: ApiRequest, allowedOrigins: ReadonlySet<str
     return true; // "null", repeated or garbled Origin headers
   }
   if (parsed.origin === 'null') return true;
-  if (parsed.origin === request.url.origin || allowedOrigins.has(parsed.origin)) return false;
+  if (allowedOrigins.has(parsed.origin)) return false;
+  const forwardedProto = trustProxy
+    ? readHeader(request.headers, 'x-forwarded-proto')?.split(',')[0]?.trim().toLowerCase()
+    : undefined;
+  const scheme = forwardedProto ? `${forwardedProto}:` : request.url.protocol;
+  if (parsed.protocol !== scheme) return true;
+  if (parsed.host === request.url.host) return false;
   // Like Next.js server actions: the host the browser addressed, as the proxy saw it.
   const hosts = [
     readHeader(request.headers, 'x-forwarded-host'),

@@ -95,6 +95,42 @@ describe('requireRecentVerification (step-up guard)', () => {
     });
   });
 
+  it('guarding revokeAll alone guards revoking other sessions one by one too; the current one stays a plain sign-out', async () => {
+    const guarded = createSessionRouteHandlers({
+      manager: w.manager,
+      getSession: w.getSession,
+      now: w.now,
+      requireRecentVerification: { revokeAll: 5 * MINUTE },
+    });
+    // the bypass: no verification, so revokeAll is 403 — and so is each other session
+    expect((await guarded.DELETE(req('DELETE', '?revokeAll=true'))).status).toBe(403);
+    for (const other of [w.alice[1]!, w.alice[2]!]) {
+      const res = await read(await guarded.DELETE(req('DELETE', `?sessionId=${other.id}`)));
+      expect(res.status).toBe(403);
+      expect(res.body).toMatchObject({ error: { code: 'VERIFICATION_REQUIRED' } });
+    }
+    expect((await w.manager.list('alice')).length).toBe(3);
+    // after a step-up within the revokeAll window, one by one works
+    await w.manager.markVerified(w.alice[0]!.id, { method: 'totp' });
+    w.advance(5 * MINUTE);
+    expect((await guarded.DELETE(req('DELETE', `?sessionId=${w.alice[1]!.id}`))).status).toBe(200);
+    w.advance(1);
+    expect((await guarded.DELETE(req('DELETE', `?sessionId=${w.alice[2]!.id}`))).status).toBe(403);
+    // signing out this very device is never guarded
+    expect((await guarded.DELETE(req('DELETE', `?sessionId=${w.alice[0]!.id}`))).status).toBe(200);
+  });
+
+  it('revoke: false opts per-session revoke out explicitly while revokeAll stays guarded', async () => {
+    const optedOut = createSessionRouteHandlers({
+      manager: w.manager,
+      getSession: w.getSession,
+      now: w.now,
+      requireRecentVerification: { revokeAll: 5 * MINUTE, revoke: false },
+    });
+    expect((await optedOut.DELETE(req('DELETE', '?revokeAll=true'))).status).toBe(403);
+    expect((await optedOut.DELETE(req('DELETE', `?sessionId=${w.alice[1]!.id}`))).status).toBe(200);
+  });
+
   it('guards the Pages Router handler the same way', async () => {
     const handler = createPagesSessionHandler({
       manager: w.manager,
@@ -125,7 +161,16 @@ describe('requireRecentVerification (step-up guard)', () => {
         getSession: w.getSession,
         requireRecentVerification: requireRecentVerification as never,
       });
-    for (const bad of [null, 5, [], { revokeAll: 0 }, { revokeAll: -1 }, { revoke: '5m' }]) {
+    for (const bad of [
+      null,
+      5,
+      [],
+      { revokeAll: 0 },
+      { revokeAll: -1 },
+      { revoke: '5m' },
+      { revoke: true },
+      { revokeAll: false },
+    ]) {
       expect(make(bad)).toThrow(/requireRecentVerification/);
     }
     expect(make({})).not.toThrow();

@@ -4,13 +4,23 @@ import { type ApiResponse, error } from './route-helpers.js';
 /**
  * Which session actions need a recent step-up verification (OWASP ASVS 5.0
  * §7.5.2), as the longest time in ms since the caller's session passed one
- * (`manager.markVerified()`). Actions left out need none.
+ * (`manager.markVerified()`). Actions left out need none — except that guarding
+ * `revokeAll` guards revoking other sessions one by one too: otherwise the same
+ * caller signs out every other device one `DELETE ?sessionId=` at a time.
  */
 export interface RecentVerificationRequirement {
-  /** `DELETE /api/sessions?revokeAll=true` (sign out all other devices). */
+  /**
+   * `DELETE /api/sessions?revokeAll=true` (sign out all other devices). Also the
+   * default for `revoke`.
+   */
   revokeAll?: number;
-  /** `DELETE /api/sessions?sessionId=` of another session (signing out the current one never needs it). */
-  revoke?: number;
+  /**
+   * `DELETE /api/sessions?sessionId=` of another session (signing out the
+   * current one is a sign-out and never needs it). `false` opts out explicitly
+   * while `revokeAll` stays guarded.
+   * @default the `revokeAll` window when that is set, else none
+   */
+  revoke?: number | false;
 }
 
 export interface ResolvedRequirement {
@@ -28,14 +38,18 @@ export function resolveRequirement(fn: string, value: unknown): ResolvedRequirem
   const maxAge = (key: 'revokeAll' | 'revoke'): number | null => {
     const ms = (value as Record<string, unknown>)[key];
     if (ms === undefined) return null;
+    if (ms === false && key === 'revoke') return null;
     if (typeof ms !== 'number' || !Number.isFinite(ms) || ms <= 0) {
       throw new InvalidInputError(
-        `${fn}: options.requireRecentVerification.${key} must be a positive number of milliseconds.`,
+        `${fn}: options.requireRecentVerification.${key} must be a positive number of milliseconds${key === 'revoke' ? ' (or false to opt out)' : ''}.`,
       );
     }
     return ms;
   };
-  return { revokeAll: maxAge('revokeAll'), revoke: maxAge('revoke') };
+  const revokeAll = maxAge('revokeAll');
+  const revoke =
+    (value as Record<string, unknown>).revoke === undefined ? revokeAll : maxAge('revoke');
+  return { revokeAll, revoke };
 }
 
 /** The 403 to send when the action needs a fresher verification than `current` has, else null. */

@@ -59,18 +59,24 @@ describe('withSessionTracking', () => {
       trigger: 'signIn',
     });
 
-  it('returns a copy and leaves the app’s options object untouched', () => {
+  it('returns a copy and leaves the app’s options object untouched', async () => {
     const jwt = vi.fn();
+    const appSignIn = vi.fn(() => '/welcome');
     const options = {
-      callbacks: { jwt, signIn: () => true },
+      callbacks: { jwt, signIn: appSignIn },
       events: { signIn: vi.fn() },
       pages: { signIn: '/login' },
     };
-    const tracked = withSessionTracking(options, { manager });
+    const tracked = withSessionTracking(options, { manager, getHeaders: () => null });
     expect(options.callbacks.jwt).toBe(jwt);
+    expect(options).not.toHaveProperty('jwt');
     expect(tracked).not.toBe(options);
     expect(tracked.pages).toBe(options.pages);
-    expect(tracked.callbacks?.signIn).toBe(options.callbacks.signIn);
+    // signIn is wrapped (it checks the incoming session first) and still answers with the app's result
+    expect(await (tracked.callbacks!.signIn as (p: unknown) => unknown)({ user: {} })).toBe(
+      '/welcome',
+    );
+    expect(appSignIn).toHaveBeenCalledTimes(1);
     expect(tracked.events?.signIn).toBe(options.events.signIn);
     expect(tracked.callbacks?.jwt).not.toBe(jwt);
   });

@@ -5,21 +5,18 @@ import {
   type SessionManager,
 } from '@sessionkit/core';
 import { appIsSecure, type SetDeviceId, setNextDeviceIdCookie } from './device-cookie.js';
+import { readIncomingClaim } from './incoming-session.js';
 import { type GetHeaders, readNextHeaders } from './request-context.js';
-
-/** The JWT claim sessionkit keeps its session reference in. NextAuth encrypts the JWT. */
-const SESSION_CLAIM = 'sessionkit';
-
-/** What sessionkit keeps inside the (encrypted) NextAuth JWT. */
-interface SessionClaim {
-  /** Session id: safe to show. */
-  id: string;
-  /** The session's secret token: only ever inside the encrypted JWT. */
-  token: string;
-  userId: string;
-  /** ISO 8601. */
-  expiresAt: string;
-}
+import {
+  createTrackedDecode,
+  isClaimLive,
+  type JwtDecode,
+  loadDefaultDecode,
+  readClaim,
+  SESSION_CLAIM,
+  type SessionClaim,
+  takeValidated,
+} from './tracked-jwt.js';
 
 // Any function, whatever its parameters: `never[]` accepts every signature, so
 // both next-auth v4's and v5's callback types fit without importing either.
@@ -30,12 +27,17 @@ type AnyFunction = (...args: never[]) => unknown;
  * {@link withSessionTracking} reads and wraps.
  */
 export interface TrackableAuthOptions {
-  callbacks?: { jwt?: AnyFunction; session?: AnyFunction; [name: string]: unknown } | undefined;
+  callbacks?:
+    | { jwt?: AnyFunction; session?: AnyFunction; signIn?: AnyFunction; [name: string]: unknown }
+    | undefined;
   events?: { signOut?: AnyFunction; [name: string]: unknown } | undefined;
   // The literal union (not `string`) keeps an inline `strategy: 'jwt'` a literal
   // in the inferred options, which NextAuth() (v5) then accepts.
   session?: { strategy?: 'jwt' | 'database' | undefined; [name: string]: unknown } | undefined;
   adapter?: unknown;
+  jwt?: { decode?: AnyFunction; encode?: AnyFunction; [name: string]: unknown } | undefined;
+  cookies?: { sessionToken?: { name?: string } | undefined; [name: string]: unknown } | undefined;
+  secret?: unknown;
 }
 
 export interface SessionTrackingOptions {
@@ -86,6 +88,8 @@ interface SessionParams {
   [name: string]: unknown;
 }
 
+type SignInParams = Record<string, unknown>;
+
 interface SignOutMessage {
   token?: Token | null;
   [name: string]: unknown;
@@ -99,10 +103,17 @@ interface SignOutMessage {
  *
  * - Sign-in creates a session (user agent and IP from the request) and keeps its
  *   id and token inside the encrypted JWT.
+ * - Signing in over a live session ends that session (end reason `replaced`),
+ *   so a copy of the old cookie stops working.
  * - Every later read of the session (`getServerSession`, `auth()`,
  *   `/api/auth/session`, `useSession`) validates it: a revoked, signed-out or
  *   expired session signs the user out on that very request and clears the cookie.
  *   A store that cannot be reached signs the user out too (fail closed).
+ * - `jwt.decode` is wrapped (your own `decode` still decodes): a JWT whose
+ *   session is not live decodes to `null` wherever next-auth decodes it — the
+ *   OAuth/email callback that links accounts, sign-out, `getToken({ decode })` —
+ *   so a revoked cookie can never link an account or start a session. Its
+ *   validation is reused by the `jwt` callback: one store round trip per read.
  * - The session exposes `session.sessionId`, `session.expiresAt` (ISO) and
  *   `session.user.id`, never the token.
  * - Sign-out marks the session `LOGGED_OUT`.
@@ -159,6 +170,34 @@ export function withSessionTracking<T extends TrackableAuthOptions>(
   const appJwt = appCallbacks.jwt as ((params: JwtParams) => unknown) | undefined;
   const appSession = appCallbacks.session as ((params: SessionParams) => unknown) | undefined;
   const appSignOut = appEvents.signOut as ((message: SignOutMessage) => unknown) | undefined;
+  const appSignIn = appCallbacks.signIn as ((params: SignInParams) => unknown) | undefined;
+  const appJwtOptions = authOptions.jwt ?? {};
+  const appDecode = appJwtOptions.decode as JwtDecode | undefined;
+  const decode = createTrackedDecode(manager, appDecode);
+
+  // The session cookie this request arrived with, decoded with next-auth's own
+  // decode (the tracked one would hide a dead session). Reads the options
+  // next-auth actually used: v5 fills in `secret` from AUTH_SECRET on this object.
+  async function incomingClaim(
+    headers: Awaited<ReturnType<GetHeaders>>,
+  ): Promise<SessionClaim | null> {
+    return readIncomingClaim(headers, {
+      cookieName: tracked.cookies?.sessionToken?.name,
+      secret: tracked.secret ?? process.env.AUTH_SECRET ?? process.env.NEXTAUTH_SECRET,
+      decode: () => appDecode ?? loadDefaultDecode(),
+    });
+  }
+
+  // Runs before next-auth touches the adapter (v4 core/routes/callback.js,
+  // @auth/core handleAuthorized before handleLoginOrRegister). next-auth treats a
+  // decode that throws as "no session" and would go on to create or link: when
+  // the store cannot say whether the incoming session is live, refuse instead.
+  async function signIn(params: SignInParams): Promise<unknown> {
+    const previous = await incomingClaim(await getHeaders());
+    // SessionStoreError propagates: next-auth refuses the sign-in (fail closed).
+    if (previous) await manager.validate(previous.token);
+    return appSignIn ? appSignIn(params) : true;
+  }
 
   async function jwt(params: JwtParams): Promise<Token | null> {
     const isSignIn = params.user != null && params.trigger !== 'update';
@@ -168,9 +207,15 @@ export function withSessionTracking<T extends TrackableAuthOptions>(
       if (!result || typeof result !== 'object') return result ?? null;
       const userId = userIdOf(params.user, result);
       const headers = (await getHeaders()) ?? undefined;
+      const previous = await incomingClaim(headers);
       const created = await manager.create({ userId, headers });
       if (setDeviceId !== false) {
         await setDeviceId(createDeviceIdCookie(created.deviceId, { secure: appIsSecure() }));
+      }
+      // Signing in over a live session overwrites its cookie: end it, so that a
+      // copy of the old cookie stops working too. Only an ACTIVE session ends.
+      if (previous && previous.id !== created.session.id) {
+        await manager.revoke(previous.id, { userId: previous.userId, reason: 'replaced' });
       }
       const claim: SessionClaim = {
         id: created.session.id,
@@ -186,9 +231,10 @@ export function withSessionTracking<T extends TrackableAuthOptions>(
     // null makes next-auth v5 clear the cookie; v4 clears it when the session
     // callback then throws.
     if (!claim) return null;
+    // decode() validated this very payload a moment ago: no second round trip.
     // SessionStoreError propagates: both versions log it and clear the cookie (fail closed).
-    const session = await manager.validate(claim.token);
-    if (!session || session.id !== claim.id || session.userId !== claim.userId) return null;
+    const session = takeValidated(params.token) ?? (await manager.validate(claim.token));
+    if (!isClaimLive(session, claim)) return null;
 
     const fresh: SessionClaim = { ...claim, expiresAt: session.expiresAt.toISOString() };
     const token = { ...params.token, [SESSION_CLAIM]: fresh };
@@ -241,11 +287,14 @@ export function withSessionTracking<T extends TrackableAuthOptions>(
     if (failure !== null) throw failure;
   }
 
-  return {
+  const tracked: TrackableAuthOptions = {
     ...authOptions,
-    callbacks: { ...appCallbacks, jwt, session },
+    callbacks: { ...appCallbacks, jwt, session, signIn },
     events: { ...appEvents, signOut },
-  } as T;
+    // The app's encode and other jwt options stay; decode checks the session.
+    jwt: { ...appJwtOptions, decode },
+  };
+  return tracked as T;
 }
 
 function userIdOf(user: JwtParams['user'], token: Token): string {
@@ -256,20 +305,4 @@ function userIdOf(user: JwtParams['user'], token: Token): string {
   throw new InvalidInputError(
     'withSessionTracking: the signed-in user has no id. Return an `id` from your provider (e.g. from authorize() of the Credentials provider).',
   );
-}
-
-function readClaim(token: unknown): SessionClaim | null {
-  if (!token || typeof token !== 'object') return null;
-  const claim = (token as Token)[SESSION_CLAIM];
-  if (!claim || typeof claim !== 'object') return null;
-  const { id, token: secret, userId, expiresAt } = claim as Record<string, unknown>;
-  if (
-    typeof id !== 'string' ||
-    typeof secret !== 'string' ||
-    typeof userId !== 'string' ||
-    typeof expiresAt !== 'string'
-  ) {
-    return null;
-  }
-  return { id, token: secret, userId, expiresAt };
 }

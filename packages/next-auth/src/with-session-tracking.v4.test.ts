@@ -15,7 +15,7 @@ import {
   V4_SESSION_COOKIE,
   V4Browser,
 } from './test-utils/next-auth-v4.js';
-import { SessionEndedError, withSessionTracking } from './with-session-tracking.js';
+import { withSessionTracking } from './with-session-tracking.js';
 
 const TOKEN_SHAPED = /[A-Za-z0-9_-]{71}/;
 
@@ -144,8 +144,11 @@ describe('withSessionTracking on next-auth v4 (real handler, Credentials provide
     expect(after.body).toEqual({});
     expect(clearsCookie(after.setCookies, V4_SESSION_COOKIE)).toBe(true);
     expect(browser.jar.has(V4_SESSION_COOKIE)).toBe(false);
-    // how v4 got there: the session callback threw, v4 logged it and cleaned the cookie
-    expect(logger.error).toHaveBeenCalledWith('JWT_SESSION_ERROR', expect.any(SessionEndedError));
+    // how v4 got there: the tracked jwt.decode answered null ("JWT invalid"), v4 logged it and cleaned the cookie
+    expect(logger.error).toHaveBeenCalledWith(
+      'JWT_SESSION_ERROR',
+      expect.objectContaining({ message: 'JWT invalid' }),
+    );
 
     // a copy of the old cookie is no better
     const replay = s.browser();
@@ -202,6 +205,21 @@ describe('withSessionTracking on next-auth v4 (real handler, Credentials provide
     expect(second.sessionId).not.toBe(first.session.sessionId);
     expect((await s.manager.get(first.session.sessionId))?.status).toBe('REVOKED');
     expect((await s.manager.get(second.sessionId))?.status).toBe('ACTIVE');
+  });
+
+  it('signing in again over a live session (Credentials) ends the old one as replaced', async () => {
+    const first = await signedIn(s);
+    const oldCookie = first.browser.jar.get(V4_SESSION_COOKIE)!;
+    await first.browser.signIn({ username: 'ada', password: 'correct horse' });
+    const second = (await first.browser.session()).body as { sessionId: string };
+    expect(second.sessionId).not.toBe(first.session.sessionId);
+    expect(await s.manager.get(first.session.sessionId)).toMatchObject({
+      status: 'REVOKED',
+      endReason: 'replaced',
+    });
+    const copy = s.browser();
+    copy.jar.apply([`${V4_SESSION_COOKIE}=${oldCookie}; Path=/`]);
+    expect((await copy.session()).body).toEqual({});
   });
 
   it('sign-out marks the session LOGGED_OUT and still runs the app signOut event', async () => {

@@ -12,6 +12,10 @@ import { clearsCookie } from './test-utils/cookie-jar.js';
 import { ORIGIN, V5_SESSION_COOKIE, V5Browser } from './test-utils/next-auth-v5.js';
 import { withSessionTracking } from './with-session-tracking.js';
 
+// This repo installs v5 as `next-auth-v5` (v4 is `next-auth`); in an app v5 is
+// `next-auth`, whose `next-auth/jwt` the tracked decode loads.
+vi.mock('next-auth/jwt', async () => await import('next-auth-v5/jwt'));
+
 const TOKEN_SHAPED = /[A-Za-z0-9_-]{71}/;
 
 function setup() {
@@ -113,8 +117,9 @@ describe('withSessionTracking on next-auth v5 (real handlers, Credentials provid
     expect(after.body).toBeNull();
     expect(clearsCookie(after.setCookies, V5_SESSION_COOKIE)).toBe(true);
     expect(browser.jar.has(V5_SESSION_COOKIE)).toBe(false);
-    // v5 got there by the jwt callback returning null: nothing had to be thrown or logged
-    expect(s.logger.error).not.toHaveBeenCalled();
+    // v5 got there by the tracked jwt.decode answering null: it logs "Invalid JWT" and cleans up
+    expect(s.logger.error).toHaveBeenCalledTimes(1);
+    expect(inspect(s.logger.error.mock.calls)).toContain('JWTSessionError');
 
     const replay = s.browser();
     replay.jar.apply([`${V5_SESSION_COOKIE}=${stolen}; Path=/`]);
@@ -159,6 +164,21 @@ describe('withSessionTracking on next-auth v5 (real handlers, Credentials provid
     expect(isSessionId(second.sessionId)).toBe(true);
     expect(second.sessionId).not.toBe(first.session.sessionId);
     expect((await s.manager.get(second.sessionId))?.status).toBe('ACTIVE');
+  });
+
+  it('signing in again over a live session (Credentials) ends the old one as replaced', async () => {
+    const first = await signedIn(s);
+    const oldCookie = first.browser.jar.get(V5_SESSION_COOKIE)!;
+    await first.browser.signIn({ username: 'ada', password: 'correct horse' });
+    const second = (await first.browser.session()).body as { sessionId: string };
+    expect(second.sessionId).not.toBe(first.session.sessionId);
+    expect(await s.manager.get(first.session.sessionId)).toMatchObject({
+      status: 'REVOKED',
+      endReason: 'replaced',
+    });
+    const copy = s.browser();
+    copy.jar.apply([`${V5_SESSION_COOKIE}=${oldCookie}; Path=/`]);
+    expect((await copy.session()).body).toBeNull();
   });
 
   it('sign-out marks the session LOGGED_OUT and still runs the app signOut event', async () => {

@@ -2,16 +2,11 @@ import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { getSession } from '@/lib/auth';
 import { DEMO_USERS } from '@/lib/demo-users';
+import { safeRedirectPath } from '@/lib/safe-redirect';
 import { LoginForm } from './LoginForm';
 import { SessionEndedNotice } from './SessionEndedNotice';
 
 export const metadata: Metadata = { title: 'Sign in' };
-
-/** Only same-site paths: an open redirect through ?callbackUrl= would help phishers. */
-function safeCallbackUrl(value: string | string[] | undefined): string {
-  const url = Array.isArray(value) ? value[0] : value;
-  return url?.startsWith('/') && !url.startsWith('//') && !url.startsWith('/\\') ? url : '/';
-}
 
 export default async function LoginPage({
   searchParams,
@@ -19,7 +14,8 @@ export default async function LoginPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const params = await searchParams;
-  const callbackUrl = safeCallbackUrl(params.callbackUrl);
+  // Only same-origin paths: an open redirect through ?callbackUrl= would help phishers.
+  const callbackUrl = safeRedirectPath(params.callbackUrl, '/');
   if (await getSession()) redirect(callbackUrl);
 
   return (

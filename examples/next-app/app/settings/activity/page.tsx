@@ -65,6 +65,9 @@ export default async function ActivityPage() {
                     {s.endReason === 'reported_not_me' && (
                       <span className="muted small"> · reported “not me”</span>
                     )}
+                    {s.endReason === 'replaced' && (
+                      <span className="muted small"> · replaced by a new sign-in</span>
+                    )}
                     {s.risk && (
                       <span className="muted small"> · flagged: {s.risk.reasons.join(', ')}</span>
                     )}

@@ -2,6 +2,7 @@
 
 import { redirect } from 'next/navigation';
 import { getSession } from '@/lib/auth';
+import { safeRedirectPath } from '@/lib/safe-redirect';
 import { sessionManager } from '@/lib/session-manager';
 import { DEMO_TOTP_CODE } from '@/lib/step-up';
 
@@ -25,12 +26,9 @@ export async function verifyStepUp(code: unknown): Promise<StepUpResult> {
   return verified ? { ok: true } : { ok: false, error: 'This session has ended. Sign in again.' };
 }
 
-/** Only same-site paths: an open redirect through ?next= would help phishers. */
+/** Only same-origin paths: an open redirect through ?next= would help phishers. */
 function safeNext(value: FormDataEntryValue | null): string {
-  const url = typeof value === 'string' ? value : '';
-  return url.startsWith('/') && !url.startsWith('//') && !url.startsWith('/\\')
-    ? url
-    : '/settings/sessions';
+  return safeRedirectPath(value, '/settings/sessions');
 }
 
 /** The /settings/verify form: verify, then go back where the user came from. */

@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { requireSession } from '@/lib/require-session';
+import { safeRedirectPath } from '@/lib/safe-redirect';
 import { sessionManager } from '@/lib/session-manager';
 import { DEMO_TOTP_CODE, REVOKE_ALL_NEEDS_VERIFICATION_WITHIN } from '@/lib/step-up';
 import { verifyAndContinue } from './actions';
@@ -19,7 +20,7 @@ export default async function VerifyPage({
 }) {
   const session = await requireSession('/settings/verify');
   const params = await searchParams;
-  const next = typeof params.next === 'string' ? params.next : '/settings/sessions';
+  const next = safeRedirectPath(params.next, '/settings/sessions');
   const current = await sessionManager.get(session.sessionId);
   const minutes = REVOKE_ALL_NEEDS_VERIFICATION_WITHIN / 60_000;
 
