@@ -500,6 +500,13 @@ class DefaultSessionManager implements SessionManager {
     const id = checkUserId('history', userId);
     const limit = checkLimit('history', opts.limit, DEFAULT_HISTORY_LIMIT);
     const nowMs = this.#o.now();
+    // Sessions that expired by time but that nobody read since are still stored
+    // ACTIVE: mark those among the newest page (all of them for a user within the
+    // default limit) so that history shows them. One bounded read.
+    const active = await this.#call('history', () =>
+      this.#o.store.listActive(id, { limit: PAGE_SIZE, after: null }),
+    );
+    await this.#settleAll(ownedBy(id, active.records), nowMs);
     const out: SessionRecord[] = [];
     let after: PageCursor | null = null;
     // Bounded store calls of at most PAGE_SIZE records each, newest ended first.

@@ -44,6 +44,44 @@ describe('sessions client', () => {
     expect(sessions?.[0]?.endedAt).toBeNull();
   });
 
+  it('fetchMoreSessions() appends the next page once (no duplicates); a refetch starts again at the first page', async () => {
+    const api = stubSessionsApi(
+      [...threeSessions(), sessionJson('tablet', { type: 'tablet' })],
+      'current',
+      { pageSize: 2 },
+    );
+    const { store, path } = freshStore();
+    await store.fetchSessions();
+    expect(store.getSnapshot().nextCursor).toBe('2');
+    // A session from page 1 shows up again on page 2 (the list moved): kept once.
+    api.sessions.splice(2, 0, api.sessions[1] as (typeof api.sessions)[number]);
+    await Promise.all([store.fetchMoreSessions(), store.fetchMoreSessions()]);
+    expect(api.calls).toEqual([`GET ${path}`, `GET ${path}?cursor=2`]);
+    expect(store.getSnapshot().sessions?.map((s) => s.id)).toEqual(['current', 'phone', 'laptop']);
+    await store.fetchMoreSessions();
+    expect(store.getSnapshot().sessions?.map((s) => s.id)).toEqual([
+      'current',
+      'phone',
+      'laptop',
+      'tablet',
+    ]);
+    expect(store.getSnapshot().nextCursor).toBeNull();
+    await store.fetchMoreSessions(); // nothing left: no request
+    expect(api.calls).toHaveLength(3);
+    await store.fetchSessions();
+    expect(store.getSnapshot().sessions?.map((s) => s.id)).toEqual(['current', 'phone']);
+  });
+
+  it('revokeAllSessions() leaves no next page behind', async () => {
+    stubSessionsApi(threeSessions(), 'current', { pageSize: 2 });
+    const { store } = freshStore();
+    await store.fetchSessions();
+    expect(store.getSnapshot().nextCursor).not.toBeNull();
+    expect(await store.revokeAllSessions()).toBe(true);
+    expect(store.getSnapshot().nextCursor).toBeNull();
+    expect(store.getSnapshot().sessions?.map((s) => s.id)).toEqual(['current']);
+  });
+
   it('concurrent fetchSessions() calls share one request', async () => {
     const api = stubSessionsApi(threeSessions(), 'current');
     const { store } = freshStore();

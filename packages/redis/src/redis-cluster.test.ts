@@ -111,7 +111,7 @@ describe('redis store on Redis Cluster', () => {
       create: ['evalsha'],
       validate: ['get'],
       list: ['evalsha'],
-      history: ['evalsha'],
+      history: ['evalsha', 'evalsha'],
       revoke: ['evalsha'],
       revokeAll: ['evalsha'],
       markVerified: ['evalsha'],

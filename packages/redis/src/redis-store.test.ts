@@ -267,7 +267,7 @@ describe('redis store specifics', () => {
       validate: ['get'],
       'validate (touch due)': ['get', 'evalsha'], // the throttled activity write
       list: ['evalsha'], // one page: ZREVRANGEBYSCORE … LIMIT + MGET in a script
-      history: ['evalsha'], // one page of the ended index
+      history: ['evalsha', 'evalsha'], // a page of the active index (to mark expired ones), one of the ended index
       get: ['get'],
       refresh: ['evalsha'],
       revoke: ['evalsha'],
