@@ -25,6 +25,7 @@ import {
 } from './input.js';
 import { type ResolvedOptions, resolveOptions, type SessionManagerOptions } from './options.js';
 import { assessLogin } from './risk.js';
+import { EdgeRuntimeError, isEdgeRuntime } from './runtime.js';
 import {
   ENDED_STATUSES,
   type KnownDevice,
@@ -136,6 +137,8 @@ export interface SessionManager {
  * const current = await manager.validate(token); // Session | null
  */
 export function createSessionManager(options: SessionManagerOptions): SessionManager {
+  // On Edge every validate() would fail and sign the user out: say so once, here.
+  if (isEdgeRuntime()) throw new EdgeRuntimeError('createSessionManager()');
   return new DefaultSessionManager(resolveOptions(options));
 }
 

@@ -236,7 +236,7 @@ describe('withSessionTracking', () => {
       const tracked = withSessionTracking(
         {
           callbacks: {
-            session: async ({ session, token }: { session: Token; token: Token }) => ({
+            session: async ({ session, token }: { session: object; token: Token }) => ({
               ...session,
               ...token,
               user: undefined,
@@ -255,7 +255,7 @@ describe('withSessionTracking', () => {
       const tracked = withSessionTracking(
         {
           callbacks: {
-            session: async ({ session, token }: { session: Token; token: Token }) => ({
+            session: async ({ session, token }: { session: object; token: Token }) => ({
               ...session,
               leaked: (token.sessionkit as { token: string }).token,
             }),

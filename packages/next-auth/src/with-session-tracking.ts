@@ -1,4 +1,11 @@
-import { InvalidInputError, SessionKitError, type SessionManager } from '@sessionkit/core';
+import {
+  EdgeRuntimeError,
+  InvalidInputError,
+  isEdgeRuntime,
+  SessionKitError,
+  type SessionManager,
+} from '@sessionkit/core';
+import type { InstalledCallbackParameters } from './auth-options.js';
 import { type GetHeaders, readNextHeaders } from './request-context.js';
 
 /** The JWT claim sessionkit keeps its session reference in. NextAuth encrypts the JWT. */
@@ -103,10 +110,14 @@ interface SignOutMessage {
  * // v5: auth.ts
  * export const { handlers, auth, signIn, signOut } = NextAuth(withSessionTracking(config, { manager }));
  */
-export function withSessionTracking<T extends TrackableAuthOptions>(
+// The constraint carries next-auth's own types (whichever major is installed),
+// so that callbacks written inline get real parameter types, never `never`.
+export function withSessionTracking<T extends TrackableAuthOptions & InstalledCallbackParameters>(
   authOptions: T,
   options: SessionTrackingOptions,
 ): T {
+  // Middleware on Edge would sign every user out on the first check: refuse loudly.
+  if (isEdgeRuntime()) throw new EdgeRuntimeError('withSessionTracking()');
   if (!authOptions || typeof authOptions !== 'object') {
     throw new InvalidInputError('withSessionTracking: pass your NextAuth options object first.');
   }
