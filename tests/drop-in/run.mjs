@@ -163,7 +163,10 @@ function build(dir, label, distDir, swaps = {}) {
 
 async function startNext(dir, distDir, env = {}) {
   const port = await freePort();
-  const baseURL = `http://127.0.0.1:${port}`;
+  // The browser uses `localhost`: the URL next-auth redirects to (and sets its
+  // cookie on) is built from what Next.js reports, which is localhost.
+  const baseURL = `http://localhost:${port}`;
+  const probeURL = `http://127.0.0.1:${port}`;
   let output = '';
   const child = spawn(
     process.execPath,
@@ -225,8 +228,8 @@ async function startNext(dir, distDir, env = {}) {
   });
   for (let i = 0; i < 150 && !exited; i++) {
     try {
-      await fetch(`${baseURL}/api/sessions`);
-      return { baseURL, stop, output: () => output };
+      await fetch(`${probeURL}/api/sessions`);
+      return { baseURL, probeURL, stop, output: () => output };
     } catch {
       await new Promise((r) => setTimeout(r, 200));
     }
@@ -405,7 +408,7 @@ try {
         if (!naive.ok) throw new Error(`build failed:\n${naive.output.slice(-3000)}`);
         const server = await startNext(dir, '.next-edge-naive');
         try {
-          const response = await fetch(`${server.baseURL}/`, { redirect: 'manual' });
+          const response = await fetch(`${server.probeURL}/`, { redirect: 'manual' });
           await new Promise((r) => setTimeout(r, 300));
           const output = server.output();
           if (response.status !== 500)
