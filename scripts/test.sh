@@ -11,7 +11,7 @@ export MONGOMS_DISABLE_POSTINSTALL=1 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 NEXT_TEL
 
 step() { echo; echo "━━ $*"; }
 mkdir -p .tmp
-rm -f .tmp/vitest.json .tmp/e2e.log .tmp/e2e-v5.log
+rm -f .tmp/vitest.json .tmp/e2e.log .tmp/e2e-v5.log .tmp/drop-in.log
 
 step "install"
 pnpm install --frozen-lockfile
@@ -49,6 +49,9 @@ if [ -f examples/next-app-v5/scripts/e2e.mjs ]; then
   node examples/next-app-v5/scripts/e2e.mjs 2>&1 | tee .tmp/e2e-v5.log
 fi
 
+step "drop-in (packed tarballs in freshly scaffolded Next.js 15.5 apps, next-auth v5 and v4, Chromium)"
+node tests/drop-in/run.mjs 2>&1 | tee .tmp/drop-in.log
+
 echo
 echo "All checks passed."
-node tooling/summarize-tests.mjs .tmp/vitest.json .tmp/e2e.log .tmp/e2e-v5.log
+node tooling/summarize-tests.mjs .tmp/vitest.json .tmp/e2e.log .tmp/e2e-v5.log .tmp/drop-in.log

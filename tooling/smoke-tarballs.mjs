@@ -50,7 +50,12 @@ try {
     '@sessionkit/core/testing': ['runStoreConformanceTests'],
     '@sessionkit/redis': ['createRedisStore'],
     '@sessionkit/mongo': ['createMongoStore'],
-    '@sessionkit/next-auth': ['withSessionTracking', 'createSessionRouteHandlers'],
+    '@sessionkit/next-auth': [
+      'withSessionTracking',
+      'createSessionRouteHandlers',
+      'isTrackedSession',
+    ],
+    '@sessionkit/next-auth/edge': ['withEdgeSessionTracking'],
     '@sessionkit/react': [
       'useSession',
       'useSessionExpiry',

@@ -19,7 +19,7 @@ for (const e2eLog of e2eLogs) {
   const line = readFileSync(e2eLog, 'utf8')
     // biome-ignore lint/suspicious/noControlCharactersInRegex: strips terminal colour codes
     .replace(/\u001b\[[0-9;]*m/g, '')
-    .match(/^e2e(?:-v5)?: (\d+) passed, (\d+) failed(?:, (\d+) skipped)?$/m);
+    .match(/^(?:e2e(?:-v5)?|drop-in): (\d+) passed, (\d+) failed(?:, (\d+) skipped)?$/m);
   if (line) {
     passed += Number(line[1]);
     failed += Number(line[2]);

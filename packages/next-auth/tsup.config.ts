@@ -1,3 +1,3 @@
 import { sessionkitPreset } from '../../tooling/tsup.preset.mjs';
 
-export default sessionkitPreset({ index: 'src/index.ts' });
+export default sessionkitPreset({ index: 'src/index.ts', edge: 'src/edge.ts' });

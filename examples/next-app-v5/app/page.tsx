@@ -1,3 +1,4 @@
+import { isTrackedSession } from '@sessionkit/next-auth';
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { auth } from '@/auth';
@@ -6,7 +7,7 @@ import { SignOutButton } from './SignOutButton';
 // The protected page: auth() validates the tracked session on every request.
 export default async function HomePage() {
   const session = await auth();
-  if (!session) redirect('/login');
+  if (!isTrackedSession(session)) redirect('/login');
   return (
     <main>
       <h1>

@@ -1,5 +1,5 @@
 import { SessionEndedError, withSessionTracking } from '@sessionkit/next-auth';
-import { getServerSession, type NextAuthOptions } from 'next-auth';
+import { type DefaultSession, getServerSession, type NextAuthOptions } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import { config } from './config';
 import { findDemoUser } from './demo-users';
@@ -49,16 +49,23 @@ const baseAuthOptions: NextAuthOptions = {
       return token;
     },
     session({ session, token }) {
-      if (typeof token.role === 'string') session.user.role = token.role;
+      if (session.user && typeof token.role === 'string') session.user.role = token.role;
       return session;
     },
   },
 };
 
-// The app's own fields on top of what sessionkit adds (sessionId, expiresAt, user.id).
+// The app's own fields, declared the way next-auth documents it. sessionkit adds
+// sessionId and expiresAt (optional on Session; isTrackedSession() narrows),
+// and TrackedSessionUser types the user of a narrowed session.
 declare module '@sessionkit/next-auth' {
   interface TrackedSessionUser {
     role?: string;
+  }
+}
+declare module 'next-auth' {
+  interface Session {
+    user?: DefaultSession['user'] & { id?: string; role?: string };
   }
 }
 declare module 'next-auth' {

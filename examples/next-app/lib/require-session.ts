@@ -1,3 +1,4 @@
+import { isTrackedSession } from '@sessionkit/next-auth';
 import { redirect } from 'next/navigation';
 import { getSession } from './auth';
 
@@ -8,6 +9,7 @@ import { getSession } from './auth';
  */
 export async function requireSession(from: string) {
   const session = await getSession();
-  if (!session?.user) redirect(`/login?callbackUrl=${encodeURIComponent(from)}`);
+  // isTrackedSession narrows it: sessionId, expiresAt and user.id are all there.
+  if (!isTrackedSession(session)) redirect(`/login?callbackUrl=${encodeURIComponent(from)}`);
   return session;
 }

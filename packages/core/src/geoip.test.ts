@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 afterEach(() => {
@@ -52,4 +53,35 @@ describe('createGeoipLiteResolver()', () => {
     const location = await createGeoipLiteResolver()('8.8.8.8');
     expect(location?.country).toBe('US');
   }, 20_000);
+});
+
+describe('createGeoipLiteResolver() without geoip-lite installed', () => {
+  it('resolves every lookup to null ("no location") after one warning', async () => {
+    vi.doMock('geoip-lite', () => {
+      throw new Error("Cannot find package 'geoip-lite'");
+    });
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const { createGeoipLiteResolver } = await import('./geoip.js');
+      const resolve = createGeoipLiteResolver();
+      expect(await resolve('8.8.8.8')).toBeNull();
+      expect(await resolve('1.1.1.1')).toBeNull();
+      expect(warn).toHaveBeenCalledOnce();
+      expect(String(warn.mock.calls[0]?.[0])).toMatch(/npm i geoip-lite/);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  // What bundlers see is the published build: no literal import of geoip-lite
+  // for them to resolve at build time, and the ignore hints kept.
+  const built = new URL('../dist/geoip.js', import.meta.url);
+  it.skipIf(!existsSync(built))('leaves the import opaque to bundlers in the build', () => {
+    for (const file of ['../dist/geoip.js', '../dist/geoip.cjs']) {
+      const code = readFileSync(new URL(file, import.meta.url), 'utf8');
+      expect(code).not.toMatch(/(import|require)\(\s*['"]geoip-lite['"]/);
+      expect(code).toMatch(/webpackIgnore: true/);
+      expect(code).toMatch(/turbopackIgnore: true/);
+    }
+  });
 });

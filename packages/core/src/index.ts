@@ -45,6 +45,7 @@ export {
   type PriorLogin,
   type SuspiciousLoginOptions,
 } from './risk.js';
+export { EdgeRuntimeError, isEdgeRuntime } from './runtime.js';
 export {
   type DeviceInfo,
   type DeviceType,

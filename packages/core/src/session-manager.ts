@@ -33,6 +33,7 @@ import { decodeCursor, encodeCursor, type ListPosition } from './list-cursor.js'
 import { type ResolvedOptions, resolveOptions, type SessionManagerOptions } from './options.js';
 import { createRefreshToken, isGenuineRefreshToken, parseRefreshToken } from './refresh-token.js';
 import { assessLogin } from './risk.js';
+import { EdgeRuntimeError, isEdgeRuntime } from './runtime.js';
 import {
   type DeviceInfo,
   ENDED_STATUSES,
@@ -204,6 +205,8 @@ export interface SessionManager {
  * const current = await manager.validate(token); // Session | null
  */
 export function createSessionManager(options: SessionManagerOptions): SessionManager {
+  // On Edge every validate() would fail and sign the user out: say so once, here.
+  if (isEdgeRuntime()) throw new EdgeRuntimeError('createSessionManager()');
   return new DefaultSessionManager(resolveOptions(options));
 }
 

@@ -58,7 +58,10 @@ function setup() {
     ],
   };
   const tracked = NextAuth(async (request) =>
-    withSessionTracking(config, { manager: app.manager, getHeaders: () => request?.headers }),
+    withSessionTracking(config as never, {
+      manager: app.manager,
+      getHeaders: () => request?.headers,
+    }),
   );
   return {
     ...app,

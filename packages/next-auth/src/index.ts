@@ -22,7 +22,12 @@ export {
   type SessionRouteHandlersOptions,
   type TrackedSessionLike,
 } from './route-handlers.js';
-export type { TrackedSessionFields, TrackedSessionUser } from './session-types.js';
+export {
+  isTrackedSession,
+  type TrackedSession,
+  type TrackedSessionFields,
+  type TrackedSessionUser,
+} from './session-types.js';
 export type { RecentVerificationRequirement } from './step-up.js';
 export {
   SessionEndedError,

@@ -35,7 +35,7 @@ async function signedIn() {
     },
   };
   const tracked = NextAuth(
-    withSessionTracking(config, { manager: app.manager, getHeaders: () => null }),
+    withSessionTracking(config as never, { manager: app.manager, getHeaders: () => null }),
   );
   const browser = new V5Browser(tracked.handlers as never);
   await browser.signIn({ username: 'ada' });

@@ -19,7 +19,10 @@ export type Awaitable<T> = T | PromiseLike<T>;
  */
 export interface TrackedSessionLike {
   sessionId?: string | null;
-  user?: { id?: string | null } | null;
+  // Any object: next-auth v4's `user` declares no `id` (so `{ id?: string }`
+  // fails TypeScript's weak-type check) and the app may augment it. The id is
+  // checked at run time.
+  user?: object | null;
 }
 
 export interface ApiRequest {
@@ -62,7 +65,7 @@ export async function authorize(
   }
   const caller = await resolveSession();
   const currentSessionId = caller?.sessionId;
-  const userId = caller?.user?.id;
+  const userId = (caller?.user as { id?: unknown } | null | undefined)?.id;
   if (!isSessionId(currentSessionId) || typeof userId !== 'string' || userId === '') {
     return error(401, 'UNAUTHORIZED', `Sign in to manage your ${noun}.`);
   }

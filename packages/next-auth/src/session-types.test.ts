@@ -69,6 +69,11 @@ describe('type augmentation of next-auth', { timeout: 60_000 }, () => {
     expect(compile(['session.fixture.ts', 'v5.fixture.ts'], 'next-auth-v5')).toEqual([]);
   });
 
+  it("leaves an app's own augmentation of Session['user'] alone (v4 and v5)", () => {
+    expect(compile(['app-augmented.fixture.ts'], 'next-auth')).toEqual([]);
+    expect(compile(['app-augmented.fixture.ts'], 'next-auth-v5')).toEqual([]);
+  });
+
   // What users get: the bundled declarations (built by `pnpm build`, which the
   // root `pnpm test` runs first).
   const built = existsSync(`${pkg}dist/index.d.ts`);

@@ -242,7 +242,7 @@ describe('withSessionTracking', () => {
       const tracked = withSessionTracking(
         {
           callbacks: {
-            session: async ({ session, token }: { session: Token; token: Token }) => ({
+            session: async ({ session, token }: { session: object; token: Token }) => ({
               ...session,
               ...token,
               user: undefined,
@@ -261,7 +261,7 @@ describe('withSessionTracking', () => {
       const tracked = withSessionTracking(
         {
           callbacks: {
-            session: async ({ session, token }: { session: Token; token: Token }) => ({
+            session: async ({ session, token }: { session: object; token: Token }) => ({
               ...session,
               leaked: (token.sessionkit as { token: string }).token,
             }),

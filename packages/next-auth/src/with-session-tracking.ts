@@ -1,9 +1,12 @@
 import {
   createDeviceIdCookie,
+  EdgeRuntimeError,
   InvalidInputError,
+  isEdgeRuntime,
   SessionKitError,
   type SessionManager,
 } from '@sessionkit/core';
+import type { InstalledCallbackParameters } from './auth-options.js';
 import { appIsSecure, type SetDeviceId, setNextDeviceIdCookie } from './device-cookie.js';
 import { readIncomingClaim } from './incoming-session.js';
 import { type GetHeaders, readNextHeaders } from './request-context.js';
@@ -27,9 +30,7 @@ type AnyFunction = (...args: never[]) => unknown;
  * {@link withSessionTracking} reads and wraps.
  */
 export interface TrackableAuthOptions {
-  callbacks?:
-    | { jwt?: AnyFunction; session?: AnyFunction; signIn?: AnyFunction; [name: string]: unknown }
-    | undefined;
+  callbacks?: { jwt?: AnyFunction; session?: AnyFunction; [name: string]: unknown } | undefined;
   events?: { signOut?: AnyFunction; [name: string]: unknown } | undefined;
   // The literal union (not `string`) keeps an inline `strategy: 'jwt'` a literal
   // in the inferred options, which NextAuth() (v5) then accepts.
@@ -127,10 +128,14 @@ interface SignOutMessage {
  * // v5: auth.ts
  * export const { handlers, auth, signIn, signOut } = NextAuth(withSessionTracking(config, { manager }));
  */
-export function withSessionTracking<T extends TrackableAuthOptions>(
+// The constraint carries next-auth's own types (whichever major is installed),
+// so that callbacks written inline get real parameter types, never `never`.
+export function withSessionTracking<T extends TrackableAuthOptions & InstalledCallbackParameters>(
   authOptions: T,
   options: SessionTrackingOptions,
 ): T {
+  // Middleware on Edge would sign every user out on the first check: refuse loudly.
+  if (isEdgeRuntime()) throw new EdgeRuntimeError('withSessionTracking()');
   if (!authOptions || typeof authOptions !== 'object') {
     throw new InvalidInputError('withSessionTracking: pass your NextAuth options object first.');
   }

@@ -45,8 +45,9 @@ function setup() {
   };
   // Lazy initialisation: the config sees the request, so getHeaders can read it
   // (App Router apps can also leave getHeaders out and let it read next/headers).
+  // `config` is v5's type while this package type-checks against v4's: cast.
   const tracked = NextAuth(async (request) =>
-    withSessionTracking(config, { manager, getHeaders: () => request?.headers }),
+    withSessionTracking(config as never, { manager, getHeaders: () => request?.headers }),
   );
   return {
     ...app,
@@ -227,7 +228,7 @@ describe('withSessionTracking on next-auth v5 (real handlers, Credentials provid
   it('works on a plain config object too (not lazy), with getHeaders', async () => {
     let current: Headers | undefined;
     const { handlers } = NextAuth(
-      withSessionTracking(s.config, { manager: s.manager, getHeaders: () => current }),
+      withSessionTracking(s.config as never, { manager: s.manager, getHeaders: () => current }),
     );
     // What a middleware-less app could do: remember the request before handing it on.
     const remember = (handler: (r: never) => Promise<Response>) => (r: Request) => {

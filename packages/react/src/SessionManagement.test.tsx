@@ -265,12 +265,27 @@ describe('<SessionManagement />', () => {
     expect(api.calls).toEqual(['GET /api/sessions', 'GET /api/sessions']);
   });
 
-  it('shows the empty state when there is no session to list', async () => {
-    stubSessionsApi([], 'current');
+  it('says the visitor is signed out, never "No active sessions", and asks the API nothing', async () => {
+    const api = stubSessionsApi([], 'current');
     setNextAuth(signedOut());
     const { container } = render(<SessionManagement />);
-    expect(screen.getByText('No active sessions.')).toBeTruthy();
-    expect(container.querySelector('section')?.dataset.state).toBe('empty');
+    expect(screen.getByText(/You are signed out/)).toBeTruthy();
+    expect(screen.queryByText('No active sessions.')).toBeNull();
+    expect(container.querySelector('section')?.dataset.state).toBe('signed-out');
+    expect(api.calls).toEqual([]);
+  });
+
+  it('says the list could not load (with a retry), never "No active sessions"', async () => {
+    const api = stubSessionsApi(sessions(), 'current');
+    api.failNext('GET', 500);
+    setNextAuth(signedIn());
+    const { container } = render(<SessionManagement />);
+    expect(await screen.findByRole('alert')).toHaveProperty(
+      'textContent',
+      expect.stringContaining('could not be loaded'),
+    );
+    expect(screen.queryByText('No active sessions.')).toBeNull();
+    expect(container.querySelector('section')?.dataset.state).toBe('error');
   });
 
   it('has no axe violations while loading and when loaded', async () => {
@@ -443,5 +458,63 @@ describe('<SessionManagement /> security insights', () => {
     await user.click(screen.getByRole('button', { name: 'Yes, sign out all' }));
     await screen.findByRole('alert');
     await expectNoAxeViolations(container);
+  });
+});
+
+describe('live list (refreshInterval)', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+    Object.defineProperty(document, 'visibilityState', { value: 'visible', configurable: true });
+  });
+
+  async function renderWithTimers(props: Parameters<typeof SessionManagement>[0]) {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    const api = stubSessionsApi(sessions().slice(1), 'current');
+    setNextAuth(signedIn());
+    render(<SessionManagement {...props} />);
+    await screen.findByRole('list');
+    return api;
+  }
+
+  it('shows a device that signed in elsewhere within one interval while the page is visible', async () => {
+    const api = await renderWithTimers({ refreshInterval: 5_000 });
+    expect(screen.getAllByRole('listitem')).toHaveLength(2);
+    api.sessions.push(sessionJson('laptop', { browser: 'Edge', os: 'Windows' }));
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(5_000);
+    });
+    await waitFor(() => expect(screen.getAllByRole('listitem')).toHaveLength(3));
+    expect(api.calls.filter((c) => c === 'GET /api/sessions')).toHaveLength(2);
+  });
+
+  it('pauses while the tab is hidden and is off with refreshInterval={0}', async () => {
+    const api = await renderWithTimers({ refreshInterval: 5_000 });
+    Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+    act(() => {
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(60_000);
+    });
+    expect(api.calls.filter((c) => c === 'GET /api/sessions')).toHaveLength(1);
+    await unmountAll();
+
+    const off = await renderWithTimers({ refreshInterval: 0 });
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(120_000);
+    });
+    expect(off.calls.filter((c) => c === 'GET /api/sessions')).toHaveLength(1);
+  });
+
+  it('refreshes every 30 s by default', async () => {
+    const api = await renderWithTimers({});
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(29_000);
+    });
+    expect(api.calls.filter((c) => c === 'GET /api/sessions')).toHaveLength(1);
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(1_000);
+    });
+    expect(api.calls.filter((c) => c === 'GET /api/sessions')).toHaveLength(2);
   });
 });

@@ -14,6 +14,12 @@ import { useSession } from './useSession.js';
 export interface SessionManagementProps {
   /** Where `createSessionRouteHandlers` is mounted. @default '/api/sessions' */
   basePath?: string;
+  /**
+   * Refetch the list every this many milliseconds while the page is visible, so
+   * a device that signs in elsewhere shows up. `0` turns it off.
+   * @default 30_000
+   */
+  refreshInterval?: number;
   /** Added to the root `<section class="sk-sessions">`. */
   className?: string;
   /** Any texts to replace; the rest stay English. @default defaultSessionManagementLabels */
@@ -45,6 +51,7 @@ export interface SessionManagementProps {
  */
 export function SessionManagement({
   basePath,
+  refreshInterval,
   className,
   labels: overrides,
   locale,
@@ -65,8 +72,9 @@ export function SessionManagement({
     error,
     fetchSessions,
     hasMoreSessions,
+    status,
     ...actions
-  } = useSession({ basePath });
+  } = useSession({ basePath, refreshInterval });
   const [announcement, setAnnouncement] = useState('');
   const [confirmingAll, setConfirmingAll] = useState(false);
   const [needsVerification, setNeedsVerification] = useState(false);
@@ -146,6 +154,11 @@ export function SessionManagement({
         </ul>
       </>
     );
+  } else if (status === 'unauthenticated') {
+    // Never "No active sessions" for a visitor next-auth sees as signed out
+    // (or a <SessionProvider> whose basePath does not match next-auth's).
+    state = 'signed-out';
+    body = <p>{labels.signedOut}</p>;
   } else if (error && sessions.length === 0) {
     state = 'error';
     body = (

@@ -4,6 +4,8 @@ import type { DeviceType, SuspiciousLoginReason } from '@sessionkit/core';
 export interface SessionManagementLabels {
   title: string;
   loading: string;
+  /** Shown when next-auth has no session for this browser. */
+  signedOut: string;
   empty: string;
   loadError: string;
   retry: string;
@@ -59,6 +61,7 @@ const devices = (count: number) => (count === 1 ? '1 other device' : `${count} o
 export const defaultSessionManagementLabels: SessionManagementLabels = {
   title: 'Where you’re signed in',
   loading: 'Loading your sessions…',
+  signedOut: 'You are signed out. Sign in to see the devices signed in to your account.',
   empty: 'No active sessions.',
   loadError: 'Your sessions could not be loaded.',
   retry: 'Try again',

@@ -1,6 +1,7 @@
 // Fetch + cache for the sessions API, with no React in it: the hooks only adapt
 // this store to useSyncExternalStore (TanStack-style thin binding).
 import type { Session } from '@sessionkit/core';
+import { createRefreshTimer } from './refresh-timer.js';
 import { openTabChannel, type TabChannel, type TabMessage } from './tab-channel.js';
 
 /** Where `createSessionRouteHandlers` is mounted unless told otherwise. */
@@ -39,6 +40,8 @@ export interface SubscribeOptions {
   /** The subscriber is signed in: focus and other tabs' changes may refetch. */
   active: boolean;
   refetchOnFocus: boolean;
+  /** Refetch every this many ms while the page is visible and signed in; 0: never. @default 0 */
+  refreshInterval?: number;
 }
 
 export interface SessionsStore {
@@ -108,6 +111,10 @@ function createSessionsStore(basePath: string): SessionsStore {
   let activeSubscribers = 0;
   let focusSubscribers = 0;
   let channel: TabChannel | null = null;
+  // A refetch on a timer only makes sense while someone signed in shows the list.
+  const refreshTimer = createRefreshTimer(() => {
+    if (activeSubscribers > 0) void fetchSessions();
+  });
 
   const setState = (patch: Partial<SessionsSnapshot>) => {
     state = { ...state, ...patch };
@@ -294,7 +301,9 @@ function createSessionsStore(basePath: string): SessionsStore {
         window.addEventListener('focus', onFocus);
         document.addEventListener('visibilitychange', onFocus);
       }
+      const stopRefresh = options.active ? refreshTimer.add(options.refreshInterval ?? 0) : null;
       return () => {
+        stopRefresh?.();
         listeners.delete(listener);
         subscribers--;
         if (options.active) activeSubscribers--;

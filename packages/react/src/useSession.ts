@@ -5,6 +5,7 @@ import {
   useSession as useNextAuthSession,
 } from 'next-auth/react';
 import { useCallback, useEffect, useMemo, useSyncExternalStore } from 'react';
+import { DEFAULT_REFRESH_INTERVAL } from './refresh-timer.js';
 import {
   DEFAULT_BASE_PATH,
   getServerSnapshot,
@@ -17,6 +18,13 @@ export interface UseSessionOptions<R extends boolean = false> {
   basePath?: string;
   /** Refetch the session list when the window regains focus. @default true */
   refetchOnWindowFocus?: boolean;
+  /**
+   * Refetch the session list every this many milliseconds while the page is
+   * visible (paused while the tab is hidden), so a device that signs in
+   * elsewhere shows up. `0` turns it off.
+   * @default 30_000
+   */
+  refreshInterval?: number;
   /** Passed to next-auth's `useSession`: redirect to sign-in when signed out. @default false */
   required?: R;
   /** Passed to next-auth's `useSession`: called instead of the redirect when `required`. */
@@ -79,7 +87,11 @@ const NO_SESSIONS: Session[] = [];
 export function useSession<R extends boolean = false>(
   options: UseSessionOptions<R> = {},
 ): UseSessionResult<R> {
-  const { basePath = DEFAULT_BASE_PATH, refetchOnWindowFocus = true } = options;
+  const {
+    basePath = DEFAULT_BASE_PATH,
+    refetchOnWindowFocus = true,
+    refreshInterval = DEFAULT_REFRESH_INTERVAL,
+  } = options;
   const nextAuth = useNextAuthSession<R>(
     options.required
       ? { required: options.required, onUnauthenticated: options.onUnauthenticated }
@@ -94,8 +106,9 @@ export function useSession<R extends boolean = false>(
       store.subscribe(listener, {
         active: signedIn,
         refetchOnFocus: signedIn && refetchOnWindowFocus,
+        refreshInterval,
       }),
-    [store, signedIn, refetchOnWindowFocus],
+    [store, signedIn, refetchOnWindowFocus, refreshInterval],
   );
   const snapshot = useSyncExternalStore(subscribe, store.getSnapshot, getServerSnapshot);
 

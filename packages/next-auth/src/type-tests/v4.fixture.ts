@@ -37,7 +37,7 @@ export const handler = NextAuth(authOptions);
 export async function page() {
   const session = await getServerSession(authOptions);
   expectTypeOf(session).toEqualTypeOf<Session | null>();
-  if (session) expectTypeOf(session.user.id).toEqualTypeOf<string>();
+  if (session) expectTypeOf(session.sessionId).toEqualTypeOf<string | undefined>();
 }
 
 export const { GET, DELETE, PATCH } = createSessionRouteHandlers({
@@ -53,3 +53,27 @@ export default createPagesSessionHandler({
 
 export const pagesAuth = (req: NextApiRequest, res: NextApiResponse) =>
   NextAuth(req, res, withSessionTracking(authOptions, { manager, getHeaders: () => req.headers }));
+
+// The app's own callbacks written inline (issue 13): next-auth's real parameter
+// types reach them through withSessionTracking, never `never`.
+export const inline = NextAuth(
+  withSessionTracking(
+    {
+      session: { strategy: 'jwt' },
+      providers: [Credentials({ credentials: {}, authorize: async () => ({ id: 'u1' }) })],
+      callbacks: {
+        async jwt({ token, user, account, trigger }) {
+          expectTypeOf(trigger).toEqualTypeOf<'signIn' | 'signUp' | 'update' | undefined>();
+          if (user) token.plan = user.email ?? 'free';
+          if (account) token.provider = account.provider;
+          return token;
+        },
+        async session({ session, token }) {
+          if (session.user && typeof token.plan === 'string') session.user.name = token.plan;
+          return session;
+        },
+      },
+    },
+    { manager },
+  ),
+);

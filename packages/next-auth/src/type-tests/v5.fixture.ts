@@ -49,8 +49,8 @@ export async function page() {
   const session = await auth();
   expectTypeOf(session).toEqualTypeOf<Session | null>();
   if (session) {
-    expectTypeOf(session.sessionId).toEqualTypeOf<string>();
-    expectTypeOf(session.user.id).toEqualTypeOf<string>();
+    expectTypeOf(session.sessionId).toEqualTypeOf<string | undefined>();
+    expectTypeOf(session.user?.id).toEqualTypeOf<string | undefined>();
   }
 }
 
@@ -63,3 +63,33 @@ export const pages = createPagesSessionHandler({
   manager,
   getSession: (req: NextApiRequest, res: NextApiResponse) => auth(req, res),
 });
+
+// The app's own callbacks written inline (issue 13): next-auth's real parameter
+// types reach them through withSessionTracking, never `never`.
+export const withCallbacks = NextAuth(
+  withSessionTracking(
+    {
+      trustHost: true,
+      basePath: '/auth',
+      session: { strategy: 'jwt' },
+      providers: [Credentials({ credentials: {}, authorize: async () => ({ id: 'u1' }) })],
+      callbacks: {
+        async jwt({ token, user, account, trigger }) {
+          expectTypeOf(trigger).toEqualTypeOf<'signIn' | 'signUp' | 'update' | undefined>();
+          if (user) token.plan = user.email ?? 'free';
+          if (account) token.provider = account.provider;
+          return token;
+        },
+        async session({ session, token }) {
+          expectTypeOf(session.sessionId).toEqualTypeOf<string | undefined>();
+          if (typeof token.plan === 'string') session.user.name = token.plan;
+          return session;
+        },
+        authorized({ auth }) {
+          return !!auth;
+        },
+      },
+    },
+    { manager },
+  ),
+);

@@ -1,5 +1,6 @@
 'use server';
 
+import { isTrackedSession } from '@sessionkit/next-auth';
 import { redirect } from 'next/navigation';
 import { getSession } from '@/lib/auth';
 import { safeRedirectPath } from '@/lib/safe-redirect';
@@ -15,7 +16,7 @@ export type StepUpResult = { ok: true } | { ok: false; error: string };
  */
 export async function verifyStepUp(code: unknown): Promise<StepUpResult> {
   const session = await getSession();
-  if (!session?.sessionId) return { ok: false, error: 'Sign in first.' };
+  if (!isTrackedSession(session)) return { ok: false, error: 'Sign in first.' };
   if (typeof code !== 'string' || code.trim() !== DEMO_TOTP_CODE) {
     return { ok: false, error: 'That code is not right. Try again.' };
   }

@@ -1,0 +1,32 @@
+// The sessionkit claim inside the (encrypted) NextAuth JWT, read without
+// importing @sessionkit/core, so that the Edge entry (./edge) stays free of
+// node:crypto. Must match what withSessionTracking writes.
+
+/** The JWT claim sessionkit keeps its session reference in. */
+export const SESSION_CLAIM = 'sessionkit';
+
+export interface SessionClaim {
+  /** Session id: safe to show. */
+  id: string;
+  /** The session's secret token: only ever inside the encrypted JWT. */
+  token: string;
+  userId: string;
+  /** ISO 8601. */
+  expiresAt: string;
+}
+
+export function readSessionClaim(token: unknown): SessionClaim | null {
+  if (!token || typeof token !== 'object') return null;
+  const claim = (token as Record<string, unknown>)[SESSION_CLAIM];
+  if (!claim || typeof claim !== 'object') return null;
+  const { id, token: secret, userId, expiresAt } = claim as Record<string, unknown>;
+  if (
+    typeof id !== 'string' ||
+    typeof secret !== 'string' ||
+    typeof userId !== 'string' ||
+    typeof expiresAt !== 'string'
+  ) {
+    return null;
+  }
+  return { id, token: secret, userId, expiresAt };
+}
