@@ -10,6 +10,10 @@ import { appWorld } from './test-utils/app-world.js';
 import { V5_SESSION_COOKIE, V5Browser } from './test-utils/next-auth-v5.js';
 import { withSessionTracking } from './with-session-tracking.js';
 
+// The tracked decode loads `next-auth/jwt`, which resolves to v4 in this package
+// (v5 is installed under an alias): point it at v5's, as an app on v5 resolves it.
+vi.mock('next-auth/jwt', async () => await import('next-auth-v5/jwt'));
+
 afterEach(() => {
   vi.unstubAllGlobals();
   vi.unstubAllEnvs();

@@ -506,6 +506,27 @@ describe('live list (refreshInterval)', () => {
     expect(off.calls.filter((c) => c === 'GET /api/sessions')).toHaveLength(1);
   });
 
+  it('does not collapse a list the user expanded with "Show more sessions"', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    const many = [
+      sessionJson('current'),
+      ...Array.from({ length: 3 }, (_, i) => sessionJson(`other-${i}`, { browser: `B${i}` })),
+    ];
+    const api = stubSessionsApi(many, 'current', { pageSize: 2 });
+    setNextAuth(signedIn());
+    render(<SessionManagement refreshInterval={5_000} />);
+    await screen.findByRole('list');
+    await act(async () => {
+      screen.getByRole('button', { name: 'Show more sessions' }).click();
+    });
+    await waitFor(() => expect(screen.getAllByRole('listitem')).toHaveLength(4));
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(20_000);
+    });
+    expect(screen.getAllByRole('listitem')).toHaveLength(4);
+    expect(api.calls).toEqual(['GET /api/sessions', 'GET /api/sessions?cursor=2']);
+  });
+
   it('refreshes every 30 s by default', async () => {
     const api = await renderWithTimers({});
     await act(async () => {

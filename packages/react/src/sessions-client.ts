@@ -112,8 +112,11 @@ function createSessionsStore(basePath: string): SessionsStore {
   let focusSubscribers = 0;
   let channel: TabChannel | null = null;
   // A refetch on a timer only makes sense while someone signed in shows the list.
+  // Not while the user has loaded more pages: a refetch shows the first page
+  // again, and a timer must not collapse a list the user expanded.
+  let morePagesShown = false;
   const refreshTimer = createRefreshTimer(() => {
-    if (activeSubscribers > 0) void fetchSessions();
+    if (activeSubscribers > 0 && !morePagesShown) void fetchSessions();
   });
 
   const setState = (patch: Partial<SessionsSnapshot>) => {
@@ -191,6 +194,7 @@ function createSessionsStore(basePath: string): SessionsStore {
         if (fetchCount === fetchId) inflight = null;
         if (startedIn !== generation) return;
         const { currentSessionId } = page;
+        morePagesShown = cursor !== null;
         const kept = cursor ? (state.sessions ?? []) : [];
         const sessions = [
           ...kept,
