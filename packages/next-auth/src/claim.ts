@@ -30,3 +30,25 @@ export function readSessionClaim(token: unknown): SessionClaim | null {
   }
   return { id, token: secret, userId, expiresAt };
 }
+
+/**
+ * The app's session shaped for the browser: `user.id`, `sessionId` and
+ * `expiresAt` from the claim, the claim itself removed. `leaked` says whether an
+ * app callback copied the session's token into it anyway (callers refuse that).
+ */
+export function shapeSession(
+  result: object,
+  claim: SessionClaim,
+): { session: Record<string, unknown>; leaked: boolean } {
+  const shaped = result as Record<string, unknown>;
+  const user =
+    shaped.user && typeof shaped.user === 'object' ? (shaped.user as Record<string, unknown>) : {};
+  const session: Record<string, unknown> = {
+    ...shaped,
+    user: { ...user, id: claim.userId },
+    sessionId: claim.id,
+    expiresAt: claim.expiresAt,
+  };
+  delete session[SESSION_CLAIM];
+  return { session, leaked: JSON.stringify(session).includes(claim.token) };
+}

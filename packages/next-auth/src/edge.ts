@@ -2,7 +2,7 @@
 // config, for middleware that must stay on the Edge runtime. It imports nothing
 // from @sessionkit/core (no node:crypto, no store).
 import type { InstalledAuthOptions } from './auth-options.js';
-import { readSessionClaim, SESSION_CLAIM } from './claim.js';
+import { readSessionClaim, SESSION_CLAIM, shapeSession } from './claim.js';
 
 type Token = Record<string, unknown>;
 type AnyFunction = (...args: never[]) => unknown;
@@ -80,24 +80,13 @@ export function withEdgeSessionTracking<T extends EdgeTrackableAuthConfig>(authC
     const claim = readSessionClaim(params.token);
     const result = appSession ? await appSession(params) : params.session;
     if (!claim || !result || typeof result !== 'object') return result;
-    const shaped = result as Record<string, unknown>;
-    const user =
-      shaped.user && typeof shaped.user === 'object'
-        ? (shaped.user as Record<string, unknown>)
-        : {};
-    const out: Record<string, unknown> = {
-      ...shaped,
-      user: { ...user, id: claim.userId },
-      sessionId: claim.id,
-      expiresAt: claim.expiresAt,
-    };
-    delete out[SESSION_CLAIM];
-    if (JSON.stringify(out).includes(claim.token)) {
+    const { session, leaked } = shapeSession(result, claim);
+    if (leaked) {
       throw new Error(
         'withEdgeSessionTracking: your session callback copied the sessionkit token into the session. Do not spread the JWT (`token`) into the session; pick the fields you need.',
       );
     }
-    return out;
+    return session;
   }
 
   return { ...authConfig, callbacks: { ...appCallbacks, jwt, session } } as T;

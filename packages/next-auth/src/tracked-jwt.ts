@@ -4,20 +4,9 @@
 // @auth/core handle-login before linking an OAuth account, sign-out, getToken
 // in middleware): checking at decode closes all of them at once.
 import type { Session, SessionManager } from '@sessionkit/core';
+import { readSessionClaim as readClaim, SESSION_CLAIM, type SessionClaim } from './claim.js';
 
-/** The JWT claim sessionkit keeps its session reference in. NextAuth encrypts the JWT. */
-export const SESSION_CLAIM = 'sessionkit';
-
-/** What sessionkit keeps inside the (encrypted) NextAuth JWT. */
-export interface SessionClaim {
-  /** Session id: safe to show. */
-  id: string;
-  /** The session's secret token: only ever inside the encrypted JWT. */
-  token: string;
-  userId: string;
-  /** ISO 8601. */
-  expiresAt: string;
-}
+export { readClaim, SESSION_CLAIM, type SessionClaim };
 
 /** next-auth's `jwt.decode` parameters (v4 `JWTDecodeParams`, v5 adds `salt`). */
 export interface JwtDecodeParams {
@@ -28,22 +17,6 @@ export interface JwtDecodeParams {
 }
 
 export type JwtDecode = (params: JwtDecodeParams) => unknown;
-
-export function readClaim(token: unknown): SessionClaim | null {
-  if (!token || typeof token !== 'object') return null;
-  const claim = (token as Record<string, unknown>)[SESSION_CLAIM];
-  if (!claim || typeof claim !== 'object') return null;
-  const { id, token: secret, userId, expiresAt } = claim as Record<string, unknown>;
-  if (
-    typeof id !== 'string' ||
-    typeof secret !== 'string' ||
-    typeof userId !== 'string' ||
-    typeof expiresAt !== 'string'
-  ) {
-    return null;
-  }
-  return { id, token: secret, userId, expiresAt };
-}
 
 /** Whether `session` (from `manager.validate(claim.token)`) is the live session the claim names. */
 export function isClaimLive(session: Session | null, claim: SessionClaim): session is Session {

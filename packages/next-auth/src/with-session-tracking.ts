@@ -7,6 +7,7 @@ import {
   type SessionManager,
 } from '@sessionkit/core';
 import type { InstalledCallbackParameters } from './auth-options.js';
+import { shapeSession } from './claim.js';
 import { appIsSecure, type SetDeviceId, setNextDeviceIdCookie } from './device-cookie.js';
 import { readIncomingClaim } from './incoming-session.js';
 import { type GetHeaders, readNextHeaders } from './request-context.js';
@@ -256,25 +257,14 @@ export function withSessionTracking<T extends TrackableAuthOptions & InstalledCa
     if (!claim) throw new SessionEndedError();
     const result = appSession ? await appSession(params) : params.session;
     if (!result || typeof result !== 'object') return result;
-    const shaped = result as Record<string, unknown> & { user?: unknown };
-    const user =
-      shaped.user && typeof shaped.user === 'object'
-        ? (shaped.user as Record<string, unknown>)
-        : {};
-    const out: Record<string, unknown> = {
-      ...shaped,
-      user: { ...user, id: claim.userId },
-      sessionId: claim.id,
-      expiresAt: claim.expiresAt,
-    };
-    delete out[SESSION_CLAIM];
+    const { session: shaped, leaked } = shapeSession(result, claim);
     // The session goes to the browser: refuse to let an app callback leak the token.
-    if (JSON.stringify(out).includes(claim.token)) {
+    if (leaked) {
       throw new InvalidInputError(
         'withSessionTracking: your session callback copied the sessionkit token into the session. Do not spread the JWT (`token`) into the session; pick the fields you need.',
       );
     }
-    return out;
+    return shaped;
   }
 
   async function signOut(message: SignOutMessage): Promise<void> {
