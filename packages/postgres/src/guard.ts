@@ -91,6 +91,13 @@ export function createGuard(pool: PgPool, timeout: number): Guard {
       bounded(operation, async (state) => {
         const client: PgPoolClient = await pool.connect();
         let broken: Error | undefined;
+        // A checked-out node-postgres client whose server dies emits 'error'; with
+        // no listener that would crash the process. The failure already reaches
+        // the caller through the pending query, so the event itself is dropped.
+        const onError = (error: Error) => {
+          broken ??= error;
+        };
+        client.on?.('error', onError);
         try {
           if (state.timedOut) throw new Error(`${operation}: out of time before BEGIN`);
           // `timeout` is a validated integer: safe to inline (SET takes no parameters).
@@ -107,6 +114,7 @@ export function createGuard(pool: PgPool, timeout: number): Guard {
         } finally {
           // A failed or late transaction's connection is in an unknown state: destroy it
           // (closing it rolls the transaction back; no ROLLBACK that could itself hang).
+          client.off?.('error', onError);
           client.release(broken ?? (state.timedOut ? true : undefined));
         }
       }),

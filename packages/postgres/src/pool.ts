@@ -22,6 +22,8 @@ export interface PgQueryable {
 export interface PgPoolClient extends PgQueryable {
   /** Returns the client; an error destroys it instead (its connection state is unknown). */
   release(error?: Error | boolean): void;
+  on?(event: 'error', listener: (error: Error) => void): unknown;
+  off?(event: 'error', listener: (error: Error) => void): unknown;
 }
 
 /** A pool: `query` for single statements, `connect` for transactions (`pg.Pool`, Neon's `Pool`, `@vercel/postgres`' `db`). */
