@@ -36,6 +36,7 @@ try {
       ...tarballs,
       'ioredis@5.9.2',
       'mongoose@8.24.10',
+      'pg@8.23.1',
       'next-auth@4.24.15',
       'next@16.4.6',
       'react@19.3.1',
@@ -50,6 +51,7 @@ try {
     '@sessionkit/core/testing': ['runStoreConformanceTests'],
     '@sessionkit/redis': ['createRedisStore'],
     '@sessionkit/mongo': ['createMongoStore'],
+    '@sessionkit/postgres': ['createPostgresStore', 'ensurePostgresSchema', 'postgresSchemaSql'],
     '@sessionkit/next-auth': ['withSessionTracking', 'createSessionRouteHandlers'],
     '@sessionkit/react': [
       'useSession',

@@ -42,7 +42,7 @@ describe('fail closed and fast: a server that accepts and never answers', () => 
 
   it('every call fails with SessionStoreError within the timeout (no pg error to rely on)', async () => {
     const store = createPostgresStore({ pool, timeout: TIMEOUT });
-    const calls = [
+    const calls: (() => Promise<unknown>)[] = [
       () => store.get('some-id'),
       () => store.create(testRecord('hung-user'), null, CAPS),
       () => store.listActive('hung-user', { limit: 10, after: null }),
@@ -93,10 +93,11 @@ if ('missing' in found) {
       const worker = async (i: number) => {
         while (!stop) {
           outcomes.push(
-            await timed(() =>
-              i % 3 === 0
-                ? store.create(testRecord('fault-user'), null, CAPS)
-                : store.get(record.id),
+            await timed(
+              (): Promise<unknown> =>
+                i % 3 === 0
+                  ? store.create(testRecord('fault-user'), null, CAPS)
+                  : store.get(record.id),
             ),
           );
         }
