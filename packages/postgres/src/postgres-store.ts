@@ -450,7 +450,7 @@ export function createPostgresStore(options: PostgresStoreOptions): SessionStore
       for (let i = 0; i < CLEANUP_MAX_BATCHES; i++) {
         const { rowCount } = await guard.run(
           'cleanup',
-          `DELETE FROM ${D} WHERE (user_id, id) IN (SELECT user_id, id FROM ${D} WHERE purge_at <= $1 LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+          `DELETE FROM ${D} WHERE ctid = ANY(ARRAY(SELECT ctid FROM ${D} WHERE purge_at <= $1 LIMIT $2 FOR UPDATE SKIP LOCKED))`,
           [nowIso, batchSize],
         );
         if ((rowCount ?? 0) < batchSize) break;
