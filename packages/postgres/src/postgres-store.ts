@@ -237,12 +237,15 @@ export function createPostgresStore(options: PostgresStoreOptions): SessionStore
     },
 
     async get(sessionId): Promise<SessionRecord | null> {
+      // The hot path (every validate): a bare primary-key lookup, one parameter;
+      // retention is checked here rather than in SQL.
       const { rows } = await guard.run<SessionRow>(
         'get',
-        `SELECT ${SESSION_COLUMNS} FROM ${S} WHERE id = $1 AND purge_at > $2`,
-        [sessionId, storeNow()],
+        `SELECT ${SESSION_COLUMNS} FROM ${S} WHERE id = $1`,
+        [sessionId],
       );
-      return rows[0] ? decodeSession(rows[0]) : null;
+      const record = rows[0] ? decodeSession(rows[0]) : null;
+      return record && record.purgeAt.getTime() > now() ? record : null;
     },
 
     async listActive(userId, query): Promise<RecordPage> {
