@@ -116,6 +116,21 @@ if ('missing' in found) {
     );
   });
 
+  it('ensurePostgresSchema: concurrent and repeated runs from two processes all succeed', async () => {
+    const options = { schema: 'migrate_twice', tablePrefix: 'app_' };
+    await Promise.all([
+      ensurePostgresSchema(poolA, options),
+      ensurePostgresSchema(poolB, options),
+      ensurePostgresSchema(poolA, options),
+    ]);
+    await ensurePostgresSchema(poolB, options);
+    const { rows } = await poolA.query(
+      "SELECT count(*)::int AS n FROM pg_indexes WHERE schemaname = 'migrate_twice'",
+    );
+    // 2 primary keys + 5 session indexes + 1 device index.
+    expect(rows[0].n).toBe(8);
+  });
+
   describe('injection attempts are data, never SQL', () => {
     const hostile = [
       "o'brien",
