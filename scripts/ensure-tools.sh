@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs when it is missing: pnpm (pinned), and —
-# with `--services` — redis-server and chromium from Debian's packages.
+# with `--services` — redis-server, chromium and postgresql from Debian's packages.
 # Sourced by scripts/test.sh and scripts/demo.sh; safe to run repeatedly.
 set -euo pipefail
 
@@ -30,6 +30,8 @@ ensure_services() {
   command -v redis-server >/dev/null || apt_install redis-server
   command -v redis-cli >/dev/null || apt_install redis-tools
   [ -x /usr/bin/chromium ] || apt_install chromium
+  # The postgres store's tests start a private cluster with initdb/pg_ctl.
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || apt_install postgresql
 }
 
 ensure_pnpm

@@ -36,6 +36,7 @@ try {
       ...tarballs,
       'ioredis@5.9.2',
       'mongoose@8.24.10',
+      'pg@8.23.1',
       'next-auth@4.24.15',
       'next@16.4.6',
       'react@19.3.1',
@@ -49,7 +50,8 @@ try {
     '@sessionkit/core/geoip': ['createGeoipLiteResolver'],
     '@sessionkit/core/testing': ['runStoreConformanceTests'],
     '@sessionkit/redis': ['createRedisStore'],
-    '@sessionkit/mongo': ['createMongoStore'],
+    '@sessionkit/mongo': ['createMongoStore', 'checkMongoIndexes', 'ensureMongoIndexes'],
+    '@sessionkit/postgres': ['createPostgresStore', 'ensurePostgresSchema', 'postgresSchemaSql'],
     '@sessionkit/next-auth': [
       'withSessionTracking',
       'createSessionRouteHandlers',

@@ -21,6 +21,7 @@ function server(serverPort: number, extraEnv: Record<string, string>) {
   };
   if (process.env.REDIS_URL) env.REDIS_URL = process.env.REDIS_URL;
   if (process.env.MONGODB_URI) env.MONGODB_URI = process.env.MONGODB_URI;
+  if (process.env.DATABASE_URL) env.DATABASE_URL = process.env.DATABASE_URL;
   return {
     command: `pnpm exec next start --hostname 127.0.0.1 --port ${serverPort}`,
     url: `${url}/login`,

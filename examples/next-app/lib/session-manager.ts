@@ -11,8 +11,9 @@ import { createRedisStore } from '@sessionkit/redis';
 import { Redis } from 'ioredis';
 import { config } from './config';
 import { registerNotifications } from './notifications';
+import { createExamplePostgresStore } from './postgres-store';
 
-export type StoreKind = 'memory' | 'redis' | 'mongo';
+export type StoreKind = 'memory' | 'redis' | 'mongo' | 'postgres';
 
 interface ManagerHolder {
   manager: SessionManager;
@@ -31,6 +32,7 @@ type GlobalWithHolder = typeof globalThis & { [HOLDER_KEY]?: ManagerHolder };
 function createStore(): { store: SessionStore; storeKind: StoreKind; description: string } {
   const redisUrl = process.env.REDIS_URL;
   const mongoUri = process.env.MONGODB_URI;
+  const databaseUrl = process.env.DATABASE_URL;
   if (redisUrl) {
     const client = new Redis(redisUrl, {
       // Connect on first use, so `next build` (which loads this module) never dials Redis.
@@ -56,11 +58,18 @@ function createStore(): { store: SessionStore; storeKind: StoreKind; description
       description: `MongoDB at ${redactUrl(mongoUri)}`,
     };
   }
+  if (databaseUrl && /^postgres(ql)?:\/\//.test(databaseUrl)) {
+    return {
+      store: createExamplePostgresStore(databaseUrl),
+      storeKind: 'postgres',
+      description: `PostgreSQL at ${redactUrl(databaseUrl)}`,
+    };
+  }
   return {
     store: createMemoryStore(),
     storeKind: 'memory',
     description:
-      'in-memory (sessions are lost on restart; set REDIS_URL or MONGODB_URI to persist them)',
+      'in-memory (sessions are lost on restart; set REDIS_URL, MONGODB_URI or DATABASE_URL to persist them)',
   };
 }
 

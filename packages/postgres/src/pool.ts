@@ -1,0 +1,32 @@
+/** The result shape node-postgres (and its Neon / Vercel forks) return. */
+export interface PgResult<Row> {
+  rows: Row[];
+  rowCount: number | null;
+}
+
+/** A query config object as node-postgres accepts it. */
+export interface PgQueryConfig {
+  text: string;
+  values?: unknown[];
+  /** node-postgres: reject the query client-side after this many ms. */
+  query_timeout?: number;
+}
+
+/** Anything with node-postgres' `query(text, values)`: a `pg.Pool`, a `pg.Client`, a checked-out client. */
+export interface PgQueryable {
+  // biome-ignore lint/suspicious/noExplicitAny: node-postgres' own signature is generic over the row type.
+  query(config: PgQueryConfig | string, values?: unknown[]): Promise<PgResult<any>>;
+}
+
+/** A client checked out of a pool, for the store's few multi-statement transactions. */
+export interface PgPoolClient extends PgQueryable {
+  /** Returns the client; an error destroys it instead (its connection state is unknown). */
+  release(error?: Error | boolean): void;
+  on?(event: 'error', listener: (error: Error) => void): unknown;
+  off?(event: 'error', listener: (error: Error) => void): unknown;
+}
+
+/** A pool: `query` for single statements, `connect` for transactions (`pg.Pool`, Neon's `Pool`, `@vercel/postgres`' `db`). */
+export interface PgPool extends PgQueryable {
+  connect(): Promise<PgPoolClient>;
+}

@@ -1,0 +1,3 @@
+import { sessionkitPreset } from '../../tooling/tsup.preset.mjs';
+
+export default sessionkitPreset({ index: 'src/index.ts' });
