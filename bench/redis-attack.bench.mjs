@@ -12,9 +12,9 @@ import { cpus, loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { createSessionManager } from '@sessionkit/core';
 import { createRedisStore } from '@sessionkit/redis';
+import { startRedisCluster, startRedisServer } from '@sessionkit-internal/test-support';
 import { Cluster, Redis } from 'ioredis';
 import { runAttackScenario } from './attack-scenario.mjs';
-import { startCluster, startRedis } from './redis-launcher.mjs';
 
 const SESSIONS = Number(process.env.ATTACK_SESSIONS ?? 50_000);
 const PHASE_MS = Number(process.env.ATTACK_PHASE_SECONDS ?? 20) * 1000;
@@ -73,7 +73,7 @@ const attackerThread =
     });
 
 {
-  const redis = await startRedis();
+  const redis = await startRedisServer();
   const connect = () => ready(new Redis({ host: '127.0.0.1', port: redis.port, ...FAIL_FAST }));
   const admin = await connect();
   const result = await runAttackScenario({
@@ -95,7 +95,7 @@ const attackerThread =
 }
 
 {
-  const cluster = await startCluster(3);
+  const cluster = await startRedisCluster(3);
   const nodes = cluster.ports.map((port) => ({ host: '127.0.0.1', port }));
   const connect = () =>
     ready(new Cluster(nodes, { enableOfflineQueue: false, redisOptions: FAIL_FAST }));

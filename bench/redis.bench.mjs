@@ -6,8 +6,8 @@
 import { performance } from 'node:perf_hooks';
 import { createSessionManager } from '@sessionkit/core';
 import { createRedisStore } from '@sessionkit/redis';
+import { startRedisServer } from '@sessionkit-internal/test-support';
 import { Redis } from 'ioredis';
-import { startRedis } from './redis-launcher.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
 const WARMUP_MS = 250;
@@ -85,7 +85,7 @@ function report(name, concurrency, result, floor) {
 
 // ---------------------------------------------------------------- the run
 
-const redis = await startRedis();
+const redis = await startRedisServer();
 // The client options docs/adapters/redis.md recommends.
 const client = new Redis({
   host: '127.0.0.1',

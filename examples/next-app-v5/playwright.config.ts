@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { chromiumLaunchOptions } from '@sessionkit-internal/test-support';
 
 // Run through `pnpm test:e2e` (scripts/e2e.mjs): it builds the app, starts
 // `next start` on a free port with a fresh AUTH_SECRET and sets E2E_BASE_URL.
@@ -20,20 +21,8 @@ export default defineConfig({
     baseURL,
     browserName: 'chromium',
     headless: true,
-    launchOptions: {
-      // Debian's chromium; Playwright downloads no browser of its own here.
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    },
+    // Debian's chromium; Playwright downloads no browser of its own here.
+    launchOptions: chromiumLaunchOptions(),
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
   },

@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { chromiumLaunchOptions } from '@sessionkit-internal/test-support';
 import { EXPIRY_TEST } from './e2e/fixtures';
 
 // Run through `pnpm test:e2e` (scripts/e2e.mjs): it builds, picks free ports,
@@ -49,20 +50,8 @@ export default defineConfig({
   use: {
     browserName: 'chromium',
     headless: true,
-    launchOptions: {
-      // Debian's chromium; Playwright downloads no browser of its own here.
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    },
+    // Debian's chromium; Playwright downloads no browser of its own here.
+    launchOptions: chromiumLaunchOptions(),
     viewport: { width: 1200, height: 800 },
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',

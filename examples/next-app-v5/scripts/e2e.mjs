@@ -8,15 +8,20 @@
 // the exit code is 0 only when everything passed.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  chromiumLaunchOptions,
+  freePort,
+  requireChromium,
+  stalePackages,
+} from '@sessionkit-internal/test-support';
 
 const appDir = dirname(dirname(fileURLToPath(import.meta.url)));
 const rootDir = join(appDir, '..', '..');
 const build = !process.argv.slice(2).includes('--no-build');
-const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const chromium = chromiumLaunchOptions().executablePath;
 const resultsDir = join(appDir, 'test-results');
 const reportFile = join(resultsDir, 'report.json');
 
@@ -49,49 +54,18 @@ function run(label, command, args, options = {}) {
   return result.status === 0;
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-// Newest modification time of the files under a directory (0 when absent).
-function newest(dir) {
-  if (!existsSync(dir)) return 0;
-  let max = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    max = Math.max(max, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);
-  }
-  return max;
-}
-
-// The workspace packages this app uses, when their dist/ is missing or older than src/.
-function stalePackages() {
-  return ['core', 'next-auth', 'react'].filter((name) => {
-    const dir = join(rootDir, 'packages', name);
-    const dist = newest(join(dir, 'dist'));
-    return dist === 0 || newest(join(dir, 'src')) > dist;
-  });
-}
-
-if (!existsSync(chromium)) {
-  console.error(
-    `e2e-v5: no chromium at ${chromium}: apt-get install -y chromium, or set CHROMIUM_PATH.`,
-  );
+try {
+  requireChromium();
+} catch (error) {
+  console.error(`e2e-v5: ${error.message}`);
   finish(false);
 }
 rmSync(resultsDir, { recursive: true, force: true });
 mkdirSync(resultsDir, { recursive: true });
 
 if (build) {
-  const stale = stalePackages();
+  // The workspace packages this app uses.
+  const stale = stalePackages(rootDir, ['core', 'next-auth', 'react']);
   if (stale.length > 0) {
     const filters = stale.flatMap((name) => ['--filter', `@sessionkit/${name}`]);
     if (!run('build packages', 'pnpm', [...filters, 'build'], { cwd: rootDir })) finish(false);

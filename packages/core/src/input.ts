@@ -3,9 +3,9 @@ import { SESSION_STATUSES, type SessionStatus } from './session.js';
 import { isSessionId } from './token.js';
 
 export const MAX_USER_ID_LENGTH = 256;
-export const MAX_METADATA_BYTES = 8192;
+const MAX_METADATA_BYTES = 8192;
 export const MAX_REASON_LENGTH = 128;
-export const MAX_HISTORY_LIMIT = 1000;
+const MAX_HISTORY_LIMIT = 1000;
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;

@@ -240,8 +240,9 @@ export interface CleanupResult {
  * Records returned are copies: mutating them never changes stored state.
  *
  * Session ids begin with a 6-character shard derived from the user id
- * ({@link sessionShard}): stores that partition data, like Redis Cluster, use it
- * to keep every record of one user on one node.
+ * (`userShard()` in token.ts; `sessionIdShard()` reads it back): stores that
+ * partition data, like Redis Cluster, use it to keep every record of one user
+ * on one node.
  *
  * A store signals "cannot answer" by throwing (any error); core wraps it in
  * `SessionStoreError` and fails closed.
@@ -306,7 +307,7 @@ export interface SessionStore {
 
   /**
    * One bounded batch of "end every session of this user": walks the user's
-   * stored-ACTIVE records in {@link listActive} order after `batch.after`,
+   * stored-ACTIVE records in {@link SessionStore.listActive} order after `batch.after`,
    * examining at most `batch.limit`, and applies `transition` to each that is
    * live at `batch.liveness`, was created at or before `batch.createdAtOrBefore`,
    * is not `batch.exceptSessionId` and belongs to `userId`. Each session's

@@ -1,11 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  deviceKeyOf,
-  MAX_USER_AGENT_LENGTH,
-  parseUserAgent,
-  truncateUserAgent,
-} from './user-agent.js';
+import { MAX_USER_AGENT_LENGTH, parseUserAgent, truncateUserAgent } from './user-agent.js';
 
 const AGENTS = {
   chromeWindows:
@@ -84,14 +79,5 @@ describe('parseUserAgent()', () => {
         expect(types).toContain(parseUserAgent(ua).type);
       }),
     );
-  });
-});
-
-describe('deviceKeyOf()', () => {
-  it('identifies a device by type, OS and browser, not versions', () => {
-    const a = parseUserAgent(AGENTS.chromeWindows);
-    const b = parseUserAgent(AGENTS.chromeWindows.replace('126.0.0.0', '127.0.0.0'));
-    expect(deviceKeyOf(a)).toBe(deviceKeyOf(b));
-    expect(deviceKeyOf(a)).not.toBe(deviceKeyOf(parseUserAgent(AGENTS.firefoxLinux)));
   });
 });

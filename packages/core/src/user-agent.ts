@@ -93,8 +93,3 @@ function deviceTypeOf(ua: string, parsed: string | undefined, os: string | null)
   if (os !== null && DESKTOP_OSES.has(os)) return 'desktop';
   return 'unknown';
 }
-
-/** `type|os|browser`, lower-cased: what "the same device" means for `newDevice`. */
-export function deviceKeyOf(info: DeviceInfo): string {
-  return [info.type, info.os ?? '', info.browser ?? ''].join('|').toLowerCase();
-}

@@ -51,7 +51,7 @@ const DEVICE_ID = /^[A-Za-z0-9_-]{22}$/;
  * so a sign-in from one of them does not fire `newDevice`). Forgetting a
  * device makes its next sign-in count as new again; it does not sign anything
  * out (revoke its sessions with `/api/sessions` for that). Same rules as
- * {@link createSessionRouteHandlers}: JSON, `Cache-Control: no-store`, 401
+ * `createSessionRouteHandlers`: JSON, `Cache-Control: no-store`, 401
  * without a live session, 403 on a cross-site DELETE, 400 on malformed input.
  *
  * @example

@@ -144,7 +144,7 @@ function resolveShared(fn: string, options: SharedOptions): Resolved {
  * `Cache-Control: no-store`; errors are `{ error: { code, message } }`.
  *
  * PATCH needs no token: `getSession` runs the `jwt` callback of
- * {@link withSessionTracking}, whose validation records the activity (throttled
+ * `withSessionTracking`, whose validation records the activity (throttled
  * by the manager's `touchInterval`); the handler then confirms the session is
  * still active and returns it.
  *

@@ -14,7 +14,7 @@ export type Awaitable<T> = T | PromiseLike<T>;
 
 /**
  * The part of a NextAuth session the handlers read: what the `session` callback
- * of {@link withSessionTracking} produces. `getServerSession(authOptions)` (v4)
+ * of `withSessionTracking` produces. `getServerSession(authOptions)` (v4)
  * and `auth()` (v5) return it.
  */
 export interface TrackedSessionLike {

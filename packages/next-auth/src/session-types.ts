@@ -14,7 +14,7 @@ export interface TrackedSessionUser {
   id: string;
 }
 
-/** What {@link withSessionTracking} adds to every NextAuth session. */
+/** What `withSessionTracking` adds to every NextAuth session. */
 export interface TrackedSessionFields {
   /** The sessionkit session id: pass it to `DELETE /api/sessions?sessionId=`. Not a secret. */
   sessionId: string;

@@ -1,9 +1,9 @@
 import { createSessionManager } from '@sessionkit/core';
 import { runStoreConformanceTests } from '@sessionkit/core/testing';
+import { type RedisCluster, startRedisCluster } from '@sessionkit-internal/test-support';
 import { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisStore } from './redis-store.js';
-import { type RedisCluster, startRedisCluster } from './test-utils/redis-server.js';
 
 let cluster: RedisCluster;
 let client: Cluster;

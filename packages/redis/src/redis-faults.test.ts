@@ -1,8 +1,8 @@
 import { createSessionManager, type SessionManager, SessionStoreError } from '@sessionkit/core';
+import { type RedisServer, startRedisServer } from '@sessionkit-internal/test-support';
 import { Redis, type RedisOptions } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisStore } from './redis-store.js';
-import { type RedisServer, startRedisServer } from './test-utils/redis-server.js';
 
 // Its own server: this file kills and restarts it.
 let server: RedisServer;

@@ -6,10 +6,10 @@ import {
   type SessionManagerOptions,
 } from '@sessionkit/core';
 import { runStoreConformanceTests } from '@sessionkit/core/testing';
+import { type RedisServer, startRedisServer } from '@sessionkit-internal/test-support';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createRedisStore } from './redis-store.js';
-import { type RedisServer, startRedisServer } from './test-utils/redis-server.js';
 
 let server: RedisServer;
 let client: Redis;

@@ -13,13 +13,10 @@ import {
   type SessionStore,
 } from '@sessionkit/core';
 import { createRedisStore } from '@sessionkit/redis';
+import { startRedisCluster, startRedisServer } from '@sessionkit-internal/test-support';
 import fc from 'fast-check';
 import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  startRedisCluster,
-  startRedisServer,
-} from '../../../packages/redis/src/test-utils/redis-server.js';
 
 const SECRET = 'adversarial-secret-0123456789abcdefghijklmnopqrstuvwxyz';
 const quiet = { warn() {}, error() {} };

@@ -14,15 +14,15 @@ import {
   type SessionStore,
 } from '@sessionkit/core';
 import { createRedisStore } from '@sessionkit/redis';
-import fc from 'fast-check';
-import { Cluster, Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type RedisCluster,
   type RedisServer,
   startRedisCluster,
   startRedisServer,
-} from '../../../packages/redis/src/test-utils/redis-server.js';
+} from '@sessionkit-internal/test-support';
+import fc from 'fast-check';
+import { Cluster, Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const HOUR = 3_600_000;
 const IDLE = 20 * 60_000;

@@ -11,13 +11,10 @@
 // single Redis command comes anywhere near the store timeout.
 import { createSessionManager } from '@sessionkit/core';
 import { createRedisStore } from '@sessionkit/redis';
+import { type RedisServer, startRedisServer } from '@sessionkit-internal/test-support';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runAttackScenario } from '../../../bench/attack-scenario.mjs';
-import {
-  type RedisServer,
-  startRedisServer,
-} from '../../../packages/redis/src/test-utils/redis-server.js';
 
 let server: RedisServer;
 let admin: Redis;

@@ -9,12 +9,9 @@ import {
   userShard,
 } from '@sessionkit/core';
 import { createRedisStore } from '@sessionkit/redis';
+import { type RedisCluster, startRedisCluster } from '@sessionkit-internal/test-support';
 import { Cluster, Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  type RedisCluster,
-  startRedisCluster,
-} from '../../../packages/redis/src/test-utils/redis-server.js';
 
 const KILL_AT_MS = 600;
 // Past the cluster's failure detection (cluster-node-timeout 2000 ms plus gossip).

@@ -3,12 +3,9 @@
 // Everything runs on loopback; loops are bounded by count and by time.
 import { createSessionManager, type SessionManager, SessionStoreError } from '@sessionkit/core';
 import { createRedisStore } from '@sessionkit/redis';
+import { type RedisServer, startRedisServer } from '@sessionkit-internal/test-support';
 import { Redis, type RedisOptions } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  type RedisServer,
-  startRedisServer,
-} from '../../../packages/redis/src/test-utils/redis-server.js';
 
 const LOAD_MS = 2200;
 const KILL_AT_MS = 700;

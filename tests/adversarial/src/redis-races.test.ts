@@ -10,13 +10,10 @@ import {
   type SessionManagerOptions,
 } from '@sessionkit/core';
 import { createRedisStore } from '@sessionkit/redis';
+import { startRedisCluster, startRedisServer } from '@sessionkit-internal/test-support';
 import fc from 'fast-check';
 import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  startRedisCluster,
-  startRedisServer,
-} from '../../../packages/redis/src/test-utils/redis-server.js';
 
 type Client = Redis | Cluster;
 

@@ -19,12 +19,9 @@ import {
   withSessionTracking,
 } from '@sessionkit/next-auth';
 import { createRedisStore } from '@sessionkit/redis';
+import { type RedisServer, startRedisServer } from '@sessionkit-internal/test-support';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import {
-  type RedisServer,
-  startRedisServer,
-} from '../../../packages/redis/src/test-utils/redis-server.js';
 import { dump, SecretRegistry, secretForms } from './support/secrets.js';
 
 const APP = 'https://app.example.com/api/sessions';

@@ -10,10 +10,12 @@
 //   npm run demo -- --no-build      # start what was built last time
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+// By path, not by package name: the demo runs before `pnpm install` has linked
+// the workspace (test-support needs nothing but node).
+import { portIsFree, stalePackages } from './test-support/index.mjs';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const appDir = join(root, 'examples', 'next-app');
@@ -39,34 +41,24 @@ function run(command, commandArgs, cwd = root) {
     fail(`${command} ${commandArgs.join(' ')} failed (exit ${result.status}).`);
 }
 
-function hasPnpm() {
-  return spawnSync('pnpm', ['--version'], { env, stdio: 'ignore' }).status === 0;
-}
-
-// Newest modification time of the files under a directory (0 when absent).
-function newest(dir) {
-  if (!existsSync(dir)) return 0;
-  let max = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    max = Math.max(max, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);
-  }
-  return max;
-}
-
-function portIsFree(port) {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', () => resolve(false));
-    server.listen(port, host, () => server.close(() => resolve(true)));
+// The pinned pnpm, as tooling/ensure-tools.sh finds or installs it (into
+// .tmp/tools when the PATH has none, another version or a corepack shim).
+function ensurePnpm() {
+  const script = join(root, 'tooling', 'ensure-tools.sh');
+  const result = spawnSync('bash', ['-c', 'source "$0" >&2 && command -v pnpm', script], {
+    env,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
+  const pnpm = result.stdout?.trim();
+  if (result.status !== 0 || !pnpm) fail('pnpm 10.34.9 could not be set up (see above).');
+  env.PATH = `${dirname(pnpm)}${delimiter}${env.PATH ?? ''}`;
 }
 
 async function choosePort() {
   if (process.env.PORT) return Number(process.env.PORT);
   for (let port = 3000; port < 3020; port++) {
-    if (await portIsFree(port)) return port;
+    if (await portIsFree(port, host)) return port;
   }
   fail('ports 3000–3019 are all taken: set PORT to a free one.');
 }
@@ -86,11 +78,7 @@ async function waitUntilUp(url, child) {
 }
 
 // 1. Tools and dependencies.
-if (!hasPnpm()) {
-  step('installing pnpm 10.34.9 (npm install --global pnpm@10.34.9)');
-  run('npm', ['install', '--global', '--no-fund', '--no-audit', 'pnpm@10.34.9']);
-  if (!hasPnpm()) fail('pnpm is still missing: install it (npm i -g pnpm@10.34.9) and retry.');
-}
+ensurePnpm();
 if (!existsSync(join(appDir, 'node_modules', 'next'))) {
   step('installing dependencies (pnpm install --frozen-lockfile)');
   run('pnpm', ['install', '--frozen-lockfile']);
@@ -98,12 +86,7 @@ if (!existsSync(join(appDir, 'node_modules', 'next'))) {
 
 // 2. Build the packages the app consumes (their dist/), then the app.
 if (build) {
-  const stale = readdirSync(join(root, 'packages')).filter((name) => {
-    const dir = join(root, 'packages', name);
-    if (!existsSync(join(dir, 'package.json'))) return false;
-    const distTime = newest(join(dir, 'dist'));
-    return distTime === 0 || newest(join(dir, 'src')) > distTime;
-  });
+  const stale = stalePackages(root);
   if (stale.length > 0) {
     step(`building packages (${stale.join(', ')} changed)`);
     run('pnpm', ['--filter', './packages/*', 'build']);

@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/ensure-tools.sh --services
+source tooling/ensure-tools.sh --services
 export MONGOMS_DISABLE_POSTINSTALL=1 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 NEXT_TELEMETRY_DISABLED=1
 
 step() { echo; echo "━━ $*"; }
@@ -34,20 +34,14 @@ node tooling/check-packages.mjs
 step "tarball smoke test (pnpm pack → npm install → import/require)"
 node tooling/smoke-tarballs.mjs
 
-if [ -f packages/react/package.json ] && grep -q '"size"' packages/react/package.json; then
-  step "bundle size (@sessionkit/react)"
-  pnpm --filter @sessionkit/react size
-fi
+step "bundle size (@sessionkit/react)"
+pnpm --filter @sessionkit/react size
 
-if [ -f examples/next-app/package.json ] && grep -q '"test:e2e"' examples/next-app/package.json; then
-  step "end-to-end (Next.js example app in Chromium)"
-  pnpm --filter next-app test:e2e 2>&1 | tee .tmp/e2e.log
-fi
+step "end-to-end (Next.js example app in Chromium)"
+pnpm --filter next-app test:e2e 2>&1 | tee .tmp/e2e.log
 
-if [ -f examples/next-app-v5/scripts/e2e.mjs ]; then
-  step "end-to-end (next-auth v5 example in Chromium)"
-  node examples/next-app-v5/scripts/e2e.mjs 2>&1 | tee .tmp/e2e-v5.log
-fi
+step "end-to-end (next-auth v5 example in Chromium)"
+node examples/next-app-v5/scripts/e2e.mjs 2>&1 | tee .tmp/e2e-v5.log
 
 step "drop-in (packed tarballs in freshly scaffolded Next.js 15.5 apps, next-auth v5 and v4, Chromium)"
 node tests/drop-in/run.mjs 2>&1 | tee .tmp/drop-in.log
