@@ -13,7 +13,6 @@ import { randomBytes } from 'node:crypto';
 import {
   cpSync,
   existsSync,
-  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -21,13 +20,18 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  chromiumLaunchOptions,
+  freePort,
+  requireRedis,
+  startRedisServer,
+} from '@sessionkit-internal/test-support';
 
 const root = new URL('../..', import.meta.url).pathname;
 const appsDir = new URL('./apps', import.meta.url).pathname;
-const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const chromium = chromiumLaunchOptions().executablePath;
 const keep = process.argv.includes('--keep');
 const work = mkdtempSync(join(tmpdir(), 'sessionkit-drop-in-'));
 const started = Date.now();
@@ -80,18 +84,6 @@ function finish() {
   process.exit(failed === 0 && passed > 0 ? 0 : 1);
 }
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => finish());
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const run = (cmd, args, cwd, env = {}) =>
   spawnSync(cmd, args, {
@@ -239,56 +231,20 @@ async function startNext(dir, distDir, env = {}) {
 }
 
 async function startRedis() {
-  if (spawnSync('which', ['redis-server']).status !== 0) return null;
-  const port = await freePort();
-  const dir = join(work, 'redis');
-  mkdirSync(dir, { recursive: true });
-  execFileSync('redis-server', [
-    '--bind',
-    '127.0.0.1',
-    '--port',
-    String(port),
-    '--save',
-    '',
-    '--appendonly',
-    'no',
-    '--daemonize',
-    'yes',
-    '--pidfile',
-    join(dir, 'redis.pid'),
-    '--dir',
-    dir,
-  ]);
-  for (let i = 0; i < 50; i++) {
-    if (
-      spawnSync('redis-cli', ['-p', String(port), 'ping'])
-        .stdout?.toString()
-        .includes('PONG')
-    )
-      break;
-    await new Promise((r) => setTimeout(r, 100));
+  try {
+    requireRedis();
+  } catch {
+    return null;
   }
-  const stop = () => spawnSync('redis-cli', ['-p', String(port), 'shutdown', 'nosave']);
-  cleanups.push(stop);
-  return { url: `redis://127.0.0.1:${port}`, port, stop };
+  const server = await startRedisServer();
+  cleanups.push(() => server.stop());
+  return server;
 }
 
 // 4. Two devices: sign in on both, the list shows both (live), one revokes the
 // other, whose next request is signed out.
 async function scenario(playwright, baseURL, authBase) {
-  const browser = await playwright.chromium.launch({
-    executablePath: chromium,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await playwright.chromium.launch(chromiumLaunchOptions());
   try {
     const device = async (userAgent) => {
       const context = await browser.newContext({ userAgent, baseURL });
