@@ -2,10 +2,10 @@
 // the peer range allows ^5 and ^6). ioredis 6 comes in as the `ioredis6` alias.
 import { createSessionManager } from '@sessionkit/core';
 import { runStoreConformanceTests } from '@sessionkit/core/testing';
+import { type RedisServer, startRedisServer } from '@sessionkit-internal/test-support';
 import { Cluster, Redis } from 'ioredis6';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisStore } from './redis-store.js';
-import { type RedisServer, startRedisServer } from './test-utils/redis-server.js';
 
 let server: RedisServer;
 let client: Redis;
