@@ -1,3 +1,4 @@
+import { Command, Redis } from 'ioredis';
 import type { Script, ScriptArg, ScriptRunner } from './scripts/define.js';
 
 // The store never hands ioredis a command it would park in its offline queue:
@@ -29,7 +30,7 @@ export interface GateClient {
 /** The commands the store sends. */
 export type CommandName = 'get' | 'hgetall' | 'evalsha' | 'eval';
 
-/** What the gate needs of an ioredis `Command` (ioredis 5 and 6). */
+/** What the gate reads of an ioredis `Command` (ioredis 5 and 6). */
 interface IoredisCommand {
   readonly promise: Promise<unknown>;
   readonly isResolved: boolean;
@@ -37,11 +38,6 @@ interface IoredisCommand {
   readonly isSettled?: boolean;
   reject(error: Error): void;
 }
-type CommandClass = new (
-  name: string,
-  args: ScriptArg[],
-  options: { replyEncoding: 'utf8'; keyPrefix?: unknown },
-) => IoredisCommand;
 
 export interface CommandGate {
   /**
@@ -64,13 +60,12 @@ export function createCommandGate(client: GateClient, timeout: number): CommandG
   // sendCommand and keeps it in a list ordered by send time; the sweeper
   // rejects the command itself when its deadline passes. The caller awaits the
   // command's own promise: no promise, closure or set entry of the gate's own
-  // per call. The client's own Command class (`Redis.Command`, documented), so
-  // the gate works with whichever ioredis major built the client. Not taken
+  // per call. Only for a client of the ioredis copy this package imports (the
+  // peer dependency; a client of another copy takes the general path), and not
   // with autopipelining (its commands go through a pipeline, not sendCommand).
-  const Command = standalone
-    ? (client.constructor as { Command?: CommandClass }).Command
-    : undefined;
-  const direct = typeof Command === 'function' && client.options?.enableAutoPipelining !== true;
+  const direct = client instanceof Redis && client.options?.enableAutoPipelining !== true;
+  const friendlyStacks = (client.options as { showFriendlyErrorStack?: unknown } | undefined)
+    ?.showFriendlyErrorStack;
   const sent: (IoredisCommand | undefined)[] = [];
   const sentDeadlines: number[] = [];
   const sentOperations: string[] = [];
@@ -83,10 +78,12 @@ export function createCommandGate(client: GateClient, timeout: number): CommandG
     operation: string,
     deadline: number,
   ) {
-    const command = new (Command as CommandClass)(name, args, {
+    // The options ioredis's own `client.get()` builds its Command with.
+    const command = new Command(name, args, {
       replyEncoding: 'utf8',
-      keyPrefix,
-    });
+      keyPrefix: keyPrefix as string | undefined,
+      errorStack: friendlyStacks ? new Error() : undefined,
+    }) as unknown as IoredisCommand;
     // A standalone connection answers in order: the oldest entries are
     // normally the settled ones, dropped here so the list holds about the
     // commands in flight.
