@@ -1,5 +1,5 @@
 import { createSessionManager, SessionStoreError } from '@sessionkit/core';
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisStore } from './redis-store.js';
 import { type RedisServer, startRedisServer } from './test-utils/redis-server.js';
@@ -21,8 +21,8 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function ready(options: ConstructorParameters<typeof Redis>[0] = {}): Promise<Redis> {
-  const client = new Redis({ host: '127.0.0.1', port: server.port, ...(options as object) });
+async function ready(options: RedisOptions = {}): Promise<Redis> {
+  const client = new Redis({ host: '127.0.0.1', port: server.port, ...options });
   client.on('error', () => {});
   if (client.status !== 'ready') await new Promise((r) => client.once('ready', r));
   return client;

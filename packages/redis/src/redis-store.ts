@@ -113,6 +113,16 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
       'createRedisStore: pass { client }, an ioredis client such as new Redis(process.env.REDIS_URL).',
     );
   }
+  // ioredis-mock (and anything else that is not an ioredis Redis or Cluster)
+  // has no connection status; it also lacks cjson in its Lua, which every
+  // script needs. Refused here rather than failing at the first call.
+  if (typeof (options.client as { status?: unknown }).status !== 'string') {
+    throw new InvalidInputError(
+      'createRedisStore: the client is not an ioredis Redis or Cluster (it has no connection status). ' +
+        'ioredis-mock is not supported (its Lua has no cjson): in tests use createMemoryStore() from ' +
+        '@sessionkit/core, or a real redis-server (docs/testing.md).',
+    );
+  }
   const prefix = options.prefix ?? 'sk:';
   if (typeof prefix !== 'string' || /[{}]/.test(prefix)) {
     throw new InvalidInputError(
