@@ -29,8 +29,8 @@ runStoreConformanceTests('redis (standalone)', ({ now }) =>
   createRedisStore({ client, prefix: `t${run++}:`, now }),
 );
 
-// A client that fails fast by itself (the recommended options) takes the store's
-// unguarded fast path: the same contract must hold there.
+// A client with the recommended options and its own commandTimeout: the same
+// contract must hold with ioredis's own timers racing the store's gate.
 let fastClient: Redis;
 beforeAll(() => {
   fastClient = new Redis({
