@@ -12,7 +12,7 @@
 // the same Redis Cluster slot. Their base is taken from a declared key, which
 // keeps them right when the client adds its own `keyPrefix`.
 //
-// `is_live` is the liveness rule of core's `isLive` (session-record.ts); the
+// `is_live` is the liveness rule of core's `isLive` (session-store.ts); the
 // Mongo store has a third copy as a query filter. The conformance suite's
 // liveness cases pin the three together.
 export const HELPERS = `
