@@ -13,8 +13,7 @@
 // keeps them right when the client adds its own `keyPrefix`.
 //
 // `is_live` is the liveness rule of core's `isLive` (session-store.ts); the
-// Mongo store has a third copy as a query filter. The conformance suite's
-// liveness cases pin the three together.
+// Mongo store has a third copy as a query filter. Change the three together.
 export const HELPERS = `
 local function split(v)
   local i = string.find(v, '\\n', 1, true)
