@@ -57,8 +57,7 @@ describe.each<[string, RedisOptions, boolean]>([
     false,
   ],
   [
-    // With its own commandTimeout the client fails fast by itself and the store
-    // sends commands without its guard (the fast path).
+    // With its own commandTimeout: ioredis's timers race the store's gate.
     'the recommended options and commandTimeout',
     {
       enableOfflineQueue: false,

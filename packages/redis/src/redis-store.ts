@@ -12,7 +12,6 @@ import {
   type KnownDeviceRecord,
   type Liveness,
   legacyUserShard,
-  type PageCursor,
   type PageQuery,
   type RecordPage,
   type RefreshRotation,
@@ -25,7 +24,28 @@ import {
   type VerificationUpdate,
 } from '@sessionkit/core';
 import type { Cluster, Redis } from 'ioredis';
-import { SCRIPTS, type Script } from './scripts.js';
+import { acrossShards } from './across-shards.js';
+import { createCommandGate, type GateClient } from './command-gate.js';
+import {
+  cursorFields,
+  decodeDevice,
+  decodePage,
+  decodeRecord,
+  decodeRecordOrNull,
+  encodeDevice,
+  encodeRecord,
+  previousDeviceKeys,
+} from './record-codec.js';
+import { runCreate } from './scripts/create.js';
+import type { TransitionArgs } from './scripts/define.js';
+import { runEnd } from './scripts/end.js';
+import { runEndAll } from './scripts/end-all.js';
+import { runForget } from './scripts/forget.js';
+import { runPage } from './scripts/page.js';
+import { runRotate } from './scripts/rotate.js';
+import { runTakeDevice } from './scripts/take-device.js';
+import { runTouch } from './scripts/touch.js';
+import { runVerify } from './scripts/verify.js';
 
 export interface RedisStoreOptions {
   /**
@@ -56,187 +76,6 @@ export interface RedisStoreOptions {
   now?: () => number;
 }
 
-// The slice of the ioredis API the store uses; `Redis` and `Cluster` both have it.
-interface Commands {
-  readonly status: string;
-  readonly isCluster?: boolean;
-  connect(): Promise<void>;
-  once(event: 'ready', listener: () => void): unknown;
-  off(event: 'ready', listener: () => void): unknown;
-  get(key: string): Promise<string | null>;
-  hgetall(key: string): Promise<Record<string, string>>;
-  evalsha(sha: string, numberOfKeys: number, ...args: (string | number)[]): Promise<unknown>;
-  eval(script: string, numberOfKeys: number, ...args: (string | number)[]): Promise<unknown>;
-}
-
-interface Head {
-  userId: string;
-  status: SessionRecord['status'];
-  createdAt: number;
-  lastActivityAt: number;
-  expiresAt: number;
-  endedAt: number | null;
-  endReason: string | null;
-  purgeAt: number;
-  tokenHash: string;
-  refreshTokenHash: string | null;
-  retiredRefreshTokenHashes: string[] | Record<string, never>;
-  /** Written by the verify script; absent in records stored before it existed. */
-  verification?: { verifiedAt: number; method: string } | null;
-}
-
-type Body = Pick<
-  SessionRecord,
-  'id' | 'ipAddress' | 'userAgent' | 'deviceInfo' | 'location' | 'metadata' | 'deviceKey'
-> & {
-  /** Absent in records stored before it existed. */
-  risk?: SessionRecord['risk'];
-};
-
-/** The body of a known-device entry; the scripts prepend `<firstSeenAt>:<purgeAt>:`. */
-interface DeviceBody {
-  deviceInfo: KnownDeviceRecord['deviceInfo'];
-  lastSeenAt: number;
-  lastIpAddress: string | null;
-  lastLocation: KnownDeviceRecord['lastLocation'];
-}
-
-/** `<head>\n<body>`: the head is what Lua scripts read and rewrite, the body passes through. */
-function encode(record: SessionRecord): string {
-  const head: Head = {
-    userId: record.userId,
-    status: record.status,
-    createdAt: record.createdAt.getTime(),
-    lastActivityAt: record.lastActivityAt.getTime(),
-    expiresAt: record.expiresAt.getTime(),
-    endedAt: record.endedAt === null ? null : record.endedAt.getTime(),
-    endReason: record.endReason,
-    purgeAt: record.purgeAt.getTime(),
-    tokenHash: record.tokenHash,
-    refreshTokenHash: record.refreshTokenHash,
-    retiredRefreshTokenHashes: record.retiredRefreshTokenHashes,
-    verification:
-      record.verification === null
-        ? null
-        : {
-            verifiedAt: record.verification.verifiedAt.getTime(),
-            method: record.verification.method,
-          },
-  };
-  const body: Body = {
-    id: record.id,
-    ipAddress: record.ipAddress,
-    userAgent: record.userAgent,
-    deviceInfo: record.deviceInfo,
-    location: record.location,
-    metadata: record.metadata,
-    deviceKey: record.deviceKey,
-    risk: record.risk,
-  };
-  return `${JSON.stringify(head)}\n${JSON.stringify(body)}`;
-}
-
-function decode(value: string): SessionRecord {
-  const split = value.indexOf('\n');
-  const head = JSON.parse(value.slice(0, split)) as Head;
-  const body = JSON.parse(value.slice(split + 1)) as Body;
-  return {
-    id: body.id,
-    userId: head.userId,
-    status: head.status,
-    ipAddress: body.ipAddress,
-    userAgent: body.userAgent,
-    deviceInfo: body.deviceInfo,
-    location: body.location,
-    createdAt: new Date(head.createdAt),
-    lastActivityAt: new Date(head.lastActivityAt),
-    expiresAt: new Date(head.expiresAt),
-    endedAt: head.endedAt === null ? null : new Date(head.endedAt),
-    endReason: head.endReason,
-    metadata: body.metadata,
-    tokenHash: head.tokenHash,
-    refreshTokenHash: head.refreshTokenHash,
-    // cjson writes an empty array as `{}`.
-    retiredRefreshTokenHashes: Array.isArray(head.retiredRefreshTokenHashes)
-      ? head.retiredRefreshTokenHashes
-      : [],
-    deviceKey: body.deviceKey,
-    purgeAt: new Date(head.purgeAt),
-    risk: body.risk ?? null,
-    verification: head.verification
-      ? { verifiedAt: new Date(head.verification.verifiedAt), method: head.verification.method }
-      : null,
-  };
-}
-
-function encodeDevice(record: SessionRecord): string {
-  const body: DeviceBody = {
-    deviceInfo: record.deviceInfo,
-    lastSeenAt: record.createdAt.getTime(),
-    lastIpAddress: record.ipAddress,
-    lastLocation: record.location,
-  };
-  return JSON.stringify(body);
-}
-
-const DEVICE_ENTRY = /^(\d+):(\d+):/;
-const DEVICE_KEY = /^[A-Za-z0-9_-]{1,64}$/;
-
-/** The previous device keys as the script's space-separated argument (well-formed keys only). */
-function previousDeviceKeys(options: CreateOptions | undefined): string {
-  const keys = options?.previousDeviceKeys;
-  if (!Array.isArray(keys)) return '';
-  return keys.filter((k) => typeof k === 'string' && DEVICE_KEY.test(k)).join(' ');
-}
-
-function decodeDevice(userId: string, id: string, value: string): KnownDeviceRecord | null {
-  const times = DEVICE_ENTRY.exec(value);
-  if (!times) return null;
-  const body = JSON.parse(value.slice(times[0].length)) as DeviceBody;
-  return {
-    id,
-    userId,
-    deviceInfo: body.deviceInfo,
-    firstSeenAt: new Date(Number(times[1])),
-    lastSeenAt: new Date(body.lastSeenAt),
-    lastIpAddress: body.lastIpAddress,
-    lastLocation: body.lastLocation,
-    purgeAt: new Date(Number(times[2])),
-  };
-}
-
-function decodeOrNull(value: string | null): SessionRecord | null {
-  return value === null ? null : decode(value);
-}
-
-function decodeAll(values: unknown): SessionRecord[] {
-  return (values as string[]).map(decode);
-}
-
-/**
- * A paged script reply `{next score, next id, value...}`. Records of any other
- * user are dropped (defence in depth: keys embed the user id, but a reply must
- * never carry a record the caller did not ask for).
- */
-function decodePage(userId: string, reply: unknown): RecordPage {
-  const [score, id, ...values] = reply as string[];
-  const records = values.map(decode).filter((r) => r.userId === userId);
-  const next: PageCursor | null =
-    score === '' || score === undefined || id === undefined
-      ? null
-      : { at: new Date(Number(score)), id };
-  return { records, next };
-}
-
-/** Listing order of two positions: score, then id (as Redis orders equal scores). */
-function comparePosition(a: PageCursor, b: PageCursor): number {
-  return a.at.getTime() - b.at.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-}
-
-/** Cursor arguments of the paged scripts. */
-const cursorArgs = (after: PageCursor | null) =>
-  after === null ? ['', ''] : [after.at.getTime(), after.id];
-
 function checkUser(method: string, userId: string): void {
   // Redis receives strings as UTF-8: a lone surrogate becomes U+FFFD, so two
   // ids would share keys. The manager refuses such ids; the store does too.
@@ -246,7 +85,6 @@ function checkUser(method: string, userId: string): void {
 }
 
 const idleOf = (liveness: Liveness) => liveness.idleTimeoutMs ?? -1;
-
 /**
  * A {@link SessionStore} on Redis (ioredis 5), standalone or Cluster.
  *
@@ -275,6 +113,16 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
       'createRedisStore: pass { client }, an ioredis client such as new Redis(process.env.REDIS_URL).',
     );
   }
+  // ioredis-mock (and anything else that is not an ioredis Redis or Cluster)
+  // has no connection status; it also lacks cjson in its Lua, which every
+  // script needs. Refused here rather than failing at the first call.
+  if (typeof (options.client as { status?: unknown }).status !== 'string') {
+    throw new InvalidInputError(
+      'createRedisStore: the client is not an ioredis Redis or Cluster (it has no connection status). ' +
+        'ioredis-mock is not supported (its Lua has no cjson): in tests use createMemoryStore() from ' +
+        '@sessionkit/core, or a real redis-server (docs/testing.md).',
+    );
+  }
   const prefix = options.prefix ?? 'sk:';
   if (typeof prefix !== 'string' || /[{}]/.test(prefix)) {
     throw new InvalidInputError(
@@ -286,7 +134,8 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
     throw new InvalidInputError('createRedisStore: timeout must be a positive number of ms.');
   }
   const now = options.now ?? Date.now;
-  const client = options.client as unknown as Commands;
+  const gate = createCommandGate(options.client as unknown as GateClient, timeout);
+  const run = gate.script;
 
   const sessionKey = (id: string) => `${prefix}{${sessionIdShard(id)}}:sess:${id}`;
   // How the manager derives a user's shard (keyed with its secret, see
@@ -297,7 +146,6 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
     userId: string,
     shard = shardOf(userId),
   ) => `${prefix}{${shard}}:${kind}:${userId}`;
-  const userKeyIn = userKey;
   // Migration: sessions and devices created before the secret live under the
   // legacy shard until they expire; user-keyed reads and bulk writes visit it too.
   const shardsOf = (userId: string): string[] => {
@@ -308,168 +156,23 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
   // Relative TTLs from the store's clock: immune to skew between app and Redis clocks.
   const ttlUntil = (at: Date) => Math.max(1, Math.ceil(at.getTime() - now()));
 
-  // The store never hands ioredis a command it would park in its offline queue:
-  // a queued command still runs once the connection is back, long after its
-  // call failed (a session the caller was told was not created, or a refresh
-  // rotation the client never saw, which would then read as token reuse). While
-  // a connection attempt is in progress (startup, lazyConnect) calls wait for it,
-  // up to `timeout`; while the connection is down they fail at once.
-  const waiting = new Set<() => void>();
-  const onReady = () => {
-    const ready = [...waiting];
-    waiting.clear();
-    for (const send of ready) send();
+  const transitionOf = (transition: EndTransition): TransitionArgs => ({
+    status: transition.status,
+    reason: transition.reason,
+    endedAt: transition.endedAt.getTime(),
+    purgeAt: transition.purgeAt.getTime(),
+    ttl: ttlUntil(transition.purgeAt),
+    historyCap: transition.historyCap,
+  });
+  // No limit: the eviction fields are never read.
+  const NO_EVICTION: TransitionArgs = {
+    status: '',
+    reason: '',
+    endedAt: 0,
+    purgeAt: 0,
+    ttl: 1,
+    historyCap: 0,
   };
-  const CONNECTING = new Set(['wait', 'connecting', 'connect']);
-
-  // One sweeper for all calls in flight instead of a timer per call: a call
-  // rejects between `timeout` and `timeout + tick` ms.
-  interface InFlight {
-    deadline: number;
-    operation: string;
-    send: () => void;
-    reject: (error: Error) => void;
-  }
-  const inFlight = new Set<InFlight>();
-  const tick = Math.max(1, Math.min(50, Math.floor(timeout / 10)));
-  let sweeper: ReturnType<typeof setInterval> | undefined;
-  const sweep = () => {
-    const at = performance.now();
-    for (const call of inFlight) {
-      if (call.deadline > at) continue;
-      inFlight.delete(call);
-      if (waiting.delete(call.send) && waiting.size === 0) client.off('ready', onReady);
-      call.reject(
-        new Error(
-          `Redis did not answer ${call.operation} within ${timeout} ms (server down or overloaded?)`,
-        ),
-      );
-    }
-    if (inFlight.size === 0) {
-      clearInterval(sweeper);
-      sweeper = undefined;
-    }
-  };
-
-  // A standalone client configured to fail fast on its own (no offline queue,
-  // commandTimeout within ours) needs no guard around a command sent while it is
-  // ready: skipping the guard saves a promise and a bookkeeping entry per call
-  // on the validate() hot path.
-  const own = (
-    options.client as { options?: { enableOfflineQueue?: unknown; commandTimeout?: unknown } }
-  ).options;
-  const clientFailsFast =
-    !('nodes' in options.client) &&
-    own?.enableOfflineQueue === false &&
-    typeof own.commandTimeout === 'number' &&
-    own.commandTimeout <= timeout;
-
-  /** Sends when the client is ready; rejects within `timeout` ms whatever the client's own retry settings. */
-  function call<T>(operation: string, send: () => Promise<T>): Promise<T> {
-    const status = client.status;
-    if (status === 'ready' && clientFailsFast) return send();
-    if (status !== 'ready' && !CONNECTING.has(status)) {
-      return Promise.reject(
-        new Error(`Redis connection is ${status}; ${operation} was not sent (server down?)`),
-      );
-    }
-    return new Promise<T>((resolve, reject) => {
-      const pending: InFlight = {
-        deadline: performance.now() + timeout,
-        operation,
-        reject,
-        send: () => {
-          if (!inFlight.has(pending)) return;
-          send().then(
-            (value) => {
-              inFlight.delete(pending);
-              resolve(value);
-            },
-            (error: unknown) => {
-              inFlight.delete(pending);
-              reject(error);
-            },
-          );
-        },
-      };
-      inFlight.add(pending);
-      if (sweeper === undefined) {
-        sweeper = setInterval(sweep, tick);
-        sweeper.unref();
-      }
-      if (status === 'ready') return pending.send();
-      if (waiting.size === 0) client.once('ready', onReady);
-      waiting.add(pending.send);
-      // A lazyConnect client connects on its first command; this store sends none until ready.
-      if (status === 'wait') client.connect().catch(() => {});
-    });
-  }
-
-  async function runScript(script: Script, args: (string | number)[]): Promise<unknown> {
-    try {
-      return await client.evalsha(script.sha, script.numberOfKeys, ...args);
-    } catch (error) {
-      // Empty script cache (first call, restart, failover): send the source once.
-      if (error instanceof Error && error.message.startsWith('NOSCRIPT')) {
-        return client.eval(script.lua, script.numberOfKeys, ...args);
-      }
-      throw error;
-    }
-  }
-
-  const run = (script: Script, args: (string | number)[]) =>
-    call(script.name, () => runScript(script, args));
-
-  /**
-   * Pages over every shard a user's records may live in — two only while the
-   * shard migration lasts (see `shardsOf`). Each shard is read from the same
-   * cursor and the pages are merged in listing order up to the position the
-   * least advanced shard reached, so across pages no record is skipped or
-   * repeated. `keep: 'all'` keeps records past that position too (endAll: they
-   * were already ended and left the active index, so no later batch sees them).
-   */
-  async function acrossShards(
-    userId: string,
-    positionOf: (record: SessionRecord) => number,
-    read: (shard: string) => Promise<RecordPage>,
-    keep: 'page' | 'all' = 'page',
-  ): Promise<RecordPage> {
-    const shards = shardsOf(userId);
-    if (shards.length === 1) return read(shards[0] as string);
-    const pages = await Promise.all(shards.map(read));
-    // Descending order: the least advanced shard stopped at the greatest position.
-    let next: PageCursor | null = null;
-    for (const page of pages) {
-      if (page.next !== null && (next === null || comparePosition(page.next, next) > 0)) {
-        next = page.next;
-      }
-    }
-    const bound = next;
-    const records = pages
-      .flatMap((page) => page.records)
-      .filter(
-        (r) =>
-          keep === 'all' ||
-          bound === null ||
-          comparePosition({ at: new Date(positionOf(r)), id: r.id }, bound) >= 0,
-      )
-      .sort((x, y) =>
-        comparePosition(
-          { at: new Date(positionOf(y)), id: y.id },
-          { at: new Date(positionOf(x)), id: x.id },
-        ),
-      );
-    return { records, next };
-  }
-
-  const endArgs = (transition: EndTransition) => [
-    transition.status,
-    transition.reason,
-    transition.endedAt.getTime(),
-    transition.purgeAt.getTime(),
-    ttlUntil(transition.purgeAt),
-    transition.historyCap,
-  ];
 
   return {
     async create(
@@ -488,65 +191,83 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
       const shard = idShard === legacy ? legacy : (current as string);
       if (legacy !== undefined && idShard === current) {
         const keys = [record.deviceKey, ...previousDeviceKeys(options).split(' ')].filter(Boolean);
-        const taken = await run(SCRIPTS.takeDevice, [
-          userKey('devices', record.userId, legacy),
-          userKey('device', record.userId, legacy),
-          keys.join(' '),
-        ]);
-        if (typeof taken === 'string') carried = taken;
+        const taken = await runTakeDevice(
+          run,
+          {
+            devices: userKey('devices', record.userId, legacy),
+            device: userKey('device', record.userId, legacy),
+          },
+          { deviceKeys: keys.join(' ') },
+        );
+        if (taken !== null) carried = taken;
       }
-      const reply = (await run(SCRIPTS.create, [
-        sessionKey(record.id),
-        userKey('active', record.userId, shard),
-        userKey('devices', record.userId, shard),
-        userKey('device', record.userId, shard),
-        encode(record),
-        record.id,
-        ttlUntil(record.purgeAt),
-        record.expiresAt.getTime(),
-        record.deviceKey,
-        record.purgeAt.getTime(),
-        limit ? limit.liveness.now.getTime() : record.createdAt.getTime(),
-        limit ? limit.max : 0,
-        limit ? limit.onExceed : '',
-        limit ? idleOf(limit.liveness) : -1,
-        ...(limit ? endArgs(limit.eviction) : ['', '', 0, 0, 1, 0]),
-        encodeDevice(record),
-        record.createdAt.getTime(),
-        now(),
-        options.deviceCap,
-        previousDeviceKeys(options),
-        carried,
-      ])) as [string, number, ...string[]];
+      const eviction = limit ? transitionOf(limit.eviction) : NO_EVICTION;
+      const reply = await runCreate(
+        run,
+        {
+          session: sessionKey(record.id),
+          active: userKey('active', record.userId, shard),
+          devices: userKey('devices', record.userId, shard),
+          device: userKey('device', record.userId, shard),
+        },
+        {
+          value: encodeRecord(record),
+          id: record.id,
+          ttl: ttlUntil(record.purgeAt),
+          expiresAt: record.expiresAt.getTime(),
+          deviceKey: record.deviceKey,
+          purgeAt: record.purgeAt.getTime(),
+          now: limit ? limit.liveness.now.getTime() : record.createdAt.getTime(),
+          max: limit ? limit.max : 0,
+          onExceed: limit ? limit.onExceed : '',
+          idle: limit ? idleOf(limit.liveness) : -1,
+          evictStatus: eviction.status,
+          evictReason: eviction.reason,
+          evictAt: eviction.endedAt,
+          evictPurgeAt: eviction.purgeAt,
+          evictTtl: eviction.ttl,
+          evictHistoryCap: eviction.historyCap,
+          deviceBody: encodeDevice(record),
+          createdAt: record.createdAt.getTime(),
+          storeNow: now(),
+          deviceCap: options.deviceCap,
+          previousDeviceKeys: previousDeviceKeys(options),
+          carriedDevice: carried,
+        },
+      );
       if (reply[0] === 'limit_reached') return { outcome: 'limit_reached', activeCount: reply[1] };
+      const [, known, ...evicted] = reply;
       return {
         outcome: 'created',
-        session: decode(encode(record)),
-        evicted: decodeAll(reply.slice(2)),
-        knownDevice: reply[1] === 1,
+        session: decodeRecord(encodeRecord(record)),
+        evicted: evicted.map(decodeRecord),
+        knownDevice: known === 1,
       };
     },
 
-    // The validate hot path: one GET.
-    async get(sessionId: string): Promise<SessionRecord | null> {
-      return decodeOrNull(await call('get', () => client.get(sessionKey(sessionId))));
+    // The validate hot path: one GET, through the gate's fast path when the client is ready.
+    get(sessionId: string): Promise<SessionRecord | null> {
+      return gate.send<string | null>('get', [sessionKey(sessionId)]).then(decodeRecordOrNull);
     },
 
     async listActive(userId: string, query: PageQuery): Promise<RecordPage> {
       checkUser('listActive', userId);
       return acrossShards(
-        userId,
+        shardsOf(userId),
         (r) => r.expiresAt.getTime(),
         async (shard) =>
           decodePage(
             userId,
-            await run(SCRIPTS.page, [
-              userKey('active', userId, shard),
-              `active:${userId}`,
-              query.limit,
-              ...cursorArgs(query.after),
-              'ACTIVE',
-            ]),
+            await runPage(
+              run,
+              { index: userKey('active', userId, shard) },
+              {
+                indexSuffix: `active:${userId}`,
+                limit: query.limit,
+                ...cursorFields(query.after),
+                statuses: 'ACTIVE',
+              },
+            ),
           ),
       );
     },
@@ -557,32 +278,36 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
     ): Promise<RecordPage> {
       checkUser('listEnded', userId);
       return acrossShards(
-        userId,
+        shardsOf(userId),
         (r) => r.endedAt?.getTime() ?? 0,
         async (shard) =>
           decodePage(
             userId,
-            await run(SCRIPTS.page, [
-              userKey('ended', userId, shard),
-              `ended:${userId}`,
-              query.limit,
-              ...cursorArgs(query.after),
-              query.statuses.join(' '),
-            ]),
+            await runPage(
+              run,
+              { index: userKey('ended', userId, shard) },
+              {
+                indexSuffix: `ended:${userId}`,
+                limit: query.limit,
+                ...cursorFields(query.after),
+                statuses: query.statuses.join(' '),
+              },
+            ),
           ),
       );
     },
 
-    async touch(sessionId: string, update: TouchUpdate): Promise<boolean> {
-      const wrote = await run(SCRIPTS.touch, [
-        sessionKey(sessionId),
-        sessionId,
-        update.at.getTime(),
-        update.ifLastActivityAtOrBefore.getTime(),
-        update.liveness.now.getTime(),
-        idleOf(update.liveness),
-      ]);
-      return wrote === 1;
+    touch(sessionId: string, update: TouchUpdate): Promise<boolean> {
+      return runTouch(
+        run,
+        { session: sessionKey(sessionId) },
+        {
+          at: update.at.getTime(),
+          ifLastActivityAtOrBefore: update.ifLastActivityAtOrBefore.getTime(),
+          now: update.liveness.now.getTime(),
+          idle: idleOf(update.liveness),
+        },
+      );
     },
 
     async end(
@@ -590,16 +315,25 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
       transition: EndTransition,
       guard: EndGuard,
     ): Promise<SessionRecord | null> {
-      const value = await run(SCRIPTS.end, [
-        sessionKey(sessionId),
-        sessionId,
-        ...endArgs(transition),
-        guard.userId ?? '',
-        guard.tokenHash ?? '',
-        guard.userId === null ? '0' : '1',
-        guard.tokenHash === null ? '0' : '1',
-      ]);
-      return typeof value === 'string' ? decode(value) : null;
+      const t = transitionOf(transition);
+      const value = await runEnd(
+        run,
+        { session: sessionKey(sessionId) },
+        {
+          id: sessionId,
+          endStatus: t.status,
+          endReason: t.reason,
+          endAt: t.endedAt,
+          endPurgeAt: t.purgeAt,
+          endTtl: t.ttl,
+          endHistoryCap: t.historyCap,
+          guardUserId: guard.userId ?? '',
+          guardTokenHash: guard.tokenHash ?? '',
+          checkUserId: guard.userId === null ? '0' : '1',
+          checkTokenHash: guard.tokenHash === null ? '0' : '1',
+        },
+      );
+      return decodeRecordOrNull(value);
     },
 
     async endAllForUser(
@@ -608,24 +342,35 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
       batch: EndAllBatch,
     ): Promise<EndAllResult> {
       checkUser('endAllForUser', userId);
+      const t = transitionOf(transition);
       const { records, next } = await acrossShards(
-        userId,
+        shardsOf(userId),
         (r) => r.expiresAt.getTime(),
         async (shard) =>
           decodePage(
             userId,
-            await run(SCRIPTS.endAll, [
-              userKey('active', userId, shard),
-              userKey('ended', userId, shard),
-              userId,
-              batch.exceptSessionId ?? '',
-              ...endArgs(transition),
-              batch.liveness.now.getTime(),
-              idleOf(batch.liveness),
-              batch.createdAtOrBefore.getTime(),
-              batch.limit,
-              ...cursorArgs(batch.after),
-            ]),
+            await runEndAll(
+              run,
+              {
+                active: userKey('active', userId, shard),
+                ended: userKey('ended', userId, shard),
+              },
+              {
+                userId,
+                exceptId: batch.exceptSessionId ?? '',
+                endStatus: t.status,
+                endReason: t.reason,
+                endAt: t.endedAt,
+                endPurgeAt: t.purgeAt,
+                endTtl: t.ttl,
+                endHistoryCap: t.historyCap,
+                now: batch.liveness.now.getTime(),
+                idle: idleOf(batch.liveness),
+                createdAtOrBefore: batch.createdAtOrBefore.getTime(),
+                limit: batch.limit,
+                ...cursorFields(batch.after),
+              },
+            ),
           ),
         'all',
       );
@@ -636,23 +381,37 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
       sessionId: string,
       rotation: RefreshRotation,
     ): Promise<RefreshRotationResult> {
-      const reply = (await run(SCRIPTS.rotate, [
-        sessionKey(sessionId),
-        sessionId,
-        rotation.presentedHash,
-        rotation.tokenHash,
-        rotation.refreshTokenHash,
-        rotation.at.getTime(),
-        rotation.liveness.now.getTime(),
-        idleOf(rotation.liveness),
-        rotation.maxRetiredHashes,
-        ...endArgs(rotation.onReuse),
-      ])) as [string, string?, number?];
-      const [outcome, value, revoked] = reply;
-      if (outcome === 'not_found' || value === undefined) return { outcome: 'not_found' };
-      if (outcome === 'reused') return { outcome, session: decode(value), revoked: revoked === 1 };
-      if (outcome === 'rotated') return { outcome, session: decode(value) };
-      return { outcome: 'inactive', session: decode(value) };
+      const t = transitionOf(rotation.onReuse);
+      const reply = await runRotate(
+        run,
+        { session: sessionKey(sessionId) },
+        {
+          id: sessionId,
+          presentedHash: rotation.presentedHash,
+          tokenHash: rotation.tokenHash,
+          refreshTokenHash: rotation.refreshTokenHash,
+          at: rotation.at.getTime(),
+          now: rotation.liveness.now.getTime(),
+          idle: idleOf(rotation.liveness),
+          maxRetiredHashes: rotation.maxRetiredHashes,
+          reuseStatus: t.status,
+          reuseReason: t.reason,
+          reuseAt: t.endedAt,
+          reusePurgeAt: t.purgeAt,
+          reuseTtl: t.ttl,
+          reuseHistoryCap: t.historyCap,
+        },
+      );
+      switch (reply[0]) {
+        case 'reused':
+          return { outcome: 'reused', session: decodeRecord(reply[1]), revoked: reply[2] === 1 };
+        case 'rotated':
+          return { outcome: 'rotated', session: decodeRecord(reply[1]) };
+        case 'inactive':
+          return { outcome: 'inactive', session: decodeRecord(reply[1]) };
+        default:
+          return { outcome: 'not_found' };
+      }
     },
 
     // One HGETALL: entries past purgeAt that no create has pruned yet are skipped.
@@ -661,8 +420,10 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
       const at = now();
       const devices = new Map<string, KnownDeviceRecord>();
       for (const shard of shardsOf(userId)) {
-        const entries = await call('listDevices', () =>
-          client.hgetall(userKey('device', userId, shard)),
+        const entries = await gate.send<Record<string, string>>(
+          'hgetall',
+          [userKey('device', userId, shard)],
+          'listDevices',
         );
         for (const [id, value] of Object.entries(entries)) {
           const device = decodeDevice(userId, id, value);
@@ -675,13 +436,12 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
     async forgetDevice(userId: string, deviceId: string): Promise<boolean> {
       let removed = false;
       for (const shard of shardsOf(userId)) {
-        const reply = await run(SCRIPTS.forget, [
-          userKey('devices', userId, shard),
-          userKey('device', userId, shard),
-          deviceId,
-          now(),
-        ]);
-        removed = removed || reply === 1;
+        const forgot = await runForget(
+          run,
+          { devices: userKey('devices', userId, shard), device: userKey('device', userId, shard) },
+          { deviceId, storeNow: now() },
+        );
+        removed = removed || forgot;
       }
       return removed;
     },
@@ -697,16 +457,19 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
       sessionId: string,
       update: VerificationUpdate,
     ): Promise<SessionRecord | null> {
-      const value = await run(SCRIPTS.verify, [
-        sessionKey(sessionId),
-        update.verification.verifiedAt.getTime(),
-        update.verification.method,
-        update.liveness.now.getTime(),
-        idleOf(update.liveness),
-        update.userId ?? '',
-        update.userId === null ? '0' : '1',
-      ]);
-      return typeof value === 'string' ? decode(value) : null;
+      const value = await runVerify(
+        run,
+        { session: sessionKey(sessionId) },
+        {
+          verifiedAt: update.verification.verifiedAt.getTime(),
+          method: update.verification.method,
+          now: update.liveness.now.getTime(),
+          idle: idleOf(update.liveness),
+          ownerUserId: update.userId ?? '',
+          checkOwner: update.userId === null ? '0' : '1',
+        },
+      );
+      return decodeRecordOrNull(value);
     },
 
     // Redis expires every key by its TTL and the scripts prune index members
