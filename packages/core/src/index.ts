@@ -12,6 +12,7 @@ export {
   type DeviceIdCookieOptions,
   deviceFingerprint,
   isDeviceId,
+  isKnownDeviceId,
   readDeviceIdCookie,
   SECURE_DEVICE_ID_COOKIE,
 } from './device.js';

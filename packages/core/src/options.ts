@@ -1,7 +1,7 @@
 import type { TrustProxy } from './client-ip.js';
 import { InvalidInputError } from './errors.js';
 import type { SessionKitLogger } from './events.js';
-import type { GeoPolicy, GeoResolver } from './geo.js';
+import type { GeoPolicy, GeoResolver, ResolvedGeoPolicy } from './geo.js';
 import type { ResolvedSuspiciousLogin, SuspiciousLoginOptions } from './risk.js';
 import { resolveServerKeys, type ServerKeys } from './secret.js';
 import type { SessionStore } from './session-store.js';
@@ -73,7 +73,7 @@ export interface ResolvedOptions {
   maxSessionsPerUser: number | null;
   onSessionLimit: 'revoke-oldest' | 'reject';
   geo: GeoResolver | null;
-  geoPolicy: { allow: Set<string> | null; block: Set<string>; allowUnknown: boolean } | null;
+  geoPolicy: ResolvedGeoPolicy | null;
   trustProxy: TrustProxy;
   refreshTokens: boolean;
   historyRetention: number;
