@@ -4,7 +4,7 @@ import type { SessionKitLogger } from './events.js';
 import type { GeoPolicy, GeoResolver, ResolvedGeoPolicy } from './geo.js';
 import type { ResolvedSuspiciousLogin, SuspiciousLoginOptions } from './risk.js';
 import { resolveServerKeys, type ServerKeys } from './secret.js';
-import type { SessionStore } from './session-store.js';
+import { DEFAULT_HISTORY_RETENTION_MS, type SessionStore, STORE_METHODS } from './session-store.js';
 
 export const SECOND = 1000;
 export const MINUTE = 60 * SECOND;
@@ -83,21 +83,6 @@ export interface ResolvedOptions {
   keys: ServerKeys;
 }
 
-const STORE_METHODS = [
-  'create',
-  'get',
-  'listActive',
-  'listEnded',
-  'touch',
-  'end',
-  'endAllForUser',
-  'rotateRefreshToken',
-  'listDevices',
-  'forgetDevice',
-  'markVerified',
-  'cleanup',
-] as const;
-
 function fail(message: string): never {
   throw new InvalidInputError(`createSessionManager: ${message}`);
 }
@@ -152,7 +137,12 @@ export function resolveOptions(options: SessionManagerOptions): ResolvedOptions 
   const idleTimeout =
     options.idleTimeout === undefined ? null : duration('idleTimeout', options.idleTimeout, 0, 1);
   const touchInterval = duration('touchInterval', options.touchInterval, MINUTE, 0);
-  const historyRetention = duration('historyRetention', options.historyRetention, 90 * DAY, 0);
+  const historyRetention = duration(
+    'historyRetention',
+    options.historyRetention,
+    DEFAULT_HISTORY_RETENTION_MS,
+    0,
+  );
 
   let maxSessionsPerUser: number | null = DEFAULT_MAX_SESSIONS_PER_USER;
   if (options.maxSessionsPerUser === null) {

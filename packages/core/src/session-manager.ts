@@ -163,10 +163,9 @@ class DefaultSessionManager implements SessionManager {
     const events = new SessionEventEmitter(options.logger);
     this.#ctx = new ManagerContext(options, events);
     const { secret } = options.keys;
-    // Partitioned stores put a user's keys in the slot of the user's session ids.
-    if (typeof options.store.bindUserShard === 'function') {
-      options.store.bindUserShard((userId) => userShard(userId, secret));
-    }
+    // Partitioned stores put a user's keys in the slot of the user's session ids;
+    // the others ignore it (a required no-op, see SessionStore.bindUserShard).
+    options.store.bindUserShard((userId) => userShard(userId, secret));
   }
 
   on<E extends SessionEventName>(event: E, handler: SessionEventHandler<E>): () => void {

@@ -1,16 +1,21 @@
 import { randomBytes } from 'node:crypto';
 import {
+  type DeviceType,
+  InvalidInputError,
+  SessionStoreError,
+  type SuspiciousLoginReason,
+} from '@sessionkit/core';
+import {
   type CleanupInput,
   type CleanupResult,
   type CreateOptions,
   type CreateResult,
-  type DeviceType,
+  ENDED_STATUSES,
   type EndAllBatch,
   type EndAllResult,
   type EndedSessionStatus,
   type EndGuard,
   type EndTransition,
-  InvalidInputError,
   type KnownDeviceRecord,
   type Liveness,
   type PageCursor,
@@ -20,20 +25,18 @@ import {
   type RefreshRotationResult,
   type SessionLimit,
   type SessionRecord,
-  type SessionStatus,
   type SessionStore,
-  SessionStoreError,
-  type SuspiciousLoginReason,
+  STORE_METHODS,
   type TouchUpdate,
   type VerificationUpdate,
-} from '@sessionkit/core';
+} from '@sessionkit/core/store';
 import type { Connection, mongo } from 'mongoose';
 import {
   boundCollection,
   type ConnectionGate,
   DEFAULT_TIMEOUT_MS,
   guardCall,
-  StoreCall,
+  type StoreCall,
 } from './call-guard.js';
 import { connectionGate, UriConnection } from './connections.js';
 import { checkMongoIndexes, whenOpen } from './indexes.js';
@@ -102,8 +105,8 @@ export function createMongoStore(options: MongoStoreOptions = {}): SessionStore 
     return built.store;
   };
   current(); // checks the options now, when a connection can be had
-  const store: Record<string, (...args: unknown[]) => Promise<unknown>> = {};
-  for (const name of STORE_METHODS) {
+  const store: Record<string, (...args: unknown[]) => unknown> = { bindUserShard };
+  for (const name of ASYNC_METHODS) {
     store[name] = (...args: unknown[]) => {
       const target = current();
       if (!target) {
@@ -178,7 +181,6 @@ export async function ensureMongoIndexes(options: MongoStoreOptions = {}): Promi
 
 /** Records per batch in cleanup(). */
 const CLEANUP_BATCH = 500;
-const ENDED_STATUSES: EndedSessionStatus[] = ['EXPIRED', 'REVOKED', 'LOGGED_OUT'];
 /** The bound on one cleanup() call (or `timeout`, if larger). */
 const CLEANUP_TIMEOUT_MS = 30_000;
 
@@ -213,8 +215,8 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
  */
 export function createCollectionStore(input: CollectionStoreInput): SessionStore {
   const timeout = input.timeout ?? DEFAULT_TIMEOUT_MS;
-  const store: Record<string, (...args: unknown[]) => Promise<unknown>> = {};
-  for (const name of STORE_METHODS) {
+  const store: Record<string, (...args: unknown[]) => unknown> = { bindUserShard };
+  for (const name of ASYNC_METHODS) {
     // cleanup() is a maintenance job, not on any request's path: a backlog of
     // batches may take longer than a request-sized timeout, so only each of its
     // commands is bounded by `timeout`, the whole call by CLEANUP_TIMEOUT_MS.
@@ -234,18 +236,10 @@ export function createCollectionStore(input: CollectionStoreInput): SessionStore
   return store as unknown as SessionStore;
 }
 
-/** The store's method names, from one instance that never runs. */
-const STORE_METHODS = Object.keys(
-  storeMethods(
-    {
-      sessions: {},
-      locks: {},
-      devices: {},
-      lockCollectionName: '',
-    } as unknown as CollectionStoreInput,
-    new StoreCall('init', 1),
-  ),
-) as (keyof SessionStore)[];
+// The contract's asynchronous methods, each run under guardCall(). bindUserShard
+// is the one synchronous method: Mongo indexes by user id, so it is a no-op.
+const ASYNC_METHODS = STORE_METHODS.filter((name) => name !== 'bindUserShard');
+const bindUserShard = (): void => {};
 
 /** The store's methods for one call: its collections check the call before each command. */
 function storeMethods(input: CollectionStoreInput, call: StoreCall): SessionStore {
@@ -406,14 +400,14 @@ function storeMethods(input: CollectionStoreInput, call: StoreCall): SessionStor
   /** Deletes the user's ended sessions beyond the `cap` most recently ended (bounded per call). */
   const capHistory = async (userId: string, cap: number): Promise<void> => {
     const extra = await findAll(
-      { userId, status: { $in: ENDED_STATUSES } },
+      { userId, status: { $in: [...ENDED_STATUSES] } },
       { projection: { _id: 1 }, sort: { endedAt: -1, _id: -1 }, skip: cap, limit: 1000 },
     );
     if (extra.length > 0) {
       await sessions.deleteMany({
         _id: { $in: extra.map((d) => d._id) },
         userId,
-        status: { $in: ENDED_STATUSES },
+        status: { $in: [...ENDED_STATUSES] },
       });
     }
   };
@@ -451,6 +445,8 @@ function storeMethods(input: CollectionStoreInput, call: StoreCall): SessionStor
   };
 
   return {
+    bindUserShard,
+
     // The known-device upsert follows the insert, so a refused or failed
     // insert never remembers a device.
     async create(
