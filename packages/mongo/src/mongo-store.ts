@@ -1,10 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import {
-  type DeviceType,
-  InvalidInputError,
-  SessionStoreError,
-  type SuspiciousLoginReason,
-} from '@sessionkit/core';
+import { InvalidInputError, SessionStoreError } from '@sessionkit/core';
 import {
   type CleanupInput,
   type CleanupResult,
@@ -17,8 +12,6 @@ import {
   type EndGuard,
   type EndTransition,
   type KnownDeviceRecord,
-  type Liveness,
-  type PageCursor,
   type PageQuery,
   type RecordPage,
   type RefreshRotation,
@@ -38,17 +31,15 @@ import {
   guardCall,
   type StoreCall,
 } from './call-guard.js';
+import { deviceDocId, toDevice, toDoc, toRecord } from './codec.js';
 import { connectionGate, UriConnection } from './connections.js';
+import { capDevicesIn, rememberDeviceIn } from './device-registry.js';
 import { checkMongoIndexes, whenOpen } from './indexes.js';
 import { isDuplicateKeyError, LEASE_MS, MAJORITY, withUserLease } from './lease.js';
+import { endFields, expirePipeline, liveFilter } from './liveness.js';
 import { checkOptions, type MongoStoreOptions, pickConnection, resolveModels } from './models.js';
-import {
-  type DeviceDoc,
-  type LocationDoc,
-  type LockDoc,
-  lockCollectionName,
-  type SessionDoc,
-} from './schema.js';
+import { findAllIn, pageIn } from './paging.js';
+import { type DeviceDoc, type LockDoc, lockCollectionName, type SessionDoc } from './schema.js';
 import {
   checkCount,
   checkDate,
@@ -67,7 +58,6 @@ import {
 } from './validate.js';
 
 type Filter = mongo.Filter<SessionDoc>;
-type SessionLocation = NonNullable<SessionRecord['location']>;
 
 /**
  * A {@link SessionStore} on MongoDB through mongoose, using your app's own
@@ -250,17 +240,6 @@ function storeMethods(input: CollectionStoreInput, call: StoreCall): SessionStor
   const sleep = input.sleep ?? defaultSleep;
   const timeout = input.timeout ?? DEFAULT_TIMEOUT_MS;
 
-  /** Reads every matching document. */
-  const findAll = async (filter: Filter, options?: mongo.FindOptions): Promise<SessionDoc[]> => {
-    // A mongoose collection that buffers returns a Promise of the cursor
-    // instead of the cursor itself (the store's models do not buffer, but a
-    // collection given to createCollectionStore may); awaiting covers both.
-    const cursor = await (sessions.find(filter, options) as
-      | mongo.FindCursor<SessionDoc>
-      | Promise<mongo.FindCursor<SessionDoc>>);
-    return (await cursor.toArray()) as SessionDoc[];
-  };
-
   /**
    * Ends every document matching `filter` (always conditional on ACTIVE) in
    * one `updateMany`, then reads back exactly the ones this call ended. A
@@ -335,67 +314,9 @@ function storeMethods(input: CollectionStoreInput, call: StoreCall): SessionStor
     await insert;
   };
 
-  /**
-   * Upserts the user's known-device entry for the new session in one
-   * single-document write and reports whether it existed (and had not passed
-   * its purgeAt) before. An entry past purgeAt that the TTL monitor has not
-   * deleted yet counts as absent: firstSeenAt starts over.
-   */
-  const rememberDevice = async (
-    record: SessionRecord,
-    previousKeys: readonly string[],
-  ): Promise<boolean> => {
-    // A rotated device id: the live entry under the first previous key found
-    // moves to the new key (its firstSeenAt and purgeAt carried over), and
-    // every previous key is forgotten.
-    let carried: Pick<DeviceDoc, 'firstSeenAt' | 'purgeAt'> | null = null;
-    const ids = previousKeys
-      .filter((key) => typeof key === 'string' && key !== record.deviceKey)
-      .map((key) => deviceDocId(record.userId, key));
-    if (ids.length > 0) {
-      // One read for all of them (usually none or one exists), in the given order.
-      const cursor = await (devices.find(
-        { _id: { $in: ids } },
-        { projection: { firstSeenAt: 1, purgeAt: 1 } },
-      ) as mongo.FindCursor<DeviceDoc> | Promise<mongo.FindCursor<DeviceDoc>>);
-      const found = new Map((await cursor.toArray()).map((d) => [d._id, d]));
-      for (const _id of ids) {
-        const old = found.get(_id);
-        if (!old) continue;
-        // Only the call that deletes it carries it (two sign-ins racing with one id).
-        const removed = await devices.deleteOne({ _id });
-        if (carried === null && removed.deletedCount === 1 && old.purgeAt > record.createdAt) {
-          carried = old;
-        }
-      }
-    }
-    const write = () =>
-      devices.findOneAndUpdate(
-        { _id: deviceDocId(record.userId, record.deviceKey) },
-        deviceUpsert(record, carried),
-        { upsert: true, returnDocument: 'before', projection: { purgeAt: 1 } },
-      );
-    let before: Pick<DeviceDoc, 'purgeAt'> | null;
-    try {
-      before = await write();
-    } catch (error) {
-      // Two first sign-ins from one device at once: both upserts inserted and
-      // one lost on the _id. The entry exists now, so the retry updates it.
-      if (!isDuplicateKeyError(error)) throw error;
-      before = await write();
-    }
-    return carried !== null || (before !== null && before.purgeAt > record.createdAt);
-  };
-
-  /** A new device over the cap: drop the user's entries with the earliest purgeAt. */
-  const capDevices = async (userId: string, cap: number): Promise<void> => {
-    const cursor = await (devices.find(
-      { userId },
-      { projection: { _id: 1 }, sort: { purgeAt: -1, _id: -1 }, skip: cap, limit: 100 },
-    ) as mongo.FindCursor<DeviceDoc> | Promise<mongo.FindCursor<DeviceDoc>>);
-    const extra = ((await cursor.toArray()) as DeviceDoc[]).map((d) => d._id);
-    if (extra.length > 0) await devices.deleteMany({ _id: { $in: extra }, userId });
-  };
+  const rememberDevice = (record: SessionRecord, previousKeys: readonly string[]) =>
+    rememberDeviceIn(devices, record, previousKeys);
+  const capDevices = (userId: string, cap: number) => capDevicesIn(devices, userId, cap);
 
   /** Deletes the user's ended sessions beyond the `cap` most recently ended (bounded per call). */
   const capHistory = async (userId: string, cap: number): Promise<void> => {
@@ -412,37 +333,15 @@ function storeMethods(input: CollectionStoreInput, call: StoreCall): SessionStor
     }
   };
 
-  /**
-   * One page in descending (field, _id) order after `after`; reads `limit + 1`
-   * to know whether more follow. Records of another user are dropped.
-   */
-  const pageOf = async (
+  const findAll = (filter: Filter, options?: mongo.FindOptions) =>
+    findAllIn(sessions, filter, options);
+  const pageOf = (
     userId: string,
     filter: Filter,
     field: 'expiresAt' | 'endedAt',
     query: PageQuery,
     projection?: mongo.Document,
-  ): Promise<{ docs: SessionDoc[]; next: PageCursor | null }> => {
-    const after = query.after;
-    const position: Filter =
-      after === null
-        ? {}
-        : { $or: [{ [field]: { $lt: after.at } }, { [field]: after.at, _id: { $lt: after.id } }] };
-    const found = await findAll(
-      { ...filter, ...position, userId },
-      {
-        sort: { [field]: -1, _id: -1 },
-        limit: query.limit + 1,
-        ...(projection ? { projection } : {}),
-      },
-    );
-    const docs = found.slice(0, query.limit).filter((d) => d.userId === userId);
-    const last = found[query.limit - 1];
-    const lastAt = last?.[field];
-    const next =
-      found.length > query.limit && last && lastAt ? { at: date(lastAt), id: last._id } : null;
-    return { docs, next };
-  };
+  ) => pageIn(sessions, userId, filter, field, query, projection);
 
   return {
     bindUserShard,
@@ -773,205 +672,5 @@ function storeMethods(input: CollectionStoreInput, call: StoreCall): SessionStor
       }
       return { expired, purged };
     },
-  };
-}
-
-/** The filter for "ACTIVE and still live at `liveness.now`" (see core's isLive()). */
-function liveFilter(liveness: Liveness): Filter {
-  const filter: Filter = { status: 'ACTIVE', expiresAt: { $gt: liveness.now } };
-  if (liveness.idleTimeoutMs !== null) {
-    filter.lastActivityAt = { $gt: new Date(liveness.now.getTime() - liveness.idleTimeoutMs) };
-  }
-  return filter;
-}
-
-function endFields(transition: EndTransition) {
-  return {
-    status: transition.status,
-    endReason: transition.reason,
-    endedAt: transition.endedAt,
-    purgeAt: transition.purgeAt,
-  };
-}
-
-/**
- * An update pipeline that marks not-live records EXPIRED with each record's own
- * expiry (core's expiryOf(): the earlier of idle and absolute expiry) and
- * purgeAt = endedAt + retention, all in one updateMany.
- */
-function expirePipeline(idleTimeoutMs: number | null, retentionMs: number, marker: string) {
-  const idleAt = { $add: ['$lastActivityAt', idleTimeoutMs] };
-  const isIdle = { $lt: [idleAt, '$expiresAt'] };
-  return [
-    {
-      $set: {
-        status: { $literal: 'EXPIRED' },
-        endReason:
-          idleTimeoutMs === null
-            ? { $literal: 'expired' }
-            : { $cond: [isIdle, { $literal: 'idle_timeout' }, { $literal: 'expired' }] },
-        endedAt: idleTimeoutMs === null ? '$expiresAt' : { $cond: [isIdle, idleAt, '$expiresAt'] },
-        endBatch: { $literal: marker },
-      },
-    },
-    { $set: { purgeAt: { $add: ['$endedAt', retentionMs] } } },
-  ];
-}
-
-/** A device document's _id: the device id has no ':', so the first one separates the two. */
-function deviceDocId(userId: string, deviceId: string): string {
-  return `${deviceId}:${userId}`;
-}
-
-function locationDoc(location: SessionLocation | null): LocationDoc | null {
-  if (location === null) return null;
-  const doc: LocationDoc = {
-    country: location.country,
-    region: location.region,
-    city: location.city,
-  };
-  // Coordinates only when present: absent stays absent.
-  if (typeof location.latitude === 'number') doc.latitude = location.latitude;
-  if (typeof location.longitude === 'number') doc.longitude = location.longitude;
-  return doc;
-}
-
-function locationOf(doc: LocationDoc | null | undefined): SessionLocation | null {
-  if (!doc) return null;
-  const location: SessionLocation = {
-    country: orNull(doc.country),
-    region: orNull(doc.region),
-    city: orNull(doc.city),
-  };
-  if (typeof doc.latitude === 'number') location.latitude = doc.latitude;
-  if (typeof doc.longitude === 'number') location.longitude = doc.longitude;
-  return location;
-}
-
-function deviceInfoDoc(info: SessionRecord['deviceInfo']): DeviceDoc['deviceInfo'] {
-  return {
-    type: info.type,
-    os: info.os,
-    osVersion: info.osVersion,
-    browser: info.browser,
-    browserVersion: info.browserVersion,
-  };
-}
-
-function deviceInfoOf(doc: DeviceDoc['deviceInfo']): SessionRecord['deviceInfo'] {
-  return {
-    type: doc.type as DeviceType,
-    os: orNull(doc.os),
-    osVersion: orNull(doc.osVersion),
-    browser: orNull(doc.browser),
-    browserVersion: orNull(doc.browserVersion),
-  };
-}
-
-/**
- * The known-device upsert as an update pipeline, so that one write can tell a
- * live entry (keep firstSeenAt, keep the later purgeAt) from an absent one or
- * one past its purgeAt (start over). Caller values go in as `$literal`: a
- * string starting with `$` would otherwise read as a field path.
- */
-function deviceUpsert(
-  record: SessionRecord,
-  carried: Pick<DeviceDoc, 'firstSeenAt' | 'purgeAt'> | null,
-): mongo.Document[] {
-  const now = record.createdAt;
-  const live = { $gt: ['$purgeAt', { $literal: now }] };
-  const first = { $literal: carried?.firstSeenAt ?? record.createdAt };
-  const purgeAt = {
-    $literal:
-      carried !== null && carried.purgeAt > record.purgeAt ? carried.purgeAt : record.purgeAt,
-  };
-  return [
-    {
-      $set: {
-        userId: { $literal: record.userId },
-        deviceId: { $literal: record.deviceKey },
-        deviceInfo: { $literal: deviceInfoDoc(record.deviceInfo) },
-        firstSeenAt: {
-          $cond: [{ $and: [live, { $lt: ['$firstSeenAt', first] }] }, '$firstSeenAt', first],
-        },
-        lastSeenAt: { $literal: record.createdAt },
-        lastIpAddress: { $literal: record.ipAddress },
-        lastLocation: { $literal: locationDoc(record.location) },
-        purgeAt: {
-          $cond: [{ $and: [live, { $gt: ['$purgeAt', purgeAt] }] }, '$purgeAt', purgeAt],
-        },
-      },
-    },
-  ];
-}
-
-function toDevice(doc: DeviceDoc): KnownDeviceRecord {
-  return {
-    id: doc.deviceId,
-    userId: doc.userId,
-    deviceInfo: deviceInfoOf(doc.deviceInfo),
-    firstSeenAt: date(doc.firstSeenAt),
-    lastSeenAt: date(doc.lastSeenAt),
-    lastIpAddress: orNull(doc.lastIpAddress),
-    lastLocation: locationOf(doc.lastLocation),
-    purgeAt: date(doc.purgeAt),
-  };
-}
-
-function toDoc(record: SessionRecord): SessionDoc {
-  return {
-    _id: record.id,
-    userId: record.userId,
-    status: record.status,
-    ipAddress: record.ipAddress,
-    userAgent: record.userAgent,
-    deviceInfo: deviceInfoDoc(record.deviceInfo),
-    location: locationDoc(record.location),
-    createdAt: record.createdAt,
-    lastActivityAt: record.lastActivityAt,
-    expiresAt: record.expiresAt,
-    endedAt: record.endedAt,
-    endReason: record.endReason,
-    metadata: structuredClone(record.metadata),
-    tokenHash: record.tokenHash,
-    refreshTokenHash: record.refreshTokenHash,
-    retiredRefreshTokenHashes: [...record.retiredRefreshTokenHashes],
-    deviceKey: record.deviceKey,
-    purgeAt: record.purgeAt,
-    risk: record.risk ? { reasons: [...record.risk.reasons] } : null,
-    verification: record.verification
-      ? { verifiedAt: record.verification.verifiedAt, method: record.verification.method }
-      : null,
-  };
-}
-
-const date = (value: Date): Date => new Date(value.getTime());
-const orNull = <T>(value: T | null | undefined): T | null => value ?? null;
-
-/** A fresh record from a stored document (storage-only fields like endBatch dropped). */
-function toRecord(doc: SessionDoc): SessionRecord {
-  return {
-    id: doc._id,
-    userId: doc.userId,
-    status: doc.status,
-    ipAddress: orNull(doc.ipAddress),
-    userAgent: orNull(doc.userAgent),
-    deviceInfo: deviceInfoOf(doc.deviceInfo),
-    location: locationOf(doc.location),
-    createdAt: date(doc.createdAt),
-    lastActivityAt: date(doc.lastActivityAt),
-    expiresAt: date(doc.expiresAt),
-    endedAt: doc.endedAt ? date(doc.endedAt) : null,
-    endReason: orNull(doc.endReason),
-    metadata: structuredClone(doc.metadata ?? {}),
-    tokenHash: doc.tokenHash,
-    refreshTokenHash: orNull(doc.refreshTokenHash),
-    retiredRefreshTokenHashes: [...(doc.retiredRefreshTokenHashes ?? [])],
-    deviceKey: doc.deviceKey,
-    purgeAt: date(doc.purgeAt),
-    risk: doc.risk ? { reasons: [...doc.risk.reasons] as SuspiciousLoginReason[] } : null,
-    verification: doc.verification
-      ? { verifiedAt: date(doc.verification.verifiedAt), method: doc.verification.method }
-      : null,
   };
 }
