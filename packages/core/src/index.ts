@@ -66,6 +66,7 @@ export type {
   SessionListOptions,
   SessionManager,
   SessionPage,
+  ValidateOptions,
 } from './session-manager.js';
 export { createSessionManager } from './session-manager.js';
 // Store authors import these from '@sessionkit/core/store'. The main entry keeps

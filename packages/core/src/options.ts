@@ -26,6 +26,17 @@ export interface SessionManagerOptions {
   /** At most one activity write per session per this many ms. @default 60_000 */
   touchInterval?: number;
   /**
+   * How validate() records activity when a write is due (once per
+   * `touchInterval`). `'background'`: validate() answers after its one read and
+   * the write runs on its own (handed to `validate(token, { waitUntil })` when
+   * given — the next-auth integration passes Next's `after()`); a failed write
+   * is logged and never makes a valid session invalid. `'await'`: validate()
+   * waits for the write, a second round trip on the request path.
+   * @default 'background', or 'await' with `idleTimeout` (a write lost with a
+   * frozen serverless instance could then end a session early)
+   */
+  activityWrites?: 'background' | 'await';
+  /**
    * Most concurrent live sessions one user may hold. `null` turns the limit off:
    * then a single account can accumulate any number of sessions, and every
    * per-user operation (listing pages, `revokeAll` batches, suspicious-login
@@ -70,6 +81,7 @@ export interface ResolvedOptions {
   expiresIn: number;
   idleTimeout: number | null;
   touchInterval: number;
+  activityWrites: 'background' | 'await';
   maxSessionsPerUser: number | null;
   onSessionLimit: 'revoke-oldest' | 'reject';
   geo: GeoResolver | null;
@@ -143,6 +155,13 @@ export function resolveOptions(options: SessionManagerOptions): ResolvedOptions 
     DEFAULT_HISTORY_RETENTION_MS,
     0,
   );
+
+  const activityWrites = options.activityWrites ?? (idleTimeout === null ? 'background' : 'await');
+  if (activityWrites !== 'background' && activityWrites !== 'await') {
+    fail(
+      `options.activityWrites must be 'background' or 'await' (got ${describe(activityWrites)}).`,
+    );
+  }
 
   let maxSessionsPerUser: number | null = DEFAULT_MAX_SESSIONS_PER_USER;
   if (options.maxSessionsPerUser === null) {
@@ -224,6 +243,7 @@ export function resolveOptions(options: SessionManagerOptions): ResolvedOptions 
     expiresIn,
     idleTimeout,
     touchInterval,
+    activityWrites,
     maxSessionsPerUser,
     onSessionLimit,
     geo: options.geo ?? null,

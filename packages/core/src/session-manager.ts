@@ -89,11 +89,26 @@ export interface RefreshedSession {
   refreshToken: string;
 }
 
+/** Options of {@link SessionManager.validate}. */
+export interface ValidateOptions {
+  /**
+   * Keeps the request alive until a background activity write settles: Next's
+   * `after` (next/server, Next ≥ 15), Vercel's or Cloudflare's `waitUntil`.
+   * Without it, the write runs as a plain background promise. Only used with
+   * `activityWrites: 'background'`.
+   */
+  waitUntil?: (promise: Promise<unknown>) => void;
+}
+
 export interface SessionManager {
   /** Creates a session. Throws `SessionLimitError`, `GeoBlockedError`, `InvalidInputError` or `SessionStoreError`. */
   create(input: CreateSessionInput): Promise<CreatedSession>;
-  /** The live session a token belongs to, or null (unknown, malformed, ended or expired). Touches activity, throttled. */
-  validate(token: string): Promise<Session | null>;
+  /**
+   * The live session a token belongs to, or null (unknown, malformed, ended or
+   * expired). Records activity, throttled by `touchInterval`: off the request
+   * path by default (see the `activityWrites` option and {@link ValidateOptions}).
+   */
+  validate(token: string, options?: ValidateOptions): Promise<Session | null>;
   /** A session by id, in any status, or null. */
   get(sessionId: string): Promise<Session | null>;
   /**
@@ -111,7 +126,10 @@ export interface SessionManager {
   listPage(userId: string, options?: SessionListOptions): Promise<SessionPage>;
   /** A user's ended sessions, most recently ended first. */
   history(userId: string, options?: { limit?: number }): Promise<Session[]>;
-  /** Records activity for a token's session (throttled by `touchInterval`); false when it is not live. */
+  /**
+   * Records activity for a token's session (throttled by `touchInterval`) and
+   * waits for the write; false when it is not live.
+   */
   touch(token: string): Promise<boolean>;
   /** Revokes one session; with `userId`, only when that user owns it. */
   revoke(sessionId: string, options?: { userId?: string; reason?: string }): Promise<boolean>;
@@ -184,9 +202,17 @@ class DefaultSessionManager implements SessionManager {
     return createSession(this.#ctx, input);
   }
 
-  async validate(token: string): Promise<Session | null> {
+  validate(token: string, options?: ValidateOptions): Promise<Session | null> {
+    return this.#validate(token, this.#ctx.o.activityWrites === 'await', options?.waitUntil);
+  }
+
+  async #validate(
+    token: string,
+    awaitWrite: boolean,
+    waitUntil: ValidateOptions['waitUntil'],
+  ): Promise<Session | null> {
     // The hot path, written out flat: one hash, one store read, one await
-    // unless a touch is due or the session just expired.
+    // unless the session just expired (or a touch is due and awaited).
     if (!isTokenShaped(token)) return null;
     const o = this.#ctx.o;
     const tokenHash = hashToken(token);
@@ -203,13 +229,17 @@ class DefaultSessionManager implements SessionManager {
       return null;
     }
     const last = record.lastActivityAt.getTime();
-    if (last <= nowMs - o.touchInterval && last < nowMs) await this.#touch(record, nowMs);
+    if (last <= nowMs - o.touchInterval && last < nowMs) {
+      if (awaitWrite) await this.#touch(record, nowMs);
+      else this.#touchInBackground(record, nowMs, waitUntil);
+    }
     return toPublicSession(record);
   }
 
   async touch(token: string): Promise<boolean> {
-    // validate() already records activity (throttled): touch is validate as a boolean.
-    return (await this.validate(token)) !== null;
+    // validate() records activity (throttled): touch is validate as a boolean,
+    // always waiting for the write.
+    return (await this.#validate(token, true, undefined)) !== null;
   }
 
   async get(sessionId: string): Promise<Session | null> {
@@ -283,6 +313,35 @@ class DefaultSessionManager implements SessionManager {
     const session = toPublicSession(updated);
     this.#ctx.events.emit('verified', { session, method });
     return session;
+  }
+
+  /**
+   * The activity write off the request path. The session is answered as active
+   * now (as an awaited write would have made it); the write is one store call,
+   * bounded by the store's own timeout, after which nothing more runs. A failure
+   * is logged (redacted like every SessionStoreError) and changes no answer.
+   */
+  #touchInBackground(
+    record: SessionRecord,
+    nowMs: number,
+    waitUntil: ValidateOptions['waitUntil'],
+  ): void {
+    const { logger } = this.#ctx.o;
+    const write = this.#touch({ ...record }, nowMs).catch((error: unknown) => {
+      logger.warn(
+        `[sessionkit] a background activity write failed; the session stays valid: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    });
+    record.lastActivityAt = new Date(nowMs);
+    if (waitUntil === undefined) return;
+    try {
+      waitUntil(write);
+    } catch (error) {
+      // Outside a request scope (e.g. after() in a script): the write still runs.
+      logger.warn(
+        `[sessionkit] waitUntil refused the activity write; it runs in the background: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
   }
 
   /** One conditional activity write; the store's compare-and-set keeps it to one per interval. */
