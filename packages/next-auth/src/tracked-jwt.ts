@@ -4,6 +4,7 @@
 // @auth/core handle-login before linking an OAuth account, sign-out, getToken
 // in middleware): checking at decode closes all of them at once.
 import type { Session, SessionManager } from '@sessionkit/core';
+import { afterResponse } from './after-response.js';
 
 /** The JWT claim sessionkit keeps its session reference in. NextAuth encrypts the JWT. */
 export const SESSION_CLAIM = 'sessionkit';
@@ -95,7 +96,7 @@ export function createTrackedDecode(manager: SessionManager, appDecode?: JwtDeco
     }
     const claim = readClaim(payload);
     if (!claim) return null;
-    const session = await manager.validate(claim.token);
+    const session = await manager.validate(claim.token, { waitUntil: await afterResponse() });
     if (!isClaimLive(session, claim)) return null;
     justValidated.set(payload, session);
     return payload;

@@ -4,6 +4,7 @@ import {
   SessionKitError,
   type SessionManager,
 } from '@sessionkit/core';
+import { afterResponse } from './after-response.js';
 import { appIsSecure, type SetDeviceId, setNextDeviceIdCookie } from './device-cookie.js';
 import { readIncomingClaim } from './incoming-session.js';
 import { type GetHeaders, readNextHeaders } from './request-context.js';
@@ -233,7 +234,9 @@ export function withSessionTracking<T extends TrackableAuthOptions>(
     if (!claim) return null;
     // decode() validated this very payload a moment ago: no second round trip.
     // SessionStoreError propagates: both versions log it and clear the cookie (fail closed).
-    const session = takeValidated(params.token) ?? (await manager.validate(claim.token));
+    const session =
+      takeValidated(params.token) ??
+      (await manager.validate(claim.token, { waitUntil: await afterResponse() }));
     if (!isClaimLive(session, claim)) return null;
 
     const fresh: SessionClaim = { ...claim, expiresAt: session.expiresAt.toISOString() };
