@@ -4,6 +4,9 @@ import type { StoreFactory } from './fixtures.js';
 import { hardeningContractTests } from './hardening-contract.js';
 import { managerContractTests } from './manager-contract.js';
 import { modelBasedTest } from './model-based.js';
+
+export { runModelBasedTest } from './model-based.js';
+
 import { raceTests } from './races.js';
 import { type ReadBackFactory, readBackTests } from './readback-contract.js';
 import { storeContractTests } from './store-contract.js';
