@@ -48,6 +48,7 @@ try {
   const entries = {
     '@sessionkit/core': ['createSessionManager', 'createMemoryStore', 'SessionKitError'],
     '@sessionkit/core/geoip': ['createGeoipLiteResolver'],
+    '@sessionkit/core/store': ['isLive', 'expiryOf', 'hashToken', 'userShard', 'STORE_METHODS'],
     '@sessionkit/core/testing': ['runStoreConformanceTests'],
     '@sessionkit/redis': ['createRedisStore'],
     '@sessionkit/mongo': ['createMongoStore', 'checkMongoIndexes', 'ensureMongoIndexes'],

@@ -6,6 +6,7 @@ const src = (path: string) => fileURLToPath(new URL(`../packages/${path}`, impor
 
 export const sessionkitAliases = [
   { find: /^@sessionkit\/core\/testing$/, replacement: src('core/src/testing/index.ts') },
+  { find: /^@sessionkit\/core\/store$/, replacement: src('core/src/store.ts') },
   { find: /^@sessionkit\/core\/geoip$/, replacement: src('core/src/geoip.ts') },
   { find: /^@sessionkit\/core$/, replacement: src('core/src/index.ts') },
   { find: /^@sessionkit\/redis$/, replacement: src('redis/src/index.ts') },

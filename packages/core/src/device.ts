@@ -13,6 +13,20 @@ export const DEVICE_ID_COOKIE = 'sessionkit.device-id';
 export const SECURE_DEVICE_ID_COOKIE = '__Host-sessionkit.device-id';
 
 const DEVICE_ID_PATTERN = /^[A-Za-z0-9_-]{22,64}$/;
+// Known-device ids are the first 22 base64url characters of a SHA-256 (see digest() below).
+const KNOWN_DEVICE_ID_LENGTH = 22;
+const KNOWN_DEVICE_ID_PATTERN = new RegExp(`^[A-Za-z0-9_-]{${KNOWN_DEVICE_ID_LENGTH}}$`);
+/** How {@link isKnownDeviceId}'s format reads in error messages. */
+export const KNOWN_DEVICE_ID_FORMAT = `${KNOWN_DEVICE_ID_LENGTH} URL-safe characters`;
+
+/**
+ * Whether a value has the shape of a known-device id (`KnownDevice.id`, what
+ * `listDevices()` returns and `forgetDevice()` takes). The one definition core
+ * and the next-auth device routes check against.
+ */
+export function isKnownDeviceId(value: unknown): value is string {
+  return typeof value === 'string' && KNOWN_DEVICE_ID_PATTERN.test(value);
+}
 
 /** Whether a value has the shape of a device id minted by {@link createDeviceId}. */
 export function isDeviceId(value: unknown): value is string {
@@ -150,5 +164,5 @@ function digest(userId: string, basis: string): string {
   return createHash('sha256')
     .update(`sessionkit:device:${userId}\n${basis}`)
     .digest('base64url')
-    .slice(0, 22);
+    .slice(0, KNOWN_DEVICE_ID_LENGTH);
 }

@@ -1,4 +1,6 @@
 import { BlockList } from 'node:net';
+import { GeoBlockedError } from './errors.js';
+import type { SessionKitLogger } from './events.js';
 import type { SessionLocation } from './session.js';
 
 /**
@@ -54,5 +56,69 @@ export function isNonPublicIp(ip: string): boolean {
     return nonPublic.check(ip, ip.includes(':') ? 'ipv6' : 'ipv4');
   } catch {
     return true;
+  }
+}
+
+/** A {@link GeoPolicy} as resolveOptions() checked and normalised it (upper-case codes). */
+export interface ResolvedGeoPolicy {
+  allow: Set<string> | null;
+  block: Set<string>;
+  allowUnknown: boolean;
+}
+
+/**
+ * The location of a sign-in's IP, or null when unknown. Whatever the resolver
+ * returns is cut down to the {@link SessionLocation} shape (bounded strings,
+ * upper-case country, coordinates only when in range); a failing resolver is
+ * logged and means unknown, never a failed sign-in.
+ */
+export async function locate(
+  geo: GeoResolver | null,
+  ipAddress: string | null,
+  logger: SessionKitLogger,
+): Promise<SessionLocation | null> {
+  if (ipAddress === null || geo === null) return null;
+  try {
+    const location = await geo(ipAddress);
+    if (!location || typeof location !== 'object') return null;
+    const field = (v: unknown) => (typeof v === 'string' && v !== '' ? v.slice(0, 100) : null);
+    const country = field(location.country);
+    const resolved: SessionLocation = {
+      country: country === null ? null : country.toUpperCase(),
+      region: field(location.region),
+      city: field(location.city),
+    };
+    const { latitude, longitude } = location;
+    if (
+      typeof latitude === 'number' &&
+      typeof longitude === 'number' &&
+      Math.abs(latitude) <= 90 &&
+      Math.abs(longitude) <= 180
+    ) {
+      resolved.latitude = latitude;
+      resolved.longitude = longitude;
+    }
+    return resolved;
+  } catch (error) {
+    logger.warn(
+      `[sessionkit] geo lookup failed; the location is recorded as unknown: ${error instanceof Error ? error.message : String(error)}`,
+    );
+    return null;
+  }
+}
+
+/** Throws GeoBlockedError when the policy refuses a sign-in from this location. */
+export function checkGeoPolicy(
+  policy: ResolvedGeoPolicy | null,
+  location: SessionLocation | null,
+): void {
+  if (policy === null) return;
+  const country = location?.country ?? null;
+  if (country === null) {
+    if (policy.allow !== null && !policy.allowUnknown) throw new GeoBlockedError(null);
+    return;
+  }
+  if (policy.block.has(country) || (policy.allow !== null && !policy.allow.has(country))) {
+    throw new GeoBlockedError(country);
   }
 }

@@ -12,6 +12,7 @@ export {
   type DeviceIdCookieOptions,
   deviceFingerprint,
   isDeviceId,
+  isKnownDeviceId,
   readDeviceIdCookie,
   SECURE_DEVICE_ID_COOKIE,
 } from './device.js';
@@ -32,7 +33,6 @@ export {
   type SessionKitLogger,
 } from './events.js';
 export { type GeoPolicy, type GeoResolver, isNonPublicIp } from './geo.js';
-export { isWellFormedText } from './input.js';
 export { createMemoryStore, type MemoryStoreOptions } from './memory-store.js';
 export { DAY, HOUR, MINUTE, SECOND, type SessionManagerOptions } from './options.js';
 export {
@@ -67,38 +67,14 @@ export type {
   SessionListOptions,
   SessionManager,
   SessionPage,
+  ValidateOptions,
 } from './session-manager.js';
 export { createSessionManager } from './session-manager.js';
-export {
-  type CleanupInput,
-  type CleanupResult,
-  type CreateOptions,
-  type CreateResult,
-  type EndAllBatch,
-  type EndAllResult,
-  type EndGuard,
-  type EndTransition,
-  expiryOf,
-  isLive,
-  type KnownDeviceRecord,
-  type Liveness,
-  type PageCursor,
-  type PageQuery,
-  type RecordPage,
-  type RefreshRotation,
-  type RefreshRotationResult,
-  type SessionLimit,
-  type SessionRecord,
-  type SessionStore,
-  type TouchUpdate,
-  type VerificationUpdate,
-} from './session-store.js';
-export {
-  hashToken,
-  isSessionId,
-  legacyUserShard,
-  sessionIdShard,
-  userShard,
-} from './token.js';
+// Store authors import these from '@sessionkit/core/store'. The main entry keeps
+// the SessionStore type (apps pass stores around) and, deprecated, the rest for
+// one minor version so existing stores keep compiling.
+export type { SessionStore } from './session-store.js';
+export * from './store-deprecated.js';
+export { isSessionId } from './token.js';
 export { MAX_USER_AGENT_LENGTH, parseUserAgent } from './user-agent.js';
 export { isRecentlyVerified, requireRecentVerification } from './verification.js';

@@ -177,6 +177,9 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SessionStor
   };
 
   return {
+    // Indexes by user id: the manager's user shard has nothing to choose here.
+    bindUserShard() {},
+
     async create(
       record: SessionRecord,
       limit: SessionLimit | null,

@@ -1,10 +1,10 @@
 import type { TrustProxy } from './client-ip.js';
 import { InvalidInputError } from './errors.js';
 import type { SessionKitLogger } from './events.js';
-import type { GeoPolicy, GeoResolver } from './geo.js';
+import type { GeoPolicy, GeoResolver, ResolvedGeoPolicy } from './geo.js';
 import type { ResolvedSuspiciousLogin, SuspiciousLoginOptions } from './risk.js';
 import { resolveServerKeys, type ServerKeys } from './secret.js';
-import type { SessionStore } from './session-store.js';
+import { DEFAULT_HISTORY_RETENTION_MS, type SessionStore, STORE_METHODS } from './session-store.js';
 
 export const SECOND = 1000;
 export const MINUTE = 60 * SECOND;
@@ -25,6 +25,17 @@ export interface SessionManagerOptions {
   idleTimeout?: number;
   /** At most one activity write per session per this many ms. @default 60_000 */
   touchInterval?: number;
+  /**
+   * How validate() records activity when a write is due (once per
+   * `touchInterval`). `'background'`: validate() answers after its one read and
+   * the write runs on its own (handed to `validate(token, { waitUntil })` when
+   * given — the next-auth integration passes Next's `after()`); a failed write
+   * is logged and never makes a valid session invalid. `'await'`: validate()
+   * waits for the write, a second round trip on the request path.
+   * @default 'background', or 'await' with `idleTimeout` (a write lost with a
+   * frozen serverless instance could then end a session early)
+   */
+  activityWrites?: 'background' | 'await';
   /**
    * Most concurrent live sessions one user may hold. `null` turns the limit off:
    * then a single account can accumulate any number of sessions, and every
@@ -70,10 +81,11 @@ export interface ResolvedOptions {
   expiresIn: number;
   idleTimeout: number | null;
   touchInterval: number;
+  activityWrites: 'background' | 'await';
   maxSessionsPerUser: number | null;
   onSessionLimit: 'revoke-oldest' | 'reject';
   geo: GeoResolver | null;
-  geoPolicy: { allow: Set<string> | null; block: Set<string>; allowUnknown: boolean } | null;
+  geoPolicy: ResolvedGeoPolicy | null;
   trustProxy: TrustProxy;
   refreshTokens: boolean;
   historyRetention: number;
@@ -82,21 +94,6 @@ export interface ResolvedOptions {
   suspiciousLogin: ResolvedSuspiciousLogin | null;
   keys: ServerKeys;
 }
-
-const STORE_METHODS = [
-  'create',
-  'get',
-  'listActive',
-  'listEnded',
-  'touch',
-  'end',
-  'endAllForUser',
-  'rotateRefreshToken',
-  'listDevices',
-  'forgetDevice',
-  'markVerified',
-  'cleanup',
-] as const;
 
 function fail(message: string): never {
   throw new InvalidInputError(`createSessionManager: ${message}`);
@@ -152,7 +149,19 @@ export function resolveOptions(options: SessionManagerOptions): ResolvedOptions 
   const idleTimeout =
     options.idleTimeout === undefined ? null : duration('idleTimeout', options.idleTimeout, 0, 1);
   const touchInterval = duration('touchInterval', options.touchInterval, MINUTE, 0);
-  const historyRetention = duration('historyRetention', options.historyRetention, 90 * DAY, 0);
+  const historyRetention = duration(
+    'historyRetention',
+    options.historyRetention,
+    DEFAULT_HISTORY_RETENTION_MS,
+    0,
+  );
+
+  const activityWrites = options.activityWrites ?? (idleTimeout === null ? 'background' : 'await');
+  if (activityWrites !== 'background' && activityWrites !== 'await') {
+    fail(
+      `options.activityWrites must be 'background' or 'await' (got ${describe(activityWrites)}).`,
+    );
+  }
 
   let maxSessionsPerUser: number | null = DEFAULT_MAX_SESSIONS_PER_USER;
   if (options.maxSessionsPerUser === null) {
@@ -234,6 +243,7 @@ export function resolveOptions(options: SessionManagerOptions): ResolvedOptions 
     expiresIn,
     idleTimeout,
     touchInterval,
+    activityWrites,
     maxSessionsPerUser,
     onSessionLimit,
     geo: options.geo ?? null,

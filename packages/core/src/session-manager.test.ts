@@ -26,6 +26,18 @@ describe('createSessionManager() options', () => {
       { store: { get: async () => null } as unknown as SessionStore },
       /create\(\) is missing/,
     ],
+    [
+      // The contract is all-required: a store without bindUserShard is refused
+      // up front, not probed for and silently left on the legacy shard.
+      'store without bindUserShard',
+      {
+        store: (() => {
+          const { bindUserShard: _omitted, ...rest } = createMemoryStore();
+          return rest as unknown as SessionStore;
+        })(),
+      },
+      /bindUserShard\(\) is missing/,
+    ],
     ['negative expiresIn', { expiresIn: -1 }, /expiresIn must be a number of milliseconds/],
     ['string expiresIn', { expiresIn: '30d' as unknown as number }, /expiresIn.*the string "30d"/],
     ['zero idleTimeout', { idleTimeout: 0 }, /idleTimeout/],
@@ -224,6 +236,7 @@ describe('failing closed', () => {
       forgetDevice: fail,
       markVerified: fail,
       cleanup: fail,
+      bindUserShard: () => {},
     };
   };
 

@@ -1,86 +1,35 @@
-import { getClientIp, type HeadersLike, normalizeIp, readHeader } from './client-ip.js';
+import type { HeadersLike } from './client-ip.js';
+import { createSession } from './create-session.js';
+import { forgetDevice, listDevices } from './device-identity.js';
 import {
-  createDeviceId,
-  deviceFingerprint,
-  isDeviceId,
-  legacyCookieFingerprint,
-  readDeviceIdCookie,
-} from './device.js';
-import {
-  GeoBlockedError,
-  InvalidInputError,
-  SessionLimitError,
-  SessionStoreError,
-  SuspiciousLoginError,
-} from './errors.js';
+  cleanupSessions,
+  logoutSession,
+  revokeAllSessions,
+  revokeSession,
+} from './end-sessions.js';
+import { InvalidInputError } from './errors.js';
 import {
   SESSION_EVENT_NAMES,
   SessionEventEmitter,
   type SessionEventHandler,
   type SessionEventName,
 } from './events.js';
-import {
-  checkLimit,
-  checkMetadata,
-  checkOptionalString,
-  checkOptionsObject,
-  checkReason,
-  checkSessionId,
-  checkStatuses,
-  checkUserId,
-} from './input.js';
-import { decodeCursor, encodeCursor, type ListPosition } from './list-cursor.js';
+import { checkOptionsObject, checkReason, checkSessionId, checkUserId } from './input.js';
+import { listHistory, listSessionPage } from './list-sessions.js';
+import { ManagerContext, toStoreError } from './manager-context.js';
 import { type ResolvedOptions, resolveOptions, type SessionManagerOptions } from './options.js';
-import { createRefreshToken, isGenuineRefreshToken, parseRefreshToken } from './refresh-token.js';
-import { assessLogin } from './risk.js';
+import { refreshSession } from './refresh-session.js';
 import { EdgeRuntimeError, isEdgeRuntime } from './runtime.js';
-import {
-  type DeviceInfo,
-  ENDED_STATUSES,
-  type EndedSessionStatus,
-  type KnownDevice,
-  type Session,
-  type SessionLocation,
-  type SessionRisk,
-  type SessionStatus,
-} from './session.js';
-import { toPublicDevice, toPublicSession } from './session-record.js';
-import {
-  type EndTransition,
-  expiryOf,
-  isLive,
-  isLiveAt,
-  type Liveness,
-  type PageCursor,
-  type SessionRecord,
-} from './session-store.js';
-import {
-  createSessionId,
-  createToken,
-  hashesEqual,
-  hashToken,
-  isTokenShaped,
-  sessionIdOfToken,
-  userShard,
-} from './token.js';
-import { parseUserAgent, truncateUserAgent } from './user-agent.js';
+import type { KnownDevice, Session, SessionStatus } from './session.js';
+import { toPublicSession } from './session-record.js';
+import { isLiveAt, type SessionRecord } from './session-store.js';
+import { hashesEqual, hashToken, isTokenShaped, sessionIdOfToken, userShard } from './token.js';
 
-// Rotated-out refresh hashes the store keeps per session: reuse of these is
-// recognised in one store call (and legacy refresh tokens, which carry no
-// generation, rely on them). Older generations are recognised by their tag.
-const MAX_RETIRED_REFRESH_HASHES = 20;
-const DEFAULT_HISTORY_LIMIT = 50;
-// Bounded per-user work: every store call examines at most this many records.
-const PAGE_SIZE = 100;
-// Sessions one revokeAll batch examines: each ends in its own atomic write
-// inside the batch, so a batch costs about 25× one revoke (about a millisecond in
-// Redis, measured in bench/redis-attack.bench.mjs).
-const REVOKE_BATCH = 25;
-// Ended sessions kept per user (oldest dropped first) and known devices per user.
-const HISTORY_CAP = 1000;
-const DEVICE_CAP = 100;
-// Records of each kind (newest live, most recently ended) the suspicious-login check reads.
-const RISK_WINDOW = 100;
+// The SessionManager interface and its factory. Each job lives in a file named
+// for it: create-session.ts (sign-in, in named steps), list-sessions.ts,
+// end-sessions.ts, refresh-session.ts, device-identity.ts, sign-in-risk.ts and
+// geo.ts; manager-context.ts holds what they share. validate() stays here: it
+// is the hot path, written out flat.
 
 /** Options of {@link SessionManager.list} and {@link SessionManager.listPage}. */
 export interface SessionListOptions {
@@ -141,11 +90,26 @@ export interface RefreshedSession {
   refreshToken: string;
 }
 
+/** Options of {@link SessionManager.validate}. */
+export interface ValidateOptions {
+  /**
+   * Keeps the request alive until a background activity write settles: Next's
+   * `after` (next/server, Next ≥ 15), Vercel's or Cloudflare's `waitUntil`.
+   * Without it, the write runs as a plain background promise. Only used with
+   * `activityWrites: 'background'`.
+   */
+  waitUntil?: (promise: Promise<unknown>) => void;
+}
+
 export interface SessionManager {
   /** Creates a session. Throws `SessionLimitError`, `GeoBlockedError`, `InvalidInputError` or `SessionStoreError`. */
   create(input: CreateSessionInput): Promise<CreatedSession>;
-  /** The live session a token belongs to, or null (unknown, malformed, ended or expired). Touches activity, throttled. */
-  validate(token: string): Promise<Session | null>;
+  /**
+   * The live session a token belongs to, or null (unknown, malformed, ended or
+   * expired). Records activity, throttled by `touchInterval`: off the request
+   * path by default (see the `activityWrites` option and {@link ValidateOptions}).
+   */
+  validate(token: string, options?: ValidateOptions): Promise<Session | null>;
   /** A session by id, in any status, or null. */
   get(sessionId: string): Promise<Session | null>;
   /**
@@ -163,7 +127,10 @@ export interface SessionManager {
   listPage(userId: string, options?: SessionListOptions): Promise<SessionPage>;
   /** A user's ended sessions, most recently ended first. */
   history(userId: string, options?: { limit?: number }): Promise<Session[]>;
-  /** Records activity for a token's session (throttled by `touchInterval`); false when it is not live. */
+  /**
+   * Records activity for a token's session (throttled by `touchInterval`) and
+   * waits for the write; false when it is not live.
+   */
   touch(token: string): Promise<boolean>;
   /** Revokes one session; with `userId`, only when that user owns it. */
   revoke(sessionId: string, options?: { userId?: string; reason?: string }): Promise<boolean>;
@@ -211,19 +178,15 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
 }
 
 class DefaultSessionManager implements SessionManager {
-  readonly #o: ResolvedOptions;
-  readonly #events: SessionEventEmitter;
-  readonly #shardOf: (userId: string) => string;
+  readonly #ctx: ManagerContext;
 
   constructor(options: ResolvedOptions) {
-    this.#o = options;
-    this.#events = new SessionEventEmitter(options.logger);
+    const events = new SessionEventEmitter(options.logger);
+    this.#ctx = new ManagerContext(options, events);
     const { secret } = options.keys;
-    this.#shardOf = (userId) => userShard(userId, secret);
-    // Partitioned stores put a user's keys in the slot of the user's session ids.
-    if (typeof options.store.bindUserShard === 'function') {
-      options.store.bindUserShard(this.#shardOf);
-    }
+    // Partitioned stores put a user's keys in the slot of the user's session ids;
+    // the others ignore it (a required no-op, see SessionStore.bindUserShard).
+    options.store.bindUserShard((userId) => userShard(userId, secret));
   }
 
   on<E extends SessionEventName>(event: E, handler: SessionEventHandler<E>): () => void {
@@ -235,451 +198,99 @@ class DefaultSessionManager implements SessionManager {
         `on: unknown event '${String(event).slice(0, 40)}'. Events: ${SESSION_EVENT_NAMES.join(', ')}.`,
       );
     }
-    return this.#events.on(event, handler);
+    return this.#ctx.events.on(event, handler);
   }
 
-  async create(input: CreateSessionInput): Promise<CreatedSession> {
-    const method = 'create';
-    if (!input || typeof input !== 'object') {
-      throw new InvalidInputError('create: pass an object like { userId, headers }.');
-    }
-    const userId = checkUserId(method, input.userId);
-    const metadata = checkMetadata(method, input.metadata);
-    const explicitIp = checkOptionalString(method, 'ipAddress', input.ipAddress);
-    const explicitUa = checkOptionalString(method, 'userAgent', input.userAgent);
-    const explicitDeviceId = checkOptionalString(method, 'deviceId', input.deviceId);
-    if (explicitDeviceId !== undefined && !isDeviceId(explicitDeviceId)) {
-      throw new InvalidInputError(
-        'create: deviceId must be a device id from createDeviceId() (22–64 URL-safe characters).',
-      );
-    }
-    if (
-      input.headers !== undefined &&
-      (input.headers === null || typeof input.headers !== 'object')
-    ) {
-      throw new InvalidInputError(
-        'create: headers must be a Headers object or a plain header record.',
-      );
-    }
-
-    let ipAddress: string | null;
-    if (explicitIp !== undefined) {
-      ipAddress = normalizeIp(explicitIp);
-      if (ipAddress === null) {
-        throw new InvalidInputError('create: ipAddress is not a valid IPv4 or IPv6 address.');
-      }
-    } else {
-      ipAddress = getClientIp(input.headers, this.#o.trustProxy);
-    }
-    const userAgent = truncateUserAgent(explicitUa ?? readHeader(input.headers, 'user-agent'));
-    const deviceInfo = parseUserAgent(userAgent);
-    const location = await this.#locate(ipAddress);
-    this.#checkGeoPolicy(location);
-
-    const nowMs = this.#o.now();
-    const now = new Date(nowMs);
-    const risk = await this.#assessRisk(userId, now, location);
-    const device = this.#deviceKeys(
-      userId,
-      deviceInfo,
-      input.headers,
-      explicitDeviceId ?? readDeviceIdCookie(input.headers),
-    );
-    const id = createSessionId(userId, this.#o.keys.secret);
-    const token = createToken(id);
-    const refreshToken = this.#o.refreshTokens
-      ? createRefreshToken(this.#o.keys.refreshKey, id, 0)
-      : undefined;
-    const expiresAt = new Date(nowMs + this.#o.expiresIn);
-    const record: SessionRecord = {
-      id,
-      userId,
-      status: 'ACTIVE',
-      ipAddress,
-      userAgent,
-      deviceInfo,
-      location,
-      createdAt: now,
-      lastActivityAt: now,
-      expiresAt,
-      endedAt: null,
-      endReason: null,
-      metadata,
-      tokenHash: hashToken(token),
-      refreshTokenHash: refreshToken === undefined ? null : hashToken(refreshToken),
-      retiredRefreshTokenHashes: [],
-      deviceKey: device.key,
-      purgeAt: new Date(expiresAt.getTime() + this.#o.historyRetention),
-      risk: risk !== null && this.#o.suspiciousLogin?.policy === 'flag' ? risk : null,
-      verification: null,
-    };
-
-    const max = this.#o.maxSessionsPerUser;
-    const limit =
-      max === null
-        ? null
-        : {
-            max,
-            onExceed: this.#o.onSessionLimit,
-            liveness: this.#liveness(nowMs),
-            eviction: this.#transition('REVOKED', 'session_limit', nowMs),
-          };
-    const result = await this.#call(method, () =>
-      this.#o.store.create(record, limit, {
-        deviceCap: DEVICE_CAP,
-        previousDeviceKeys: device.previous,
-      }),
-    );
-
-    if (result.outcome === 'limit_reached') {
-      this.#events.emit('limitExceeded', {
-        userId,
-        limit: max ?? 0,
-        policy: 'reject',
-        evicted: [],
-      });
-      throw new SessionLimitError(max ?? 0);
-    }
-
-    const session = toPublicSession(result.session);
-    if (result.evicted.length > 0) {
-      const evicted = result.evicted.map(toPublicSession);
-      for (const ended of evicted) {
-        this.#events.emit('revoked', { session: ended, reason: 'session_limit' });
-      }
-      this.#events.emit('limitExceeded', {
-        userId,
-        limit: max ?? 0,
-        policy: 'revoke-oldest',
-        evicted,
-      });
-    }
-    this.#events.emit('created', { session });
-    if (!result.knownDevice) {
-      this.#events.emit('newDevice', { session: toPublicSession(result.session) });
-    }
-    if (risk !== null && this.#o.suspiciousLogin) {
-      this.#events.emit('suspiciousLogin', {
-        userId,
-        reasons: [...risk.reasons],
-        policy: this.#o.suspiciousLogin.policy,
-        session: toPublicSession(result.session),
-      });
-    }
-
-    const deviceId = device.nextId;
-    return refreshToken === undefined
-      ? { session, token, deviceId }
-      : { session, token, refreshToken, deviceId };
+  create(input: CreateSessionInput): Promise<CreatedSession> {
+    return createSession(this.#ctx, input);
   }
 
-  /**
-   * The known-device key of this sign-in and the keys it was recognised by.
-   * A presented device id is never kept: the device gets a new one (returned
-   * by create() for the cookie) and its entry moves to the new key, so an id
-   * that was learned or planted stops being recognised at the owner's next
-   * sign-in. Without an id the look-alike traits key is used as before.
-   */
-  #deviceKeys(
-    userId: string,
-    deviceInfo: DeviceInfo,
-    headers: HeadersLike | undefined,
-    presented: string | null,
-  ): { key: string; previous: string[]; nextId: string } {
-    const nextId = createDeviceId();
-    const traits = deviceFingerprint(userId, deviceInfo, headers, null);
-    if (presented === null) return { key: traits, previous: [], nextId };
-    return {
-      key: deviceFingerprint(userId, deviceInfo, headers, nextId),
-      previous: [
-        deviceFingerprint(userId, deviceInfo, headers, presented),
-        legacyCookieFingerprint(userId, presented),
-        traits,
-      ],
-      nextId,
-    };
+  validate(token: string, options?: ValidateOptions): Promise<Session | null> {
+    return this.#validate(token, this.#ctx.o.activityWrites === 'await', options?.waitUntil);
   }
 
-  async validate(token: string): Promise<Session | null> {
+  async #validate(
+    token: string,
+    awaitWrite: boolean,
+    waitUntil: ValidateOptions['waitUntil'],
+  ): Promise<Session | null> {
     // The hot path, written out flat: one hash, one store read, one await
-    // unless a touch is due or the session just expired.
+    // unless the session just expired (or a touch is due and awaited).
     if (!isTokenShaped(token)) return null;
+    const o = this.#ctx.o;
     const tokenHash = hashToken(token);
     let record: SessionRecord | null;
     try {
-      record = await this.#o.store.get(sessionIdOfToken(token));
+      record = await o.store.get(sessionIdOfToken(token));
     } catch (error) {
       throw toStoreError('validate', error);
     }
     if (record?.status !== 'ACTIVE' || !hashesEqual(record.tokenHash, tokenHash)) return null;
-    const nowMs = this.#o.now();
-    if (!isLiveAt(record, nowMs, this.#o.idleTimeout)) {
-      await this.#settle(record, nowMs);
+    const nowMs = o.now();
+    if (!isLiveAt(record, nowMs, o.idleTimeout)) {
+      await this.#ctx.settle(record, nowMs);
       return null;
     }
     const last = record.lastActivityAt.getTime();
-    if (last <= nowMs - this.#o.touchInterval && last < nowMs) await this.#touch(record, nowMs);
+    if (last <= nowMs - o.touchInterval && last < nowMs) {
+      if (awaitWrite) await this.#touch(record, nowMs);
+      else this.#touchInBackground(record, nowMs, waitUntil);
+    }
     return toPublicSession(record);
   }
 
   async touch(token: string): Promise<boolean> {
-    // validate() already records activity (throttled): touch is validate as a boolean.
-    return (await this.validate(token)) !== null;
+    // validate() records activity (throttled): touch is validate as a boolean,
+    // always waiting for the write.
+    return (await this.#validate(token, true, undefined)) !== null;
   }
 
   async get(sessionId: string): Promise<Session | null> {
     const id = checkSessionId('get', sessionId);
-    const record = await this.#call('get', () => this.#o.store.get(id));
+    const record = await this.#ctx.call('get', () => this.#ctx.o.store.get(id));
     if (!record) return null;
-    const settled = await this.#settle(record, this.#o.now());
+    const settled = await this.#ctx.settle(record, this.#ctx.o.now());
     return toPublicSession(settled);
   }
 
   async list(userId: string, options?: SessionListOptions): Promise<Session[]> {
-    return (await this.#listPage('list', userId, options)).sessions;
+    return (await listSessionPage(this.#ctx, 'list', userId, options)).sessions;
   }
 
   listPage(userId: string, options?: SessionListOptions): Promise<SessionPage> {
-    return this.#listPage('listPage', userId, options);
+    return listSessionPage(this.#ctx, 'listPage', userId, options);
   }
 
-  async #listPage(
-    method: string,
-    userId: string,
-    options: SessionListOptions | undefined,
-  ): Promise<SessionPage> {
-    const opts = checkOptionsObject(method, options);
-    const id = checkUserId(method, userId);
-    const wanted = checkStatuses(method, opts.status);
-    const limit = checkLimit(method, opts.limit, PAGE_SIZE, PAGE_SIZE);
-    const ended = ENDED_STATUSES.filter((s) => wanted.includes(s));
-    // Expired-but-not-yet-marked sessions are stored as ACTIVE: walk the ACTIVE
-    // part whenever EXPIRED is wanted, to mark them (they then show in the ended part).
-    const walkActive = wanted.includes('ACTIVE') || wanted.includes('EXPIRED');
-    let position: ListPosition | null = decodeCursor(method, opts.cursor) ?? {
-      part: walkActive ? 'a' : 'e',
-      after: null,
-    };
-    const sessions: SessionRecord[] = [];
-    const nowMs = this.#o.now();
-
-    if (position?.part === 'a') {
-      const after = position.after;
-      const page = walkActive
-        ? await this.#call(method, () => this.#o.store.listActive(id, { limit, after }))
-        : { records: [], next: null };
-      const settled = await this.#settleAll(ownedBy(id, page.records), nowMs);
-      // Only still-ACTIVE ones: a record marked EXPIRED just now is listed by the ended part.
-      if (wanted.includes('ACTIVE')) sessions.push(...settled.filter((r) => r.status === 'ACTIVE'));
-      position = page.next !== null ? { part: 'a', after: page.next } : { part: 'e', after: null };
-    }
-    if (position?.part === 'e' && ended.length === 0) position = null;
-    // The ended part starts on this page only while it has room left.
-    if (position?.part === 'e' && sessions.length < limit) {
-      const after = position.after;
-      const page = await this.#call(method, () =>
-        this.#o.store.listEnded(id, { statuses: ended, limit: limit - sessions.length, after }),
-      );
-      sessions.push(
-        ...ownedBy(id, page.records).filter(
-          (r) => ended.includes(r.status as EndedSessionStatus) && r.purgeAt.getTime() > nowMs,
-        ),
-      );
-      position = page.next === null ? null : { part: 'e', after: page.next };
-    }
-    sessions.sort(
-      (a, b) =>
-        b.lastActivityAt.getTime() - a.lastActivityAt.getTime() ||
-        b.createdAt.getTime() - a.createdAt.getTime(),
-    );
-    return {
-      sessions: sessions.map(toPublicSession),
-      nextCursor: position === null ? null : encodeCursor(position),
-    };
+  history(userId: string, options?: { limit?: number }): Promise<Session[]> {
+    return listHistory(this.#ctx, userId, options);
   }
 
-  async history(userId: string, options?: { limit?: number }): Promise<Session[]> {
-    const opts = checkOptionsObject('history', options);
-    const id = checkUserId('history', userId);
-    const limit = checkLimit('history', opts.limit, DEFAULT_HISTORY_LIMIT);
-    const nowMs = this.#o.now();
-    // Sessions that expired by time but that nobody read since are still stored
-    // ACTIVE: mark those among the newest page (all of them for a user within the
-    // default limit) so that history shows them. One bounded read.
-    const active = await this.#call('history', () =>
-      this.#o.store.listActive(id, { limit: PAGE_SIZE, after: null }),
-    );
-    await this.#settleAll(ownedBy(id, active.records), nowMs);
-    const out: SessionRecord[] = [];
-    let after: PageCursor | null = null;
-    // Bounded store calls of at most PAGE_SIZE records each, newest ended first.
-    do {
-      const page = await this.#call('history', () =>
-        this.#o.store.listEnded(id, {
-          statuses: ENDED_STATUSES,
-          limit: Math.min(PAGE_SIZE, limit - out.length),
-          after,
-        }),
-      );
-      out.push(...ownedBy(id, page.records).filter((r) => r.purgeAt.getTime() > nowMs));
-      after = page.next;
-    } while (after !== null && out.length < limit);
-    return out.slice(0, limit).map(toPublicSession);
+  revoke(sessionId: string, options?: { userId?: string; reason?: string }): Promise<boolean> {
+    return revokeSession(this.#ctx, sessionId, options);
   }
 
-  async revoke(
-    sessionId: string,
-    options?: { userId?: string; reason?: string },
-  ): Promise<boolean> {
-    const opts = checkOptionsObject('revoke', options);
-    const id = checkSessionId('revoke', sessionId);
-    const owner = opts.userId === undefined ? null : checkUserId('revoke', opts.userId);
-    const reason = checkReason('revoke', opts.reason, 'revoked_by_user');
-    const transition = this.#transition('REVOKED', reason, this.#o.now());
-    const ended = await this.#call('revoke', () =>
-      this.#o.store.end(id, transition, { userId: owner, tokenHash: null }),
-    );
-    if (!ended) return false;
-    this.#events.emit('revoked', { session: toPublicSession(ended), reason });
-    return true;
+  revokeAll(userId: string, options?: { except?: string; reason?: string }): Promise<number> {
+    return revokeAllSessions(this.#ctx, userId, options);
   }
 
-  async revokeAll(userId: string, options?: { except?: string; reason?: string }): Promise<number> {
-    const opts = checkOptionsObject('revokeAll', options);
-    const id = checkUserId('revokeAll', userId);
-    const except =
-      opts.except === undefined ? null : checkSessionId('revokeAll', opts.except, 'except');
-    const reason = checkReason('revokeAll', opts.reason, 'revoked_by_user');
-    const nowMs = this.#o.now();
-    const transition = this.#transition('REVOKED', reason, nowMs);
-    const liveness = this.#liveness(nowMs);
-    const createdAtOrBefore = new Date(nowMs);
-    let count = 0;
-    let after: PageCursor | null = null;
-    // Bounded batches, so no single store command holds the database for long
-    // however many sessions the user has; each batch's sessions are announced
-    // before the next is fetched, so memory stays bounded too.
-    do {
-      const batch = await this.#call('revokeAll', () =>
-        this.#o.store.endAllForUser(id, transition, {
-          exceptSessionId: except,
-          liveness,
-          createdAtOrBefore,
-          limit: REVOKE_BATCH,
-          after,
-        }),
-      );
-      for (const record of ownedBy(id, batch.ended)) {
-        count++;
-        this.#events.emit('revoked', { session: toPublicSession(record), reason });
-      }
-      after = batch.next;
-    } while (after !== null);
-    return count;
+  logout(token: string): Promise<boolean> {
+    return logoutSession(this.#ctx, token);
   }
 
-  async logout(token: string): Promise<boolean> {
-    if (!isTokenShaped(token)) return false;
-    const transition = this.#transition('LOGGED_OUT', 'logged_out', this.#o.now());
-    const ended = await this.#call('logout', () =>
-      this.#o.store.end(sessionIdOfToken(token), transition, {
-        userId: null,
-        tokenHash: hashToken(token),
-      }),
-    );
-    if (!ended) return false;
-    this.#events.emit('loggedOut', { session: toPublicSession(ended) });
-    return true;
+  refresh(refreshToken: string): Promise<RefreshedSession | null> {
+    return refreshSession(this.#ctx, refreshToken);
   }
 
-  async refresh(refreshToken: string): Promise<RefreshedSession | null> {
-    if (!this.#o.refreshTokens) {
-      throw new InvalidInputError(
-        'refresh: refresh tokens are disabled. Pass refreshTokens: true to createSessionManager to issue them.',
-      );
-    }
-    const parsed = parseRefreshToken(refreshToken);
-    if (parsed === null) return null;
-    const nowMs = this.#o.now();
-    const id = parsed.sessionId;
-    const token = createToken(id);
-    // A legacy token (issued before generations) rotates into generation 1.
-    const nextRefreshToken = createRefreshToken(
-      this.#o.keys.refreshKey,
-      id,
-      (parsed.generation ?? 0) + 1,
-    );
-    const onReuse = this.#transition('REVOKED', 'refresh_token_reuse', nowMs);
-    const result = await this.#call('refresh', () =>
-      this.#o.store.rotateRefreshToken(id, {
-        presentedHash: hashToken(refreshToken),
-        tokenHash: hashToken(token),
-        refreshTokenHash: hashToken(nextRefreshToken),
-        at: new Date(nowMs),
-        liveness: this.#liveness(nowMs),
-        maxRetiredHashes: MAX_RETIRED_REFRESH_HASHES,
-        onReuse,
-      }),
-    );
-    switch (result.outcome) {
-      case 'rotated':
-        return { session: toPublicSession(result.session), token, refreshToken: nextRefreshToken };
-      case 'reused':
-        if (result.revoked) this.#emitReuse(result.session);
-        return null;
-      case 'inactive':
-        await this.#settle(result.session, nowMs);
-        return null;
-      default:
-        // Neither current nor among the store's recent retired hashes. A token
-        // whose tag proves we issued it for this session is an older
-        // generation: reuse, however many rotations happened since.
-        if (
-          parsed.generation !== null &&
-          isGenuineRefreshToken(this.#o.keys.refreshKey, refreshToken)
-        ) {
-          await this.#revokeForReuse(id, onReuse, nowMs);
-        }
-        return null;
-    }
+  cleanup(): Promise<number> {
+    return cleanupSessions(this.#ctx);
   }
 
-  /** Ends a session whose older refresh token came back, unless it is already dead. */
-  async #revokeForReuse(id: string, onReuse: EndTransition, nowMs: number): Promise<void> {
-    const record = await this.#call('refresh', () => this.#o.store.get(id));
-    // An expired or ended session is not relabelled and fires nothing.
-    if (record === null || record.refreshTokenHash === null) return;
-    if (!isLiveAt(record, nowMs, this.#o.idleTimeout)) return;
-    const ended = await this.#call('refresh', () =>
-      this.#o.store.end(id, onReuse, { userId: null, tokenHash: null }),
-    );
-    if (ended) this.#emitReuse(ended);
+  listDevices(userId: string): Promise<KnownDevice[]> {
+    return listDevices(this.#ctx, userId);
   }
 
-  #emitReuse(record: SessionRecord): void {
-    const session = toPublicSession(record);
-    this.#events.emit('refreshReuse', { session });
-    this.#events.emit('revoked', { session, reason: 'refresh_token_reuse' });
-  }
-
-  async listDevices(userId: string): Promise<KnownDevice[]> {
-    const id = checkUserId('listDevices', userId);
-    const devices = await this.#call('listDevices', () => this.#o.store.listDevices(id));
-    const nowMs = this.#o.now();
-    return devices
-      .filter((d) => d.purgeAt.getTime() > nowMs)
-      .sort((a, b) => b.lastSeenAt.getTime() - a.lastSeenAt.getTime())
-      .map(toPublicDevice);
-  }
-
-  async forgetDevice(userId: string, deviceId: string): Promise<boolean> {
-    const id = checkUserId('forgetDevice', userId);
-    if (typeof deviceId !== 'string' || !/^[A-Za-z0-9_-]{22}$/.test(deviceId)) {
-      throw new InvalidInputError(
-        'forgetDevice: deviceId must be a device id from listDevices() (22 URL-safe characters).',
-      );
-    }
-    return this.#call('forgetDevice', () => this.#o.store.forgetDevice(id, deviceId));
+  forgetDevice(userId: string, deviceId: string): Promise<boolean> {
+    return forgetDevice(this.#ctx, userId, deviceId);
   }
 
   async markVerified(
@@ -693,185 +304,59 @@ class DefaultSessionManager implements SessionManager {
       throw new InvalidInputError("markVerified: pass the factor as options.method, e.g. 'totp'.");
     }
     const owner = opts.userId === undefined ? null : checkUserId('markVerified', opts.userId);
-    const nowMs = this.#o.now();
-    const updated = await this.#call('markVerified', () =>
-      this.#o.store.markVerified(id, {
+    const nowMs = this.#ctx.o.now();
+    const updated = await this.#ctx.call('markVerified', () =>
+      this.#ctx.o.store.markVerified(id, {
         verification: { verifiedAt: new Date(nowMs), method },
-        liveness: this.#liveness(nowMs),
+        liveness: this.#ctx.liveness(nowMs),
         userId: owner,
       }),
     );
     if (!updated) return null;
     const session = toPublicSession(updated);
-    this.#events.emit('verified', { session, method });
+    this.#ctx.events.emit('verified', { session, method });
     return session;
   }
 
-  async cleanup(): Promise<number> {
-    const nowMs = this.#o.now();
-    const result = await this.#call('cleanup', () =>
-      this.#o.store.cleanup({
-        liveness: this.#liveness(nowMs),
-        historyRetentionMs: this.#o.historyRetention,
-      }),
-    );
-    for (const record of result.expired) {
-      this.#events.emit('expired', { session: toPublicSession(record) });
+  /**
+   * The activity write off the request path. The session is answered as active
+   * now (as an awaited write would have made it); the write is one store call,
+   * bounded by the store's own timeout, after which nothing more runs. A failure
+   * is logged (redacted like every SessionStoreError) and changes no answer.
+   */
+  #touchInBackground(
+    record: SessionRecord,
+    nowMs: number,
+    waitUntil: ValidateOptions['waitUntil'],
+  ): void {
+    const { logger } = this.#ctx.o;
+    const write = this.#touch({ ...record }, nowMs).catch((error: unknown) => {
+      logger.warn(
+        `[sessionkit] a background activity write failed; the session stays valid: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    });
+    record.lastActivityAt = new Date(nowMs);
+    if (waitUntil === undefined) return;
+    try {
+      waitUntil(write);
+    } catch (error) {
+      // Outside a request scope (e.g. after() in a script): the write still runs.
+      logger.warn(
+        `[sessionkit] waitUntil refused the activity write; it runs in the background: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
-    return result.expired.length + result.purged;
   }
 
   /** One conditional activity write; the store's compare-and-set keeps it to one per interval. */
   async #touch(record: SessionRecord, nowMs: number): Promise<void> {
-    const wrote = await this.#call('touch', () =>
-      this.#o.store.touch(record.id, {
+    const o = this.#ctx.o;
+    const wrote = await this.#ctx.call('touch', () =>
+      o.store.touch(record.id, {
         at: new Date(nowMs),
-        ifLastActivityAtOrBefore: new Date(nowMs - this.#o.touchInterval),
-        liveness: this.#liveness(nowMs),
+        ifLastActivityAtOrBefore: new Date(nowMs - o.touchInterval),
+        liveness: this.#ctx.liveness(nowMs),
       }),
     );
     if (wrote) record.lastActivityAt = new Date(nowMs);
   }
-
-  /** {@link #settle} for a list, without a promise per record when (as usual) all are live. */
-  async #settleAll(records: SessionRecord[], nowMs: number): Promise<SessionRecord[]> {
-    const liveness = this.#liveness(nowMs);
-    if (records.every((r) => r.status !== 'ACTIVE' || isLive(r, liveness))) return records;
-    return Promise.all(records.map((r) => this.#settle(r, nowMs)));
-  }
-
-  /**
-   * Lazily marks a stored-ACTIVE record that is no longer live as EXPIRED and
-   * returns the record as it now stands.
-   */
-  async #settle(record: SessionRecord, nowMs: number): Promise<SessionRecord> {
-    if (record.status !== 'ACTIVE' || isLive(record, this.#liveness(nowMs))) return record;
-    const expiry = expiryOf(record, this.#o.idleTimeout);
-    const transition: EndTransition = {
-      status: 'EXPIRED',
-      reason: expiry.reason,
-      endedAt: expiry.at,
-      purgeAt: new Date(expiry.at.getTime() + this.#o.historyRetention),
-      historyCap: HISTORY_CAP,
-    };
-    const ended = await this.#call('expire', () =>
-      this.#o.store.end(record.id, transition, { userId: null, tokenHash: null }),
-    );
-    if (ended) {
-      this.#events.emit('expired', { session: toPublicSession(ended) });
-      return ended;
-    }
-    // Someone else ended it first (revoked, logged out, or another reader): show what is stored.
-    const current = await this.#call('expire', () => this.#o.store.get(record.id));
-    return current ?? { ...record, ...transition };
-  }
-
-  /** Suspicious-login signals against the user's retained sessions; throws under 'reject'. */
-  async #assessRisk(
-    userId: string,
-    now: Date,
-    location: SessionLocation | null,
-  ): Promise<SessionRisk | null> {
-    const options = this.#o.suspiciousLogin;
-    if (options === null) return null;
-    // A bounded recent window: the newest live sessions and the most recently ended ones.
-    const [active, ended] = await this.#call('create', () =>
-      Promise.all([
-        this.#o.store.listActive(userId, { limit: RISK_WINDOW, after: null }),
-        this.#o.store.listEnded(userId, {
-          statuses: ENDED_STATUSES,
-          limit: RISK_WINDOW,
-          after: null,
-        }),
-      ]),
-    );
-    const prior = ownedBy(userId, [...active.records, ...ended.records]);
-    const reasons = assessLogin({ at: now, location }, prior, options);
-    if (reasons.length === 0) return null;
-    if (options.policy === 'reject') {
-      this.#events.emit('suspiciousLogin', { userId, reasons, policy: 'reject', session: null });
-      throw new SuspiciousLoginError(reasons);
-    }
-    return { reasons };
-  }
-
-  async #locate(ipAddress: string | null): Promise<SessionLocation | null> {
-    if (ipAddress === null || this.#o.geo === null) return null;
-    try {
-      const location = await this.#o.geo(ipAddress);
-      if (!location || typeof location !== 'object') return null;
-      const field = (v: unknown) => (typeof v === 'string' && v !== '' ? v.slice(0, 100) : null);
-      const country = field(location.country);
-      const resolved: SessionLocation = {
-        country: country === null ? null : country.toUpperCase(),
-        region: field(location.region),
-        city: field(location.city),
-      };
-      const { latitude, longitude } = location;
-      if (
-        typeof latitude === 'number' &&
-        typeof longitude === 'number' &&
-        Math.abs(latitude) <= 90 &&
-        Math.abs(longitude) <= 180
-      ) {
-        resolved.latitude = latitude;
-        resolved.longitude = longitude;
-      }
-      return resolved;
-    } catch (error) {
-      this.#o.logger.warn(
-        `[sessionkit] geo lookup failed; the location is recorded as unknown: ${error instanceof Error ? error.message : String(error)}`,
-      );
-      return null;
-    }
-  }
-
-  #checkGeoPolicy(location: SessionLocation | null): void {
-    const policy = this.#o.geoPolicy;
-    if (policy === null) return;
-    const country = location?.country ?? null;
-    if (country === null) {
-      if (policy.allow !== null && !policy.allowUnknown) throw new GeoBlockedError(null);
-      return;
-    }
-    if (policy.block.has(country) || (policy.allow !== null && !policy.allow.has(country))) {
-      throw new GeoBlockedError(country);
-    }
-  }
-
-  #liveness(nowMs: number): Liveness {
-    return { now: new Date(nowMs), idleTimeoutMs: this.#o.idleTimeout };
-  }
-
-  #transition(status: EndTransition['status'], reason: string, nowMs: number): EndTransition {
-    return {
-      status,
-      reason,
-      endedAt: new Date(nowMs),
-      purgeAt: new Date(nowMs + this.#o.historyRetention),
-      historyCap: HISTORY_CAP,
-    };
-  }
-
-  /** Runs a store call; any failure becomes SessionStoreError so callers fail closed. */
-  #call<T>(operation: string, fn: () => Promise<T>): Promise<T> {
-    try {
-      return fn().then(undefined, (error: unknown) => {
-        throw toStoreError(operation, error);
-      });
-    } catch (error) {
-      return Promise.reject(toStoreError(operation, error));
-    }
-  }
-}
-
-/** Defence in depth: a store must never hand back another user's record; drop any that it does. */
-function ownedBy(userId: string, records: SessionRecord[]): SessionRecord[] {
-  return records.every((r) => r.userId === userId)
-    ? records
-    : records.filter((r) => r.userId === userId);
-}
-
-function toStoreError(operation: string, error: unknown): SessionStoreError {
-  return error instanceof SessionStoreError ? error : new SessionStoreError(operation, error);
 }

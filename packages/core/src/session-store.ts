@@ -349,17 +349,54 @@ export interface SessionStore {
   cleanup(input: CleanupInput): Promise<CleanupResult>;
 
   /**
-   * Optional, for stores that partition by user shard (Redis Cluster): the
-   * manager calls it once with how it derives a user's shard (keyed with its
-   * secret), so that user-keyed data lands in the slot of the user's session
-   * ids. Such a store keeps also reading the legacy shard
-   * (`legacyUserShard`) for sessions and devices created before the secret,
-   * until they expire. Stores that index by user id need not implement it.
+   * Called once by the manager with how it derives a user's shard (keyed with
+   * its secret). Stores that partition by user shard (Redis Cluster) put
+   * user-keyed data in the slot of the user's session ids and keep also reading
+   * the legacy shard (`legacyUserShard`) for sessions and devices created before
+   * the secret, until they expire. Stores that index by user id implement it as
+   * a no-op: every method is required, so the manager never probes for one.
    */
-  bindUserShard?(shardOf: (userId: string) => string): void;
+  bindUserShard(shardOf: (userId: string) => string): void;
 }
 
-/** Whether an ACTIVE record is still live at `liveness.now` (absolute and idle expiry). */
+/**
+ * The names of {@link SessionStore}'s methods, for run-time checks of a store
+ * passed in from JavaScript. Typed against the interface both ways (`satisfies`
+ * a record of every key), so adding, renaming or removing a method without
+ * updating this list fails to compile.
+ */
+export const STORE_METHODS = Object.keys({
+  create: true,
+  get: true,
+  listActive: true,
+  listEnded: true,
+  touch: true,
+  end: true,
+  endAllForUser: true,
+  rotateRefreshToken: true,
+  listDevices: true,
+  forgetDevice: true,
+  markVerified: true,
+  cleanup: true,
+  bindUserShard: true,
+} as const satisfies Record<keyof SessionStore, true>) as readonly (keyof SessionStore)[];
+
+/**
+ * How long ended sessions (and forgotten-about devices) stay listable by
+ * default: 90 days. The manager's `historyRetention` default and the default of
+ * stores that apply retention themselves (Mongo's TTL index) both read this.
+ */
+export const DEFAULT_HISTORY_RETENTION_MS = 90 * 24 * 60 * 60 * 1000;
+
+/**
+ * Whether an ACTIVE record is still live at `liveness.now` (absolute and idle expiry).
+ *
+ * The liveness rule exists three times, because each store must apply it inside
+ * its own atomic operation: here (memory store, manager), as Lua in
+ * packages/redis/src/scripts.ts (`is_live`), and as a query filter in
+ * packages/mongo/src/liveness.ts (`liveFilter`). Change all three together; the
+ * conformance case "liveness: the boundary instants" pins them to the same answers.
+ */
 export function isLive(
   record: Pick<Session, 'status' | 'expiresAt' | 'lastActivityAt'>,
   liveness: Liveness,

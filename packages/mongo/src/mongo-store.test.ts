@@ -19,9 +19,27 @@ import { createStoreOnMemoryCollections } from './test-support/memory-store.js';
 // mongod, which is what proves the MongoDB semantics.
 // A generous timeout: the race cases run dozens of same-user creates at once,
 // queued on one lease, on a machine that may be busy.
+const collectionsOf = new WeakMap<SessionStore, MemoryCollection>();
 runStoreConformanceTests(
   'mongo over in-memory collections (logic only; see mongod run)',
-  () => createStoreOnMemoryCollections({ timeout: 10_000 }).store,
+  () => {
+    const { store, sessions } = createStoreOnMemoryCollections({ timeout: 10_000 });
+    collectionsOf.set(store, sessions);
+    return store;
+  },
+  {
+    // The documents as stored; storage expiry is the TTL index on purgeAt.
+    readBack: (store) => {
+      const sessions = collectionsOf.get(store) as MemoryCollection;
+      return {
+        rawSession: async (id) => sessions.docs.get(id) ?? null,
+        ttlMs: async (id) => {
+          const purgeAt = sessions.docs.get(id)?.purgeAt;
+          return purgeAt instanceof Date ? purgeAt.getTime() - Date.now() : null;
+        },
+      };
+    },
+  },
 );
 
 const T0 = Date.UTC(2026, 0, 1);

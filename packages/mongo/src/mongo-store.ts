@@ -1,51 +1,45 @@
 import { randomBytes } from 'node:crypto';
+import { InvalidInputError, SessionStoreError } from '@sessionkit/core';
 import {
   type CleanupInput,
   type CleanupResult,
   type CreateOptions,
   type CreateResult,
-  type DeviceType,
+  ENDED_STATUSES,
   type EndAllBatch,
   type EndAllResult,
   type EndedSessionStatus,
   type EndGuard,
   type EndTransition,
-  InvalidInputError,
   type KnownDeviceRecord,
-  type Liveness,
-  type PageCursor,
   type PageQuery,
   type RecordPage,
   type RefreshRotation,
   type RefreshRotationResult,
   type SessionLimit,
   type SessionRecord,
-  type SessionStatus,
   type SessionStore,
-  SessionStoreError,
-  type SuspiciousLoginReason,
+  STORE_METHODS,
   type TouchUpdate,
   type VerificationUpdate,
-} from '@sessionkit/core';
+} from '@sessionkit/core/store';
 import type { Connection, mongo } from 'mongoose';
 import {
   boundCollection,
   type ConnectionGate,
   DEFAULT_TIMEOUT_MS,
   guardCall,
-  StoreCall,
+  type StoreCall,
 } from './call-guard.js';
+import { deviceDocId, toDevice, toDoc, toRecord } from './codec.js';
 import { connectionGate, UriConnection } from './connections.js';
+import { capDevicesIn, rememberDeviceIn } from './device-registry.js';
 import { checkMongoIndexes, whenOpen } from './indexes.js';
 import { isDuplicateKeyError, LEASE_MS, MAJORITY, withUserLease } from './lease.js';
+import { endFields, expirePipeline, liveFilter } from './liveness.js';
 import { checkOptions, type MongoStoreOptions, pickConnection, resolveModels } from './models.js';
-import {
-  type DeviceDoc,
-  type LocationDoc,
-  type LockDoc,
-  lockCollectionName,
-  type SessionDoc,
-} from './schema.js';
+import { findAllIn, pageIn } from './paging.js';
+import { type DeviceDoc, type LockDoc, lockCollectionName, type SessionDoc } from './schema.js';
 import {
   checkCount,
   checkDate,
@@ -64,7 +58,6 @@ import {
 } from './validate.js';
 
 type Filter = mongo.Filter<SessionDoc>;
-type SessionLocation = NonNullable<SessionRecord['location']>;
 
 /**
  * A {@link SessionStore} on MongoDB through mongoose, using your app's own
@@ -102,8 +95,8 @@ export function createMongoStore(options: MongoStoreOptions = {}): SessionStore 
     return built.store;
   };
   current(); // checks the options now, when a connection can be had
-  const store: Record<string, (...args: unknown[]) => Promise<unknown>> = {};
-  for (const name of STORE_METHODS) {
+  const store: Record<string, (...args: unknown[]) => unknown> = { bindUserShard };
+  for (const name of ASYNC_METHODS) {
     store[name] = (...args: unknown[]) => {
       const target = current();
       if (!target) {
@@ -178,7 +171,6 @@ export async function ensureMongoIndexes(options: MongoStoreOptions = {}): Promi
 
 /** Records per batch in cleanup(). */
 const CLEANUP_BATCH = 500;
-const ENDED_STATUSES: EndedSessionStatus[] = ['EXPIRED', 'REVOKED', 'LOGGED_OUT'];
 /** The bound on one cleanup() call (or `timeout`, if larger). */
 const CLEANUP_TIMEOUT_MS = 30_000;
 
@@ -213,8 +205,8 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
  */
 export function createCollectionStore(input: CollectionStoreInput): SessionStore {
   const timeout = input.timeout ?? DEFAULT_TIMEOUT_MS;
-  const store: Record<string, (...args: unknown[]) => Promise<unknown>> = {};
-  for (const name of STORE_METHODS) {
+  const store: Record<string, (...args: unknown[]) => unknown> = { bindUserShard };
+  for (const name of ASYNC_METHODS) {
     // cleanup() is a maintenance job, not on any request's path: a backlog of
     // batches may take longer than a request-sized timeout, so only each of its
     // commands is bounded by `timeout`, the whole call by CLEANUP_TIMEOUT_MS.
@@ -234,18 +226,10 @@ export function createCollectionStore(input: CollectionStoreInput): SessionStore
   return store as unknown as SessionStore;
 }
 
-/** The store's method names, from one instance that never runs. */
-const STORE_METHODS = Object.keys(
-  storeMethods(
-    {
-      sessions: {},
-      locks: {},
-      devices: {},
-      lockCollectionName: '',
-    } as unknown as CollectionStoreInput,
-    new StoreCall('init', 1),
-  ),
-) as (keyof SessionStore)[];
+// The contract's asynchronous methods, each run under guardCall(). bindUserShard
+// is the one synchronous method: Mongo indexes by user id, so it is a no-op.
+const ASYNC_METHODS = STORE_METHODS.filter((name) => name !== 'bindUserShard');
+const bindUserShard = (): void => {};
 
 /** The store's methods for one call: its collections check the call before each command. */
 function storeMethods(input: CollectionStoreInput, call: StoreCall): SessionStore {
@@ -255,17 +239,6 @@ function storeMethods(input: CollectionStoreInput, call: StoreCall): SessionStor
   const clock = input.clock ?? Date.now;
   const sleep = input.sleep ?? defaultSleep;
   const timeout = input.timeout ?? DEFAULT_TIMEOUT_MS;
-
-  /** Reads every matching document. */
-  const findAll = async (filter: Filter, options?: mongo.FindOptions): Promise<SessionDoc[]> => {
-    // A mongoose collection that buffers returns a Promise of the cursor
-    // instead of the cursor itself (the store's models do not buffer, but a
-    // collection given to createCollectionStore may); awaiting covers both.
-    const cursor = await (sessions.find(filter, options) as
-      | mongo.FindCursor<SessionDoc>
-      | Promise<mongo.FindCursor<SessionDoc>>);
-    return (await cursor.toArray()) as SessionDoc[];
-  };
 
   /**
    * Ends every document matching `filter` (always conditional on ACTIVE) in
@@ -341,116 +314,38 @@ function storeMethods(input: CollectionStoreInput, call: StoreCall): SessionStor
     await insert;
   };
 
-  /**
-   * Upserts the user's known-device entry for the new session in one
-   * single-document write and reports whether it existed (and had not passed
-   * its purgeAt) before. An entry past purgeAt that the TTL monitor has not
-   * deleted yet counts as absent: firstSeenAt starts over.
-   */
-  const rememberDevice = async (
-    record: SessionRecord,
-    previousKeys: readonly string[],
-  ): Promise<boolean> => {
-    // A rotated device id: the live entry under the first previous key found
-    // moves to the new key (its firstSeenAt and purgeAt carried over), and
-    // every previous key is forgotten.
-    let carried: Pick<DeviceDoc, 'firstSeenAt' | 'purgeAt'> | null = null;
-    const ids = previousKeys
-      .filter((key) => typeof key === 'string' && key !== record.deviceKey)
-      .map((key) => deviceDocId(record.userId, key));
-    if (ids.length > 0) {
-      // One read for all of them (usually none or one exists), in the given order.
-      const cursor = await (devices.find(
-        { _id: { $in: ids } },
-        { projection: { firstSeenAt: 1, purgeAt: 1 } },
-      ) as mongo.FindCursor<DeviceDoc> | Promise<mongo.FindCursor<DeviceDoc>>);
-      const found = new Map((await cursor.toArray()).map((d) => [d._id, d]));
-      for (const _id of ids) {
-        const old = found.get(_id);
-        if (!old) continue;
-        // Only the call that deletes it carries it (two sign-ins racing with one id).
-        const removed = await devices.deleteOne({ _id });
-        if (carried === null && removed.deletedCount === 1 && old.purgeAt > record.createdAt) {
-          carried = old;
-        }
-      }
-    }
-    const write = () =>
-      devices.findOneAndUpdate(
-        { _id: deviceDocId(record.userId, record.deviceKey) },
-        deviceUpsert(record, carried),
-        { upsert: true, returnDocument: 'before', projection: { purgeAt: 1 } },
-      );
-    let before: Pick<DeviceDoc, 'purgeAt'> | null;
-    try {
-      before = await write();
-    } catch (error) {
-      // Two first sign-ins from one device at once: both upserts inserted and
-      // one lost on the _id. The entry exists now, so the retry updates it.
-      if (!isDuplicateKeyError(error)) throw error;
-      before = await write();
-    }
-    return carried !== null || (before !== null && before.purgeAt > record.createdAt);
-  };
-
-  /** A new device over the cap: drop the user's entries with the earliest purgeAt. */
-  const capDevices = async (userId: string, cap: number): Promise<void> => {
-    const cursor = await (devices.find(
-      { userId },
-      { projection: { _id: 1 }, sort: { purgeAt: -1, _id: -1 }, skip: cap, limit: 100 },
-    ) as mongo.FindCursor<DeviceDoc> | Promise<mongo.FindCursor<DeviceDoc>>);
-    const extra = ((await cursor.toArray()) as DeviceDoc[]).map((d) => d._id);
-    if (extra.length > 0) await devices.deleteMany({ _id: { $in: extra }, userId });
-  };
+  const rememberDevice = (record: SessionRecord, previousKeys: readonly string[]) =>
+    rememberDeviceIn(devices, record, previousKeys);
+  const capDevices = (userId: string, cap: number) => capDevicesIn(devices, userId, cap);
 
   /** Deletes the user's ended sessions beyond the `cap` most recently ended (bounded per call). */
   const capHistory = async (userId: string, cap: number): Promise<void> => {
     const extra = await findAll(
-      { userId, status: { $in: ENDED_STATUSES } },
+      { userId, status: { $in: [...ENDED_STATUSES] } },
       { projection: { _id: 1 }, sort: { endedAt: -1, _id: -1 }, skip: cap, limit: 1000 },
     );
     if (extra.length > 0) {
       await sessions.deleteMany({
         _id: { $in: extra.map((d) => d._id) },
         userId,
-        status: { $in: ENDED_STATUSES },
+        status: { $in: [...ENDED_STATUSES] },
       });
     }
   };
 
-  /**
-   * One page in descending (field, _id) order after `after`; reads `limit + 1`
-   * to know whether more follow. Records of another user are dropped.
-   */
-  const pageOf = async (
+  const findAll = (filter: Filter, options?: mongo.FindOptions) =>
+    findAllIn(sessions, filter, options);
+  const pageOf = (
     userId: string,
     filter: Filter,
     field: 'expiresAt' | 'endedAt',
     query: PageQuery,
     projection?: mongo.Document,
-  ): Promise<{ docs: SessionDoc[]; next: PageCursor | null }> => {
-    const after = query.after;
-    const position: Filter =
-      after === null
-        ? {}
-        : { $or: [{ [field]: { $lt: after.at } }, { [field]: after.at, _id: { $lt: after.id } }] };
-    const found = await findAll(
-      { ...filter, ...position, userId },
-      {
-        sort: { [field]: -1, _id: -1 },
-        limit: query.limit + 1,
-        ...(projection ? { projection } : {}),
-      },
-    );
-    const docs = found.slice(0, query.limit).filter((d) => d.userId === userId);
-    const last = found[query.limit - 1];
-    const lastAt = last?.[field];
-    const next =
-      found.length > query.limit && last && lastAt ? { at: date(lastAt), id: last._id } : null;
-    return { docs, next };
-  };
+  ) => pageIn(sessions, userId, filter, field, query, projection);
 
   return {
+    bindUserShard,
+
     // The known-device upsert follows the insert, so a refused or failed
     // insert never remembers a device.
     async create(
@@ -777,205 +672,5 @@ function storeMethods(input: CollectionStoreInput, call: StoreCall): SessionStor
       }
       return { expired, purged };
     },
-  };
-}
-
-/** The filter for "ACTIVE and still live at `liveness.now`" (see core's isLive()). */
-function liveFilter(liveness: Liveness): Filter {
-  const filter: Filter = { status: 'ACTIVE', expiresAt: { $gt: liveness.now } };
-  if (liveness.idleTimeoutMs !== null) {
-    filter.lastActivityAt = { $gt: new Date(liveness.now.getTime() - liveness.idleTimeoutMs) };
-  }
-  return filter;
-}
-
-function endFields(transition: EndTransition) {
-  return {
-    status: transition.status,
-    endReason: transition.reason,
-    endedAt: transition.endedAt,
-    purgeAt: transition.purgeAt,
-  };
-}
-
-/**
- * An update pipeline that marks not-live records EXPIRED with each record's own
- * expiry (core's expiryOf(): the earlier of idle and absolute expiry) and
- * purgeAt = endedAt + retention, all in one updateMany.
- */
-function expirePipeline(idleTimeoutMs: number | null, retentionMs: number, marker: string) {
-  const idleAt = { $add: ['$lastActivityAt', idleTimeoutMs] };
-  const isIdle = { $lt: [idleAt, '$expiresAt'] };
-  return [
-    {
-      $set: {
-        status: { $literal: 'EXPIRED' },
-        endReason:
-          idleTimeoutMs === null
-            ? { $literal: 'expired' }
-            : { $cond: [isIdle, { $literal: 'idle_timeout' }, { $literal: 'expired' }] },
-        endedAt: idleTimeoutMs === null ? '$expiresAt' : { $cond: [isIdle, idleAt, '$expiresAt'] },
-        endBatch: { $literal: marker },
-      },
-    },
-    { $set: { purgeAt: { $add: ['$endedAt', retentionMs] } } },
-  ];
-}
-
-/** A device document's _id: the device id has no ':', so the first one separates the two. */
-function deviceDocId(userId: string, deviceId: string): string {
-  return `${deviceId}:${userId}`;
-}
-
-function locationDoc(location: SessionLocation | null): LocationDoc | null {
-  if (location === null) return null;
-  const doc: LocationDoc = {
-    country: location.country,
-    region: location.region,
-    city: location.city,
-  };
-  // Coordinates only when present: absent stays absent.
-  if (typeof location.latitude === 'number') doc.latitude = location.latitude;
-  if (typeof location.longitude === 'number') doc.longitude = location.longitude;
-  return doc;
-}
-
-function locationOf(doc: LocationDoc | null | undefined): SessionLocation | null {
-  if (!doc) return null;
-  const location: SessionLocation = {
-    country: orNull(doc.country),
-    region: orNull(doc.region),
-    city: orNull(doc.city),
-  };
-  if (typeof doc.latitude === 'number') location.latitude = doc.latitude;
-  if (typeof doc.longitude === 'number') location.longitude = doc.longitude;
-  return location;
-}
-
-function deviceInfoDoc(info: SessionRecord['deviceInfo']): DeviceDoc['deviceInfo'] {
-  return {
-    type: info.type,
-    os: info.os,
-    osVersion: info.osVersion,
-    browser: info.browser,
-    browserVersion: info.browserVersion,
-  };
-}
-
-function deviceInfoOf(doc: DeviceDoc['deviceInfo']): SessionRecord['deviceInfo'] {
-  return {
-    type: doc.type as DeviceType,
-    os: orNull(doc.os),
-    osVersion: orNull(doc.osVersion),
-    browser: orNull(doc.browser),
-    browserVersion: orNull(doc.browserVersion),
-  };
-}
-
-/**
- * The known-device upsert as an update pipeline, so that one write can tell a
- * live entry (keep firstSeenAt, keep the later purgeAt) from an absent one or
- * one past its purgeAt (start over). Caller values go in as `$literal`: a
- * string starting with `$` would otherwise read as a field path.
- */
-function deviceUpsert(
-  record: SessionRecord,
-  carried: Pick<DeviceDoc, 'firstSeenAt' | 'purgeAt'> | null,
-): mongo.Document[] {
-  const now = record.createdAt;
-  const live = { $gt: ['$purgeAt', { $literal: now }] };
-  const first = { $literal: carried?.firstSeenAt ?? record.createdAt };
-  const purgeAt = {
-    $literal:
-      carried !== null && carried.purgeAt > record.purgeAt ? carried.purgeAt : record.purgeAt,
-  };
-  return [
-    {
-      $set: {
-        userId: { $literal: record.userId },
-        deviceId: { $literal: record.deviceKey },
-        deviceInfo: { $literal: deviceInfoDoc(record.deviceInfo) },
-        firstSeenAt: {
-          $cond: [{ $and: [live, { $lt: ['$firstSeenAt', first] }] }, '$firstSeenAt', first],
-        },
-        lastSeenAt: { $literal: record.createdAt },
-        lastIpAddress: { $literal: record.ipAddress },
-        lastLocation: { $literal: locationDoc(record.location) },
-        purgeAt: {
-          $cond: [{ $and: [live, { $gt: ['$purgeAt', purgeAt] }] }, '$purgeAt', purgeAt],
-        },
-      },
-    },
-  ];
-}
-
-function toDevice(doc: DeviceDoc): KnownDeviceRecord {
-  return {
-    id: doc.deviceId,
-    userId: doc.userId,
-    deviceInfo: deviceInfoOf(doc.deviceInfo),
-    firstSeenAt: date(doc.firstSeenAt),
-    lastSeenAt: date(doc.lastSeenAt),
-    lastIpAddress: orNull(doc.lastIpAddress),
-    lastLocation: locationOf(doc.lastLocation),
-    purgeAt: date(doc.purgeAt),
-  };
-}
-
-function toDoc(record: SessionRecord): SessionDoc {
-  return {
-    _id: record.id,
-    userId: record.userId,
-    status: record.status,
-    ipAddress: record.ipAddress,
-    userAgent: record.userAgent,
-    deviceInfo: deviceInfoDoc(record.deviceInfo),
-    location: locationDoc(record.location),
-    createdAt: record.createdAt,
-    lastActivityAt: record.lastActivityAt,
-    expiresAt: record.expiresAt,
-    endedAt: record.endedAt,
-    endReason: record.endReason,
-    metadata: structuredClone(record.metadata),
-    tokenHash: record.tokenHash,
-    refreshTokenHash: record.refreshTokenHash,
-    retiredRefreshTokenHashes: [...record.retiredRefreshTokenHashes],
-    deviceKey: record.deviceKey,
-    purgeAt: record.purgeAt,
-    risk: record.risk ? { reasons: [...record.risk.reasons] } : null,
-    verification: record.verification
-      ? { verifiedAt: record.verification.verifiedAt, method: record.verification.method }
-      : null,
-  };
-}
-
-const date = (value: Date): Date => new Date(value.getTime());
-const orNull = <T>(value: T | null | undefined): T | null => value ?? null;
-
-/** A fresh record from a stored document (storage-only fields like endBatch dropped). */
-function toRecord(doc: SessionDoc): SessionRecord {
-  return {
-    id: doc._id,
-    userId: doc.userId,
-    status: doc.status,
-    ipAddress: orNull(doc.ipAddress),
-    userAgent: orNull(doc.userAgent),
-    deviceInfo: deviceInfoOf(doc.deviceInfo),
-    location: locationOf(doc.location),
-    createdAt: date(doc.createdAt),
-    lastActivityAt: date(doc.lastActivityAt),
-    expiresAt: date(doc.expiresAt),
-    endedAt: doc.endedAt ? date(doc.endedAt) : null,
-    endReason: orNull(doc.endReason),
-    metadata: structuredClone(doc.metadata ?? {}),
-    tokenHash: doc.tokenHash,
-    refreshTokenHash: orNull(doc.refreshTokenHash),
-    retiredRefreshTokenHashes: [...(doc.retiredRefreshTokenHashes ?? [])],
-    deviceKey: doc.deviceKey,
-    purgeAt: date(doc.purgeAt),
-    risk: doc.risk ? { reasons: [...doc.risk.reasons] as SuspiciousLoginReason[] } : null,
-    verification: doc.verification
-      ? { verifiedAt: date(doc.verification.verifiedAt), method: doc.verification.method }
-      : null,
   };
 }

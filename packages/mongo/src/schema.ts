@@ -1,4 +1,8 @@
-import type { SessionStatus } from '@sessionkit/core';
+import {
+  DEFAULT_HISTORY_RETENTION_MS,
+  SESSION_STATUSES,
+  type SessionStatus,
+} from '@sessionkit/core/store';
 import { Schema } from 'mongoose';
 
 /**
@@ -91,7 +95,7 @@ export const deviceCollectionName = (collectionName: string): string => `${colle
 export const deviceModelName = (modelName: string): string => `${modelName}Device`;
 
 /** Default history retention (the manager's default `historyRetention`): 90 days in ms. */
-export const DEFAULT_HISTORY_RETENTION_MS = 90 * 86_400_000;
+export { DEFAULT_HISTORY_RETENTION_MS };
 
 /** `expireAfterSeconds` for a retention in ms, rounded up so that nothing is deleted early. */
 export const retentionSeconds = (historyRetentionMs: number): number =>
@@ -146,7 +150,7 @@ export function createSessionSchema(
       status: {
         type: String,
         required: true,
-        enum: ['ACTIVE', 'EXPIRED', 'REVOKED', 'LOGGED_OUT'],
+        enum: [...SESSION_STATUSES],
       },
       ipAddress: nullableString,
       userAgent: nullableString,

@@ -1,15 +1,17 @@
+import { InvalidInputError } from '@sessionkit/core';
 import {
+  ENDED_STATUSES,
   type EndGuard,
   type EndTransition,
-  InvalidInputError,
   isSessionId,
   isWellFormedText,
   type Liveness,
   type PageQuery,
+  SESSION_STATUSES,
   type SessionLimit,
   type SessionRecord,
   type SessionStatus,
-} from '@sessionkit/core';
+} from '@sessionkit/core/store';
 
 // Every value that reaches a MongoDB filter is checked here first, against the
 // exact shape sessionkit produces. A filter value that is an object such as
@@ -28,8 +30,8 @@ const MAX_REASON_LENGTH = 256;
 // separates the device id from the user id in a device document's _id.
 const DEVICE_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
-const STATUSES: ReadonlySet<string> = new Set(['ACTIVE', 'EXPIRED', 'REVOKED', 'LOGGED_OUT']);
-const ENDED: ReadonlySet<string> = new Set(['EXPIRED', 'REVOKED', 'LOGGED_OUT']);
+const STATUSES: ReadonlySet<string> = new Set(SESSION_STATUSES);
+const ENDED: ReadonlySet<string> = new Set(ENDED_STATUSES);
 
 function fail(method: string, message: string): never {
   throw new InvalidInputError(`MongoDB session store ${method}(): ${message}`);

@@ -1,4 +1,4 @@
-import type { SessionManager } from '@sessionkit/core';
+import { isKnownDeviceId, type SessionManager } from '@sessionkit/core';
 import {
   type ApiRequest,
   type ApiResponse,
@@ -42,9 +42,6 @@ export interface DeviceRouteHandlers {
   /** `DELETE ?deviceId=<id>` → 200 `{ forgotten: 1 }`; 404 when the caller has no such device. */
   DELETE(request: Request): Promise<Response>;
 }
-
-// Device ids are the 22-character fingerprints listDevices() returns.
-const DEVICE_ID = /^[A-Za-z0-9_-]{22}$/;
 
 /**
  * Route handlers for the caller's known devices (kept beyond their sessions,
@@ -93,7 +90,7 @@ async function forget(
 ): Promise<ApiResponse> {
   const entries = [...request.url.searchParams];
   const [key, value] = entries[0] ?? [];
-  if (entries.length !== 1 || key !== 'deviceId' || !value || !DEVICE_ID.test(value)) {
+  if (entries.length !== 1 || key !== 'deviceId' || !value || !isKnownDeviceId(value)) {
     return error(400, 'INVALID_INPUT', 'Pass exactly one query parameter: deviceId=<a device id>.');
   }
   if (!(await manager.forgetDevice(userId, value))) {

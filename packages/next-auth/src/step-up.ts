@@ -1,10 +1,18 @@
-import { InvalidInputError, isRecentlyVerified, type Session } from '@sessionkit/core';
+import {
+  InvalidInputError,
+  requireRecentVerification,
+  type Session,
+  VerificationRequiredError,
+} from '@sessionkit/core';
 import { type ApiResponse, error } from './route-helpers.js';
 
 /**
  * Which session actions need a recent step-up verification (OWASP ASVS 5.0
  * §7.5.2), as the longest time in ms since the caller's session passed one
- * (`manager.markVerified()`). Actions left out need none — except that guarding
+ * (`manager.markVerified()`). Each entry means exactly core's
+ * `requireRecentVerification(session, maxAgeMs)` run before that action: the
+ * handlers call it and answer its `VerificationRequiredError` with a 403 of the
+ * same code. Actions left out need none — except that guarding
  * `revokeAll` guards revoking other sessions one by one too: otherwise the same
  * caller signs out every other device one `DELETE ?sessionId=` at a time.
  */
@@ -58,12 +66,19 @@ export function verificationRequired(
   maxAgeMs: number | null,
   now: number,
 ): ApiResponse | null {
-  if (maxAgeMs === null || isRecentlyVerified(current, maxAgeMs, now)) return null;
-  return error(
-    403,
-    'VERIFICATION_REQUIRED',
-    `Confirm it is you (e.g. with a two-factor code) and try again: this action needs a verification within the last ${describe(maxAgeMs)}.`,
-  );
+  if (maxAgeMs === null) return null;
+  try {
+    // The one meaning of "requires a recent verification", shared with apps' own actions.
+    requireRecentVerification(current, maxAgeMs, now);
+    return null;
+  } catch (caught) {
+    if (!(caught instanceof VerificationRequiredError)) throw caught;
+    return error(
+      403,
+      caught.code,
+      `Confirm it is you (e.g. with a two-factor code) and try again: this action needs a verification within the last ${describe(maxAgeMs)}.`,
+    );
+  }
 }
 
 function describe(ms: number): string {

@@ -4,6 +4,7 @@
 // @auth/core handle-login before linking an OAuth account, sign-out, getToken
 // in middleware): checking at decode closes all of them at once.
 import type { Session, SessionManager } from '@sessionkit/core';
+import { afterResponse } from './after-response.js';
 import { readSessionClaim as readClaim, SESSION_CLAIM, type SessionClaim } from './claim.js';
 
 export { readClaim, SESSION_CLAIM, type SessionClaim };
@@ -68,7 +69,7 @@ export function createTrackedDecode(manager: SessionManager, appDecode?: JwtDeco
     }
     const claim = readClaim(payload);
     if (!claim) return null;
-    const session = await manager.validate(claim.token);
+    const session = await manager.validate(claim.token, { waitUntil: await afterResponse() });
     if (!isClaimLive(session, claim)) return null;
     justValidated.set(payload, session);
     return payload;

@@ -182,6 +182,18 @@ describe('withSessionTracking', () => {
     expect(jwt).not.toHaveBeenCalled();
   });
 
+  it('hands the due activity write to the platform (after()/waitUntil) instead of awaiting it', async () => {
+    const tracked = withSessionTracking({}, { manager, getHeaders: () => null });
+    const token = await signIn(tracked);
+    const validate = vi.spyOn(manager, 'validate');
+    await callbacks(tracked).jwt({ token: token! });
+    expect(validate).toHaveBeenCalledTimes(1);
+    const options = validate.mock.calls[0]?.[1];
+    expect(typeof options?.waitUntil).toBe('function');
+    // Outside a Next request scope it neither throws nor loses the write.
+    expect(() => options?.waitUntil?.(Promise.resolve())).not.toThrow();
+  });
+
   it('validates on the update trigger too', async () => {
     const tracked = withSessionTracking({}, { manager, getHeaders: () => null });
     const token = await signIn(tracked);

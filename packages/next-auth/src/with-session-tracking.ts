@@ -6,6 +6,7 @@ import {
   SessionKitError,
   type SessionManager,
 } from '@sessionkit/core';
+import { afterResponse } from './after-response.js';
 import type { InstalledCallbackParameters } from './auth-options.js';
 import { shapeSession } from './claim.js';
 import { appIsSecure, type SetDeviceId, setNextDeviceIdCookie } from './device-cookie.js';
@@ -239,7 +240,9 @@ export function withSessionTracking<T extends TrackableAuthOptions & InstalledCa
     if (!claim) return null;
     // decode() validated this very payload a moment ago: no second round trip.
     // SessionStoreError propagates: both versions log it and clear the cookie (fail closed).
-    const session = takeValidated(params.token) ?? (await manager.validate(claim.token));
+    const session =
+      takeValidated(params.token) ??
+      (await manager.validate(claim.token, { waitUntil: await afterResponse() }));
     if (!isClaimLive(session, claim)) return null;
 
     const fresh: SessionClaim = { ...claim, expiresAt: session.expiresAt.toISOString() };

@@ -210,6 +210,9 @@ export function createPostgresStore(options: PostgresStoreOptions): SessionStore
   };
 
   return {
+    // Rows are indexed by user id, never by shard: nothing to bind.
+    bindUserShard() {},
+
     async create(record, limit, options): Promise<CreateResult> {
       checkMetadata(record.metadata);
       return guard.transaction('create', async (exec) => {

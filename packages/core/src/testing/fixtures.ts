@@ -1,14 +1,15 @@
 import { DAY, MINUTE } from '../options.js';
 import type { EndedSessionStatus } from '../session.js';
-import type {
-  CreateOptions,
-  EndAllResult,
-  EndTransition,
-  Liveness,
-  PageCursor,
-  RecordPage,
-  SessionRecord,
-  SessionStore,
+import {
+  type CreateOptions,
+  DEFAULT_HISTORY_RETENTION_MS,
+  type EndAllResult,
+  type EndTransition,
+  type Liveness,
+  type PageCursor,
+  type RecordPage,
+  type SessionRecord,
+  type SessionStore,
 } from '../session-store.js';
 import { createSessionId, createToken, hashToken } from '../token.js';
 
@@ -35,7 +36,8 @@ export interface StoreFactoryContext {
 
 export type StoreFactory = (context: StoreFactoryContext) => SessionStore | Promise<SessionStore>;
 
-export const RETENTION = 90 * DAY;
+/** The default retention, from its one definition. */
+export const RETENTION = DEFAULT_HISTORY_RETENTION_MS;
 
 let counter = 0;
 

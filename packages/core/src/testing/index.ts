@@ -4,16 +4,33 @@ import type { StoreFactory } from './fixtures.js';
 import { hardeningContractTests } from './hardening-contract.js';
 import { managerContractTests } from './manager-contract.js';
 import { modelBasedTest } from './model-based.js';
+
+export { runModelBasedTest } from './model-based.js';
+
 import { raceTests } from './races.js';
+import { type ReadBackFactory, readBackTests } from './readback-contract.js';
 import { storeContractTests } from './store-contract.js';
 
 export type { StoreFactory, StoreFactoryContext } from './fixtures.js';
+export type { ReadBackFactory, StoreReadBack } from './readback-contract.js';
 
 export interface ConformanceOptions {
   /** fast-check runs of the model-based test. @default 30 */
   numRuns?: number;
   /** Per-test timeout in ms (the model-based test gets 10× this). @default 10_000 */
   timeout?: number;
+  /**
+   * Read-back hooks into the store's database, given the store the factory
+   * returned: with them the suite also checks what was persisted (only hashes
+   * of secrets, the record's userId, storage expiry where the store has TTL).
+   *
+   * @example
+   * readBack: (store) => ({
+   *   rawSession: async (id) => redis.hgetall(`${prefixOf(store)}s:${id}`),
+   *   ttlMs: async (id) => redis.pttl(`${prefixOf(store)}s:${id}`),
+   * })
+   */
+  readBack?: ReadBackFactory;
 }
 
 /**
@@ -38,6 +55,9 @@ export function runStoreConformanceTests(
     describe('session manager over the store', () => managerContractTests(factory));
     describe('hardening (issue 20)', () => hardeningContractTests(factory));
     describe('model-based', () => modelBasedTest(factory, options.numRuns ?? 30, timeout * 10));
+    const { readBack } = options;
+    if (readBack)
+      describe('what the store persisted (read back)', () => readBackTests(factory, readBack));
     raceTests(factory, Math.max(5, Math.ceil((options.numRuns ?? 30) / 2)), timeout * 10);
   });
 }

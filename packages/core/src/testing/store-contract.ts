@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { SessionLimit, SessionStore } from '../session-store.js';
+import { isLive, type Liveness, type SessionLimit, type SessionStore } from '../session-store.js';
 import { createSessionId, hashToken } from '../token.js';
 import {
   CAPS,
@@ -220,6 +220,59 @@ export function storeContractTests(factory: StoreFactory): void {
           }),
         ).toBeNull();
         expect((await store.get(r.id))?.verification).toBeNull();
+      }
+    });
+  });
+
+  describe('liveness: the boundary instants', () => {
+    // The liveness rule is written three times (isLive in TypeScript, is_live in
+    // the Redis Lua scripts, liveFilter in the Mongo store): this case pins every
+    // store's own evaluation, and isLive, to the same answer at the exact instant
+    // of absolute and of idle expiry and one millisecond before.
+    const IDLE = 5 * 60_000;
+    const instants = (anchorMs: number) => [
+      { nowMs: anchorMs - 1, live: true },
+      { nowMs: anchorMs, live: false },
+    ];
+
+    it('markVerified() and touch() see a session live exactly while isLive() does', async () => {
+      const start = clock.now();
+      const expiresAt = new Date(start + 10_000);
+      const lastActivityAt = new Date(start + 1000);
+      const checks: { kind: string; nowMs: number; live: boolean; idle: number | null }[] = [
+        ...instants(expiresAt.getTime()).map((c) => ({ kind: 'absolute', ...c, idle: null })),
+        ...instants(lastActivityAt.getTime() + IDLE).map((c) => ({
+          kind: 'idle',
+          ...c,
+          idle: IDLE,
+        })),
+      ];
+      for (const check of checks) {
+        const shape =
+          check.kind === 'absolute'
+            ? { expiresAt, lastActivityAt }
+            : { expiresAt: new Date(start + 3_600_000), lastActivityAt };
+        const at: Liveness = { now: new Date(check.nowMs), idleTimeoutMs: check.idle };
+        const label = `${check.kind} expiry, ${check.live ? '1 ms before' : 'at'} the instant`;
+        expect(isLive({ status: 'ACTIVE', ...shape }, at), `isLive, ${label}`).toBe(check.live);
+
+        const verified = makeRecord(clock, { userId: user, ...shape }).record;
+        await store.create(verified, null, CAPS);
+        const marked = await store.markVerified(verified.id, {
+          verification: { verifiedAt: at.now, method: 'totp' },
+          liveness: at,
+          userId: null,
+        });
+        expect(marked !== null, `markVerified, ${label}`).toBe(check.live);
+
+        const touched = makeRecord(clock, { userId: user, ...shape }).record;
+        await store.create(touched, null, CAPS);
+        const wrote = await store.touch(touched.id, {
+          at: at.now,
+          ifLastActivityAtOrBefore: at.now,
+          liveness: at,
+        });
+        expect(wrote, `touch, ${label}`).toBe(check.live);
       }
     });
   });

@@ -1,0 +1,41 @@
+/**
+ * `@sessionkit/core/store`: what only store authors need — the record and
+ * contract types, the liveness and expiry rules, the shard helpers, token
+ * hashing and the text check. Apps import from `@sessionkit/core`.
+ * See docs/writing-a-store.md.
+ */
+export { isWellFormedText } from './input.js';
+export {
+  ENDED_STATUSES,
+  type EndedSessionStatus,
+  SESSION_STATUSES,
+  type SessionStatus,
+} from './session.js';
+export {
+  type CleanupInput,
+  type CleanupResult,
+  type CreateOptions,
+  type CreateResult,
+  DEFAULT_HISTORY_RETENTION_MS,
+  type EndAllBatch,
+  type EndAllResult,
+  type EndGuard,
+  type EndTransition,
+  expiryOf,
+  isLive,
+  isLiveAt,
+  type KnownDeviceRecord,
+  type Liveness,
+  type PageCursor,
+  type PageQuery,
+  type RecordPage,
+  type RefreshRotation,
+  type RefreshRotationResult,
+  type SessionLimit,
+  type SessionRecord,
+  type SessionStore,
+  STORE_METHODS,
+  type TouchUpdate,
+  type VerificationUpdate,
+} from './session-store.js';
+export { hashToken, isSessionId, legacyUserShard, sessionIdShard, userShard } from './token.js';
