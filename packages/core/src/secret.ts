@@ -23,7 +23,10 @@ export interface ServerKeys {
 // Without a configured secret the refresh-token tags are keyed per process:
 // reuse beyond the store's recent window is then only recognised by the
 // process that issued the token (fail safe: never a revocation it cannot prove).
-const processKey = randomBytes(32);
+// Made on first use, not at import: importing core must not call node:crypto, so
+// that on the Edge runtime createSessionManager() can still throw its
+// EdgeRuntimeError naming the fix.
+let processKey: Buffer | undefined;
 let warned = false;
 
 /** Resolves `options.secret`, falling back to the environment, warning once per process when none is set. */
@@ -55,7 +58,7 @@ export function resolveServerKeys(option: unknown, logger: SessionKitLogger): Se
     secret,
     refreshKey:
       secret === null
-        ? processKey
+        ? (processKey ??= randomBytes(32))
         : createHmac('sha256', secret).update('sessionkit:refresh-key').digest(),
   };
 }
