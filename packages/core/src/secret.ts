@@ -54,11 +54,12 @@ export function resolveServerKeys(option: unknown, logger: SessionKitLogger): Se
       `[sessionkit] no server secret: set SESSIONKIT_SECRET (or AUTH_SECRET / NEXTAUTH_SECRET, at least ${MIN_SECRET_LENGTH} characters) or pass createSessionManager({ secret }). Without it session ids reveal a hash of their user id and refresh-token reuse is only recognised by the process that issued the token.`,
     );
   }
+  if (secret === null && processKey === undefined) processKey = randomBytes(32);
   return {
     secret,
     refreshKey:
       secret === null
-        ? (processKey ??= randomBytes(32))
+        ? (processKey as Buffer)
         : createHmac('sha256', secret).update('sessionkit:refresh-key').digest(),
   };
 }
