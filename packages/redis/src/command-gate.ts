@@ -1,4 +1,4 @@
-import { Command, Redis } from 'ioredis';
+import type { Command } from 'ioredis';
 import type { Script, ScriptArg, ScriptRunner } from './scripts/define.js';
 
 // The store never hands ioredis a command it would park in its offline queue:
@@ -60,10 +60,16 @@ export function createCommandGate(client: GateClient, timeout: number): CommandG
   // sendCommand and keeps it in a list ordered by send time; the sweeper
   // rejects the command itself when its deadline passes. The caller awaits the
   // command's own promise: no promise, closure or set entry of the gate's own
-  // per call. Only for a client of the ioredis copy this package imports (the
-  // peer dependency; a client of another copy takes the general path), and not
-  // with autopipelining (its commands go through a pipeline, not sendCommand).
-  const direct = client instanceof Redis && client.options?.enableAutoPipelining !== true;
+  // per call. Not with autopipelining (its commands go through a pipeline, not
+  // sendCommand).
+  // The direct path is off for now: it needs ioredis's `Command` class, and
+  // importing ioredis at run time puts its Node.js modules into bundles that
+  // only need the store's types (an Edge middleware bundle then fails on
+  // 'net' before createSessionManager() can name the fix). ioredis's mixins
+  // hide the class from the client instance, so there is no import-free way to
+  // reach it yet. Every call takes the general path, with the same deadlines.
+  const CommandOfClient: typeof Command | null = null;
+  const direct = false as boolean;
   const friendlyStacks = (client.options as { showFriendlyErrorStack?: unknown } | undefined)
     ?.showFriendlyErrorStack;
   const sent: (IoredisCommand | undefined)[] = [];
@@ -79,7 +85,7 @@ export function createCommandGate(client: GateClient, timeout: number): CommandG
     deadline: number,
   ) {
     // The options ioredis's own `client.get()` builds its Command with.
-    const command = new Command(name, args, {
+    const command = new (CommandOfClient as typeof Command)(name, args, {
       replyEncoding: 'utf8',
       keyPrefix: keyPrefix as string | undefined,
       errorStack: friendlyStacks ? new Error() : undefined,
