@@ -14,11 +14,21 @@ vi.mock('node:crypto', async (importOriginal) => {
   );
 });
 
+vi.mock('node:net', async (importOriginal) => {
+  const real = await importOriginal<Record<string, unknown>>();
+  const refuse = () => {
+    throw new Error("The edge runtime does not support Node.js 'net' module.");
+  };
+  return Object.fromEntries(
+    Object.keys(real).map((name) => [name, typeof real[name] === 'function' ? refuse : real[name]]),
+  );
+});
+
 afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-it('importing @sessionkit/core on Edge calls no node:crypto function, so the Edge error can be thrown', async () => {
+it('importing @sessionkit/core on Edge calls no node:crypto or node:net function, so the Edge error can be thrown', async () => {
   vi.stubGlobal('EdgeRuntime', 'edge-runtime');
   const core = await import('./index.js');
   expect(() => core.createSessionManager({ store: core.createMemoryStore() })).toThrow(

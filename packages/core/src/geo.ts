@@ -24,36 +24,45 @@ export interface GeoPolicy {
   allowUnknown?: boolean;
 }
 
-const nonPublic = new BlockList();
-for (const [net, prefix] of [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.0.0.0', 24],
-  ['192.168.0.0', 16],
-  ['198.18.0.0', 15],
-  ['224.0.0.0', 4],
-  ['240.0.0.0', 4],
-] as const) {
-  nonPublic.addSubnet(net, prefix, 'ipv4');
-}
-for (const [net, prefix] of [
-  ['::', 128],
-  ['::1', 128],
-  ['fc00::', 7],
-  ['fe80::', 10],
-  ['ff00::', 8],
-] as const) {
-  nonPublic.addSubnet(net, prefix, 'ipv6');
+// Built on first use, not at import: importing core must construct nothing from
+// node:net, or on the Edge runtime the import itself fails before
+// createSessionManager() can throw its EdgeRuntimeError naming the fix.
+let nonPublicList: BlockList | undefined;
+function nonPublic(): BlockList {
+  if (nonPublicList) return nonPublicList;
+  const list = new BlockList();
+  for (const [net, prefix] of [
+    ['0.0.0.0', 8],
+    ['10.0.0.0', 8],
+    ['100.64.0.0', 10],
+    ['127.0.0.0', 8],
+    ['169.254.0.0', 16],
+    ['172.16.0.0', 12],
+    ['192.0.0.0', 24],
+    ['192.168.0.0', 16],
+    ['198.18.0.0', 15],
+    ['224.0.0.0', 4],
+    ['240.0.0.0', 4],
+  ] as const) {
+    list.addSubnet(net, prefix, 'ipv4');
+  }
+  for (const [net, prefix] of [
+    ['::', 128],
+    ['::1', 128],
+    ['fc00::', 7],
+    ['fe80::', 10],
+    ['ff00::', 8],
+  ] as const) {
+    list.addSubnet(net, prefix, 'ipv6');
+  }
+  nonPublicList = list;
+  return list;
 }
 
 /** Whether an address is private, loopback, link-local or otherwise not routable on the internet. */
 export function isNonPublicIp(ip: string): boolean {
   try {
-    return nonPublic.check(ip, ip.includes(':') ? 'ipv6' : 'ipv4');
+    return nonPublic().check(ip, ip.includes(':') ? 'ipv6' : 'ipv4');
   } catch {
     return true;
   }
