@@ -8,8 +8,8 @@
 //
 // ATTACK_SESSIONS (default 50000), ATTACK_PHASE_SECONDS (default 20).
 
-import { cpus, loadavg } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import { fork } from 'node:child_process';
+import { cpus, loadavg, setPriority } from 'node:os';
 import { createSessionManager } from '@sessionkit/core';
 import { createRedisStore } from '@sessionkit/redis';
 import { startRedisCluster, startRedisServer } from '@sessionkit-internal/test-support';
@@ -35,7 +35,7 @@ function report(topology, result) {
   const ratio = attack.p99 / baseline.p99;
   console.log(
     [
-      `${topology}: ${SESSIONS} attacker sessions (load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores), 10 victims validating every 50 ms, ${PHASE_MS / 1000} s per phase`,
+      `${topology}: ${SESSIONS} attacker sessions (load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores; attacker at nice ${ATTACKER_NICE}), 10 victims validating every 50 ms, ${PHASE_MS / 1000} s per phase`,
       `  victims without attacker: validate p50 ${baseline.p50.toFixed(2)} ms, p99 ${baseline.p99.toFixed(2)} ms, max ${baseline.max.toFixed(1)} ms, SessionStoreError ${baseline.storeErrors} of ${baseline.n}`,
       `  victims under attack:     validate p50 ${attack.p50.toFixed(2)} ms, p99 ${attack.p99.toFixed(2)} ms, max ${attack.max.toFixed(1)} ms, SessionStoreError ${attack.storeErrors} of ${attack.n}, signed out ${attack.invalid}`,
       `  victims' own event-loop delay p99: ${baseline.loopLagP99.toFixed(1)} ms without, ${attack.loopLagP99.toFixed(1)} ms with the attacker (machine load, not Redis)`,
@@ -49,24 +49,35 @@ function report(topology, result) {
 
 const log = (line) => console.log(`  … ${line}`);
 
-/** The attacker on a worker thread, connected like the victims. */
-const attackerThread =
+// The attacker's CPU priority (nice, 19 = lowest): see attacker-process.mjs.
+const ATTACKER_NICE = Number(process.env.ATTACKER_NICE ?? 19);
+
+/** The attacker in a process of its own at nice ATTACKER_NICE, connected like the victims. */
+const attackerProcess =
   (ports, cluster) =>
   ({ prefix, attackerSessions }) =>
     new Promise((resolve, reject) => {
-      const worker = new Worker(new URL('./attacker-worker.mjs', import.meta.url), {
-        workerData: { ports, cluster, prefix, attackerSessions, clientOptions: FAIL_FAST },
+      const child = fork(new URL('./attacker-process.mjs', import.meta.url), {
+        env: {
+          ...process.env,
+          ATTACKER_CONFIG: JSON.stringify({
+            ports,
+            cluster,
+            prefix,
+            attackerSessions,
+            clientOptions: FAIL_FAST,
+          }),
+        },
       });
-      worker.once('error', reject);
-      worker.once('message', () =>
+      if (child.pid !== undefined) setPriority(child.pid, ATTACKER_NICE);
+      child.once('error', reject);
+      child.once('exit', (code) => reject(new Error(`attacker process exited with ${code}`)));
+      child.once('message', () =>
         resolve(
           () =>
             new Promise((done) => {
-              worker.once('message', ({ counts }) => {
-                void worker.terminate();
-                done(counts);
-              });
-              worker.postMessage('stop');
+              child.once('message', ({ counts }) => done(counts));
+              child.send('stop');
             }),
         ),
       );
@@ -81,7 +92,7 @@ const attackerThread =
     createRedisStore,
     connect,
     slowlogNodes: async () => [admin],
-    startAttacker: attackerThread([redis.port], false),
+    startAttacker: attackerProcess([redis.port], false),
     attackerSessions: SESSIONS,
     phaseMs: PHASE_MS,
     log,
@@ -107,7 +118,7 @@ const attackerThread =
     createRedisStore,
     connect,
     slowlogNodes: async () => admins,
-    startAttacker: attackerThread(cluster.ports, true),
+    startAttacker: attackerProcess(cluster.ports, true),
     attackerSessions: SESSIONS,
     phaseMs: PHASE_MS,
     log,
