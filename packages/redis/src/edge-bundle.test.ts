@@ -9,10 +9,30 @@ import { expect, it } from 'vitest';
 // Bundled here the way Next.js bundles Edge code (browser platform, the
 // edge-light condition); core has its own Edge test (edge-import.test.ts).
 
+/** The slice of esbuild's API used here. */
+interface Esbuild {
+  build(options: {
+    entryPoints: string[];
+    bundle: true;
+    write: false;
+    format: 'esm';
+    platform: 'browser';
+    conditions: string[];
+    logLevel: 'silent';
+    plugins: {
+      name: string;
+      setup(build: {
+        onResolve(
+          options: { filter: RegExp },
+          callback: (args: { path: string }) => { path: string; external: boolean },
+        ): void;
+      }): void;
+    }[];
+  }): Promise<unknown>;
+}
+
 // esbuild is tsup's; found through it so the repo needs no dependency of its own.
-const esbuild = createRequire(createRequire(import.meta.url).resolve('tsup'))(
-  'esbuild',
-) as typeof import('esbuild');
+const esbuild = createRequire(createRequire(import.meta.url).resolve('tsup'))('esbuild') as Esbuild;
 
 const nodeModules = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
 // Next.js's Edge runtime lets a module import node:crypto and fails only when
