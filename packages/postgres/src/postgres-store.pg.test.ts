@@ -1,8 +1,9 @@
+import type { SessionStore } from '@sessionkit/core';
 import { runStoreConformanceTests } from '@sessionkit/core/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { createPostgresStore } from './postgres-store.js';
-import { ensurePostgresSchema } from './schema.js';
+import { ensurePostgresSchema, tableNames } from './schema.js';
 import { findPgBin, type PgTestServer, startPgServer } from './test-support/pg-server.js';
 
 const found = findPgBin();
@@ -16,6 +17,7 @@ if ('missing' in found) {
   let server: PgTestServer;
   let pool: pg.Pool;
   let n = 0;
+  const prefixes = new WeakMap<SessionStore, string>();
 
   beforeAll(async () => {
     server = await startPgServer(found.bin);
@@ -34,8 +36,22 @@ if ('missing' in found) {
     async ({ now }) => {
       const tablePrefix = `c${n++}_`;
       await ensurePostgresSchema(pool, { tablePrefix });
-      return createPostgresStore({ pool, tablePrefix, now, timeout: 5_000 });
+      const store = createPostgresStore({ pool, tablePrefix, now, timeout: 5_000 });
+      prefixes.set(store, tablePrefix);
+      return store;
     },
-    { numRuns: 15, timeout: 20_000 },
+    {
+      numRuns: 15,
+      timeout: 20_000,
+      // The row as PostgreSQL holds it. No ttlMs: rows have no storage expiry
+      // (cleanup() deletes them past purgeAt).
+      readBack: (store) => ({
+        rawSession: async (id) => {
+          const { sessions } = tableNames({ tablePrefix: prefixes.get(store) });
+          const { rows } = await pool.query(`SELECT * FROM ${sessions} WHERE id = $1`, [id]);
+          return rows[0] ?? null;
+        },
+      }),
+    },
   );
 }

@@ -45,6 +45,30 @@ function recording(inner: Redis): { client: Redis; calls: string[] } {
 }
 
 describe('command gate', () => {
+  it('with ioredis defaults, a GET on a ready client is written with sendCommand and awaited on its own promise', async () => {
+    const inner = await ready();
+    try {
+      const { client, calls } = recording(inner);
+      const store = createRedisStore({ client, prefix: 'g1:' });
+      expect(await store.get('AAAAAAmissing-session-id-000')).toBeNull();
+      expect(calls).toEqual(['sendCommand']);
+    } finally {
+      inner.disconnect();
+    }
+  });
+
+  it('with autopipelining, a GET takes the general path (its commands go through a pipeline)', async () => {
+    const inner = await ready({ enableAutoPipelining: true });
+    try {
+      const { client, calls } = recording(inner);
+      const store = createRedisStore({ client, prefix: 'g1:' });
+      expect(await store.get('AAAAAAmissing-session-id-000')).toBeNull();
+      expect(calls).toEqual(['get']);
+    } finally {
+      inner.disconnect();
+    }
+  });
+
   it('a GET Redis does not answer rejects at the deadline, on the fast path, and the store works again after', async () => {
     const client = await ready();
     try {

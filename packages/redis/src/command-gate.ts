@@ -1,4 +1,4 @@
-import type { Command } from 'ioredis';
+import { type CommandClass, commandClassOf } from './command-class.js';
 import type { Script, ScriptArg, ScriptRunner } from './scripts/define.js';
 
 // The store never hands ioredis a command it would park in its offline queue:
@@ -61,15 +61,12 @@ export function createCommandGate(client: GateClient, timeout: number): CommandG
   // rejects the command itself when its deadline passes. The caller awaits the
   // command's own promise: no promise, closure or set entry of the gate's own
   // per call. Not with autopipelining (its commands go through a pipeline, not
-  // sendCommand).
-  // The direct path is off for now: it needs ioredis's `Command` class, and
-  // importing ioredis at run time puts its Node.js modules into bundles that
-  // only need the store's types (an Edge middleware bundle then fails on
-  // 'net' before createSessionManager() can name the fix). ioredis's mixins
-  // hide the class from the client instance, so there is no import-free way to
-  // reach it yet. Every call takes the general path, with the same deadlines.
-  const CommandOfClient: typeof Command | null = null;
-  const direct = false as boolean;
+  // sendCommand). The Command class comes from the client itself, never from an
+  // import of ioredis (command-class.ts says why); a client it cannot be read
+  // from takes the general path, with the same deadlines.
+  const CommandOfClient: CommandClass | null =
+    standalone && client.options?.enableAutoPipelining !== true ? commandClassOf(client) : null;
+  const direct = CommandOfClient !== null;
   const friendlyStacks = (client.options as { showFriendlyErrorStack?: unknown } | undefined)
     ?.showFriendlyErrorStack;
   const sent: (IoredisCommand | undefined)[] = [];
@@ -85,7 +82,7 @@ export function createCommandGate(client: GateClient, timeout: number): CommandG
     deadline: number,
   ) {
     // The options ioredis's own `client.get()` builds its Command with.
-    const command = new (CommandOfClient as typeof Command)(name, args, {
+    const command = new (CommandOfClient as CommandClass)(name, args, {
       replyEncoding: 'utf8',
       keyPrefix: keyPrefix as string | undefined,
       errorStack: friendlyStacks ? new Error() : undefined,

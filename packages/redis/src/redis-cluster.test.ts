@@ -1,9 +1,9 @@
 import { createSessionManager } from '@sessionkit/core';
-import { runStoreConformanceTests } from '@sessionkit/core/testing';
 import { type RedisCluster, startRedisCluster } from '@sessionkit-internal/test-support';
 import { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisStore } from './redis-store.js';
+import { runRedisConformance } from './test-conformance.js';
 
 let cluster: RedisCluster;
 let client: Cluster;
@@ -19,8 +19,10 @@ afterAll(async () => {
 });
 
 let run = 0;
-runStoreConformanceTests('redis (cluster)', ({ now }) =>
-  createRedisStore({ client, prefix: `t${run++}:`, now }),
+runRedisConformance(
+  'redis (cluster)',
+  () => client,
+  () => `t${run++}:`,
 );
 
 describe('redis store on Redis Cluster', () => {

@@ -1,11 +1,11 @@
 // The same conformance suite on ioredis 6 (what `npm i ioredis` installs today;
 // the peer range allows ^5 and ^6). ioredis 6 comes in as the `ioredis6` alias.
 import { createSessionManager } from '@sessionkit/core';
-import { runStoreConformanceTests } from '@sessionkit/core/testing';
 import { type RedisServer, startRedisServer } from '@sessionkit-internal/test-support';
 import { Cluster, Redis } from 'ioredis6';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisStore } from './redis-store.js';
+import { runRedisConformance } from './test-conformance.js';
 
 let server: RedisServer;
 let client: Redis;
@@ -26,8 +26,10 @@ const asClient = (c: Redis | Cluster) =>
   c as unknown as Parameters<typeof createRedisStore>[0]['client'];
 
 let run = 0;
-runStoreConformanceTests('redis (standalone, ioredis 6)', ({ now }) =>
-  createRedisStore({ client: asClient(client), prefix: `v6-${run++}:`, now }),
+runRedisConformance(
+  'redis (standalone, ioredis 6)',
+  () => asClient(client),
+  () => `v6-${run++}:`,
 );
 
 describe('ioredis 6', () => {

@@ -55,7 +55,20 @@ export function defineScript<const K extends string, const A extends string>(
   checkNames(name, args);
   // Bound before the helpers, which read ARG (see `transition`).
   const lua = `local KEY = ${table(keys, 'KEYS')}\nlocal ARG = ${table(args, 'ARGV')}\n${HELPERS}\n${body}`;
-  return { name, keys, args, lua, sha: createHash('sha1').update(lua).digest('hex') };
+  // The SHA-1 on first use, not at import: on the Edge runtime a node:crypto
+  // call at import would fail before createSessionManager() can throw its
+  // EdgeRuntimeError naming the fix (edge-import.test.ts).
+  let sha: string | undefined;
+  return {
+    name,
+    keys,
+    args,
+    lua,
+    get sha() {
+      sha ??= createHash('sha1').update(lua).digest('hex');
+      return sha;
+    },
+  };
 }
 
 /** Sends `script` with KEYS and ARGV built from named fields, in the order the Lua binds them. */
