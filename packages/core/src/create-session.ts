@@ -162,6 +162,7 @@ function buildRecord(
     purgeAt: new Date(expiresAt.getTime() + ctx.o.historyRetention),
     risk: risk !== null && ctx.o.suspiciousLogin?.policy === 'flag' ? risk : null,
     verification: null,
+    refreshRequestedAt: null,
   };
 }
 

@@ -1,3 +1,4 @@
+export type { RequestRefreshTarget } from './claims-refresh.js';
 export {
   getClientIp,
   type HeadersLike,
@@ -16,6 +17,14 @@ export {
   readDeviceIdCookie,
   SECURE_DEVICE_ID_COOKIE,
 } from './device.js';
+export {
+  isSessionEndReasonCode,
+  KNOWN_END_REASONS,
+  type PublicEndReason,
+  publicEndReason,
+  SESSION_END_MESSAGES,
+  type SessionEndReasonCode,
+} from './end-reason.js';
 export {
   GeoBlockedError,
   InvalidInputError,

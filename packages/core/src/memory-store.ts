@@ -14,8 +14,10 @@ import {
   type PageCursor,
   type PageQuery,
   type RecordPage,
+  type RefreshRequest,
   type RefreshRotation,
   type RefreshRotationResult,
+  type RefreshTarget,
   type SessionLimit,
   type SessionRecord,
   type SessionStore,
@@ -353,6 +355,34 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SessionStor
       }
       for (const userId of [...devices.keys()]) userDevices(userId);
       return { expired, purged };
+    },
+
+    async requestRefresh(target: RefreshTarget, request: RefreshRequest): Promise<number> {
+      const at = request.at.getTime();
+      const mark = (record: SessionRecord | undefined): number => {
+        if (!record || !isLive(record, request.liveness)) return 0;
+        const stored = record.refreshRequestedAt?.getTime() ?? null;
+        record.refreshRequestedAt = new Date(stored !== null && stored >= at ? stored + 1 : at);
+        return 1;
+      };
+      if (target.userId === undefined) {
+        const record = read(target.sessionId);
+        if (record && target.ownerUserId !== null && record.userId !== target.ownerUserId) return 0;
+        return mark(record);
+      }
+      let count = 0;
+      for (const id of [...(byUser.get(target.userId) ?? [])]) {
+        const record = read(id);
+        if (record?.userId === target.userId) count += mark(record);
+      }
+      return count;
+    },
+
+    async clearRefreshRequest(sessionId: string, requestedAt: Date): Promise<boolean> {
+      const record = read(sessionId);
+      if (record?.refreshRequestedAt?.getTime() !== requestedAt.getTime()) return false;
+      record.refreshRequestedAt = null;
+      return true;
     },
   };
 }

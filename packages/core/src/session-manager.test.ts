@@ -237,6 +237,8 @@ describe('failing closed', () => {
       markVerified: fail,
       cleanup: fail,
       bindUserShard: () => {},
+      requestRefresh: fail,
+      clearRefreshRequest: fail,
     };
   };
 

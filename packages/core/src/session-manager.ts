@@ -1,3 +1,8 @@
+import {
+  clearClaimsRefresh,
+  type RequestRefreshTarget,
+  requestClaimsRefresh,
+} from './claims-refresh.js';
 import type { HeadersLike } from './client-ip.js';
 import { createSession } from './create-session.js';
 import { forgetDevice, listDevices } from './device-identity.js';
@@ -99,6 +104,14 @@ export interface ValidateOptions {
    * `activityWrites: 'background'`.
    */
   waitUntil?: (promise: Promise<unknown>) => void;
+  /**
+   * Called, instead of answering a session, when the token is the current token
+   * of a session that has ended (or just expired): with the stored end reason, so
+   * the integration can tell this device why (see `publicEndReason`). Never
+   * called for an unknown token, nor for a token the session no longer holds,
+   * so it reveals nothing about any other session. Costs no extra store call.
+   */
+  onEnded?: (ended: { reason: string; endedAt: Date }) => void;
 }
 
 export interface SessionManager {
@@ -158,6 +171,20 @@ export interface SessionManager {
     sessionId: string,
     options: { method: string; userId?: string },
   ): Promise<Session | null>;
+  /**
+   * Asks for sessions' claims (roles, profile) to be reloaded without signing
+   * anyone out: every live session of a user (`requestRefresh('u1')`) or one
+   * (`requestRefresh({ sessionId })`, with `userId` only the owner's). Their
+   * next `validate()` carries `refreshRequestedAt`; `withSessionTracking`'s
+   * `refreshClaims` then reloads them once. One store call. Returns how many
+   * sessions were marked.
+   */
+  requestRefresh(target: RequestRefreshTarget): Promise<number>;
+  /**
+   * Clears a session's refresh mark once its claims were reloaded, unless a
+   * newer request arrived meanwhile (pass the `refreshRequestedAt` you acted on).
+   */
+  clearRefreshRequest(sessionId: string, requestedAt: Date): Promise<boolean>;
   /** Subscribes to an event; returns an unsubscribe function. */
   on<E extends SessionEventName>(event: E, handler: SessionEventHandler<E>): () => void;
 }
@@ -175,6 +202,15 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
   // On Edge every validate() would fail and sign the user out: say so once, here.
   if (isEdgeRuntime()) throw new EdgeRuntimeError('createSessionManager()');
   return new DefaultSessionManager(resolveOptions(options));
+}
+
+/** Tells {@link ValidateOptions.onEnded} why the token's own session ended. */
+function reportEnded(
+  record: SessionRecord,
+  onEnded: NonNullable<ValidateOptions['onEnded']>,
+): void {
+  if (record.status === 'ACTIVE' || record.endedAt === null) return;
+  onEnded({ reason: record.endReason ?? 'ended', endedAt: record.endedAt });
 }
 
 class DefaultSessionManager implements SessionManager {
@@ -206,13 +242,19 @@ class DefaultSessionManager implements SessionManager {
   }
 
   validate(token: string, options?: ValidateOptions): Promise<Session | null> {
-    return this.#validate(token, this.#ctx.o.activityWrites === 'await', options?.waitUntil);
+    return this.#validate(
+      token,
+      this.#ctx.o.activityWrites === 'await',
+      options?.waitUntil,
+      options?.onEnded,
+    );
   }
 
   async #validate(
     token: string,
     awaitWrite: boolean,
     waitUntil: ValidateOptions['waitUntil'],
+    onEnded?: ValidateOptions['onEnded'],
   ): Promise<Session | null> {
     // The hot path, written out flat: one hash, one store read, one await
     // unless the session just expired (or a touch is due and awaited).
@@ -225,10 +267,15 @@ class DefaultSessionManager implements SessionManager {
     } catch (error) {
       throw toStoreError('validate', error);
     }
-    if (record?.status !== 'ACTIVE' || !hashesEqual(record.tokenHash, tokenHash)) return null;
+    if (record?.status !== 'ACTIVE' || !hashesEqual(record.tokenHash, tokenHash)) {
+      if (onEnded && record && hashesEqual(record.tokenHash, tokenHash))
+        reportEnded(record, onEnded);
+      return null;
+    }
     const nowMs = o.now();
     if (!isLiveAt(record, nowMs, o.idleTimeout)) {
-      await this.#ctx.settle(record, nowMs);
+      const settled = await this.#ctx.settle(record, nowMs);
+      if (onEnded) reportEnded(settled, onEnded);
       return null;
     }
     const last = record.lastActivityAt.getTime();
@@ -291,6 +338,14 @@ class DefaultSessionManager implements SessionManager {
 
   forgetDevice(userId: string, deviceId: string): Promise<boolean> {
     return forgetDevice(this.#ctx, userId, deviceId);
+  }
+
+  requestRefresh(target: RequestRefreshTarget): Promise<number> {
+    return requestClaimsRefresh(this.#ctx, target);
+  }
+
+  clearRefreshRequest(sessionId: string, requestedAt: Date): Promise<boolean> {
+    return clearClaimsRefresh(this.#ctx, sessionId, requestedAt);
   }
 
   async markVerified(

@@ -32,6 +32,7 @@ export function toPublicSession(record: SessionRecord | Session): Session {
   // Optional fields appear only when set, so plain sessions keep the contract's shape.
   if (record.risk) session.risk = record.risk;
   if (record.verification) session.verification = record.verification;
+  if (record.refreshRequestedAt) session.refreshRequestedAt = record.refreshRequestedAt;
   return session;
 }
 

@@ -10,11 +10,17 @@ import type {
  * What a store persists for one session: the public {@link Session} plus the
  * hashes of its secrets. Stores never see a raw token.
  */
-export interface SessionRecord extends Omit<Session, 'risk' | 'verification'> {
+export interface SessionRecord
+  extends Omit<Session, 'risk' | 'verification' | 'refreshRequestedAt'> {
   /** Risk signals recorded at sign-in, or null. */
   risk: SessionRisk | null;
   /** The last step-up verification, or null. */
   verification: SessionVerification | null;
+  /**
+   * When `requestRefresh` last asked for this session's claims to be reloaded,
+   * or null when nothing is pending (see {@link SessionStore.requestRefresh}).
+   */
+  refreshRequestedAt: Date | null;
   /** SHA-256 (base64url) of the current session token. */
   tokenHash: string;
   /** SHA-256 (base64url) of the current refresh token; null when refresh tokens are off. */
@@ -229,6 +235,20 @@ export interface CleanupResult {
   purged: number;
 }
 
+/** Which sessions {@link SessionStore.requestRefresh} marks. */
+export type RefreshTarget =
+  /** Every session of this user. */
+  | { userId: string; sessionId?: undefined }
+  /** One session; with `ownerUserId`, only when that user owns it. */
+  | { sessionId: string; ownerUserId: string | null; userId?: undefined };
+
+export interface RefreshRequest {
+  /** The mark to write (see {@link SessionStore.requestRefresh}). */
+  at: Date;
+  /** Only sessions live at this moment are marked. */
+  liveness: Liveness;
+}
+
 /**
  * The one seam between session lifecycle logic (`@sessionkit/core`) and a
  * database. Core makes every decision; a store applies the conditional writes it
@@ -357,6 +377,28 @@ export interface SessionStore {
    * a no-op: every method is required, so the manager never probes for one.
    */
   bindUserShard(shardOf: (userId: string) => string): void;
+
+  // ── Claims refresh (`manager.requestRefresh`) ──────────────────────────────
+  // The mark travels in the record `get()` already returns, so validate() sees
+  // it without another call; only clearing it is one more.
+
+  /**
+   * Marks the target's sessions that are live at `request.liveness` for a claims
+   * reload: sets `refreshRequestedAt` to `request.at`, or to one millisecond
+   * after the stored mark when that is not earlier, so a new request never
+   * equals one a reader already saw. `{ userId }` marks every such session of
+   * the user in this one call (each session's write atomic); `{ sessionId }`
+   * marks one (owned by `ownerUserId` when not null). Never resurrects or
+   * touches an ended session. Returns how many sessions it marked.
+   */
+  requestRefresh(target: RefreshTarget, request: RefreshRequest): Promise<number>;
+
+  /**
+   * Clears the mark (`refreshRequestedAt = null`) only while it still equals
+   * `requestedAt` (atomic compare-and-set), so a request made while the claims
+   * were being reloaded stays pending. Returns whether it cleared.
+   */
+  clearRefreshRequest(sessionId: string, requestedAt: Date): Promise<boolean>;
 }
 
 /**
@@ -379,6 +421,9 @@ export const STORE_METHODS = Object.keys({
   markVerified: true,
   cleanup: true,
   bindUserShard: true,
+  // Claims refresh.
+  requestRefresh: true,
+  clearRefreshRequest: true,
 } as const satisfies Record<keyof SessionStore, true>) as readonly (keyof SessionStore)[];
 
 /**

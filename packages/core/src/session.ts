@@ -73,6 +73,11 @@ export interface Session {
   risk?: SessionRisk;
   /** Present only after `markVerified()`. */
   verification?: SessionVerification;
+  /**
+   * Present only while `requestRefresh()` has asked for this session's claims
+   * (roles, profile) to be reloaded and the integration has not yet done so.
+   */
+  refreshRequestedAt?: Date;
 }
 
 /** A device a user has signed in from, remembered beyond the life of its sessions. */

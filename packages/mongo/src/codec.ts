@@ -95,6 +95,7 @@ export function toDoc(record: SessionRecord): SessionDoc {
     verification: record.verification
       ? { verifiedAt: record.verification.verifiedAt, method: record.verification.method }
       : null,
+    refreshRequestedAt: record.refreshRequestedAt ?? null,
   };
 }
 
@@ -126,5 +127,6 @@ export function toRecord(doc: SessionDoc): SessionRecord {
     verification: doc.verification
       ? { verifiedAt: date(doc.verification.verifiedAt), method: doc.verification.method }
       : null,
+    refreshRequestedAt: doc.refreshRequestedAt ? date(doc.refreshRequestedAt) : null,
   };
 }

@@ -45,6 +45,7 @@ function record(userId: string): SessionRecord {
     purgeAt: new Date(T0 + 120 * DAY),
     risk: null,
     verification: null,
+    refreshRequestedAt: null,
   };
 }
 

@@ -80,6 +80,7 @@ function record(userId: string, overrides: Partial<SessionRecord> = {}): Session
     purgeAt: new Date(T0 + 120 * DAY),
     risk: null,
     verification: null,
+    refreshRequestedAt: null,
     ...overrides,
   };
 }

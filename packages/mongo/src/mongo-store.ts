@@ -14,8 +14,10 @@ import {
   type KnownDeviceRecord,
   type PageQuery,
   type RecordPage,
+  type RefreshRequest,
   type RefreshRotation,
   type RefreshRotationResult,
+  type RefreshTarget,
   type SessionLimit,
   type SessionRecord,
   type SessionStore,
@@ -627,6 +629,50 @@ function storeMethods(input: CollectionStoreInput, call: StoreCall): SessionStor
         { returnDocument: 'after' },
       );
       return doc ? toRecord(doc) : null;
+    },
+
+    async requestRefresh(target: RefreshTarget, request: RefreshRequest): Promise<number> {
+      if (typeof target !== 'object' || target === null) {
+        throw new InvalidInputError('requestRefresh: target must be { userId } or { sessionId }.');
+      }
+      const at = checkDate('requestRefresh', request?.at, 'request.at');
+      const liveness = checkLiveness('requestRefresh', request.liveness);
+      const filter: Filter = { ...liveFilter(liveness) };
+      if (target.userId === undefined) {
+        filter._id = checkSessionId('requestRefresh', target.sessionId);
+        if (target.ownerUserId !== null) {
+          filter.userId = checkUserId('requestRefresh', target.ownerUserId, 'ownerUserId');
+        }
+      } else {
+        filter.userId = checkUserId('requestRefresh', target.userId);
+      }
+      // One update for every live session of the target. The mark is `at`, or
+      // one ms past a stored mark that is not earlier (memory-store.ts does the
+      // same), so a new request never equals one a reader already acted on.
+      const result = await sessions.updateMany(filter, [
+        {
+          $set: {
+            refreshRequestedAt: {
+              $cond: [
+                { $lt: [{ $ifNull: ['$refreshRequestedAt', new Date(0)] }, at] },
+                at,
+                { $add: ['$refreshRequestedAt', 1] },
+              ],
+            },
+          },
+        },
+      ]);
+      return result.modifiedCount;
+    },
+
+    async clearRefreshRequest(sessionId: string, requestedAt: Date): Promise<boolean> {
+      checkSessionId('clearRefreshRequest', sessionId);
+      const at = checkDate('clearRefreshRequest', requestedAt, 'requestedAt');
+      const result = await sessions.updateOne(
+        { _id: sessionId, refreshRequestedAt: at },
+        { $set: { refreshRequestedAt: null } },
+      );
+      return result.modifiedCount === 1;
     },
 
     async cleanup(cleanupInput: CleanupInput): Promise<CleanupResult> {

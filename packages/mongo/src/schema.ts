@@ -34,6 +34,8 @@ export interface SessionDoc {
   risk?: { reasons: string[] } | null;
   /** Absent on documents written before sessionkit recorded verification (read as null). */
   verification?: { verifiedAt: Date; method: string } | null;
+  /** The claims-refresh mark; absent on documents written before it existed (read as null). */
+  refreshRequestedAt?: Date | null;
   endBatch?: string;
 }
 
@@ -178,6 +180,7 @@ export function createSessionSchema(
         ),
         default: null,
       },
+      refreshRequestedAt: { type: Date, default: null },
       endBatch: { type: String },
     },
     {

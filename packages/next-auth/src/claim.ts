@@ -13,13 +13,18 @@ export interface SessionClaim {
   userId: string;
   /** ISO 8601. */
   expiresAt: string;
+  /**
+   * The claims-refresh mark (`session.refreshRequestedAt`, ISO) whose reloaded
+   * claims this JWT carries; absent before the first reload.
+   */
+  claimsFor?: string;
 }
 
 export function readSessionClaim(token: unknown): SessionClaim | null {
   if (!token || typeof token !== 'object') return null;
   const claim = (token as Record<string, unknown>)[SESSION_CLAIM];
   if (!claim || typeof claim !== 'object') return null;
-  const { id, token: secret, userId, expiresAt } = claim as Record<string, unknown>;
+  const { id, token: secret, userId, expiresAt, claimsFor } = claim as Record<string, unknown>;
   if (
     typeof id !== 'string' ||
     typeof secret !== 'string' ||
@@ -28,7 +33,9 @@ export function readSessionClaim(token: unknown): SessionClaim | null {
   ) {
     return null;
   }
-  return { id, token: secret, userId, expiresAt };
+  return typeof claimsFor === 'string'
+    ? { id, token: secret, userId, expiresAt, claimsFor }
+    : { id, token: secret, userId, expiresAt };
 }
 
 /**

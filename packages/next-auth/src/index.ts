@@ -5,6 +5,22 @@ export {
   type DeviceRouteHandlersOptions,
 } from './device-route-handlers.js';
 export {
+  clearEndReasonCookie,
+  createEndReasonCookie,
+  END_REASON_COOKIE,
+  type EndReasonCookie,
+  readSessionEndReason,
+  SECURE_END_REASON_COOKIE,
+  type SetEndReason,
+  serializeEndReasonCookie,
+} from './end-reason-cookie.js';
+export {
+  createPagesEndReasonHandler,
+  createSessionEndReasonHandler,
+  type SessionEndReasonHandlerOptions,
+  type SessionEndReasonHandlers,
+} from './end-reason-route.js';
+export {
   type GetTrackedTokenParams,
   getTrackedToken,
   type RequestWithTrackedToken,

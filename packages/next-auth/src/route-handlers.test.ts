@@ -179,6 +179,8 @@ describe('createSessionRouteHandlers', () => {
       expect(res.body).toEqual({ revoked: 2 });
       expect((await w.manager.list('alice')).map((s) => s.id)).toEqual([w.alice[0]!.id]);
       expect((await w.manager.get(w.bob[0]!.id))?.status).toBe('ACTIVE');
+      // Recorded as "signed out everywhere", which the other devices are told.
+      expect((await w.manager.get(w.alice[1]!.id))?.endReason).toBe('revoked_all');
     });
 
     it('rejects anything but exactly one well-formed sessionId or revokeAll=true with 400', async () => {

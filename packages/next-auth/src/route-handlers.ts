@@ -287,7 +287,11 @@ async function handleSessionsRequest(
   if (target.kind === 'all') {
     const denied = verificationRequired(current, verification.revokeAll, now());
     if (denied) return denied;
-    const revoked = await manager.revokeAll(userId, { except: currentSessionId });
+    // Its own reason, so the other devices are told "you signed out everywhere".
+    const revoked = await manager.revokeAll(userId, {
+      except: currentSessionId,
+      reason: 'revoked_all',
+    });
     return ok({ revoked });
   }
   // Signing out this very device is a sign-out, never a sensitive action.

@@ -57,7 +57,11 @@ export function loadDefaultDecode(): Promise<JwtDecode> {
  * A store that cannot answer rejects with `SessionStoreError` (fail closed:
  * every next-auth caller treats a throwing decode as "no session").
  */
-export function createTrackedDecode(manager: SessionManager, appDecode?: JwtDecode): JwtDecode {
+export function createTrackedDecode(
+  manager: SessionManager,
+  appDecode?: JwtDecode,
+  onEnded?: (reason: string) => Promise<void>,
+): JwtDecode {
   return async function decode(params) {
     const base = appDecode ?? (await loadDefaultDecode());
     const payload = await base(params);
@@ -69,8 +73,18 @@ export function createTrackedDecode(manager: SessionManager, appDecode?: JwtDeco
     }
     const claim = readClaim(payload);
     if (!claim) return null;
-    const session = await manager.validate(claim.token, { waitUntil: await afterResponse() });
-    if (!isClaimLive(session, claim)) return null;
+    let endReason: string | null = null;
+    const session = await manager.validate(claim.token, {
+      waitUntil: await afterResponse(),
+      onEnded: (ended) => {
+        endReason = ended.reason;
+      },
+    });
+    if (!isClaimLive(session, claim)) {
+      // This device's own session ended: tell it why (a code only).
+      if (endReason !== null && onEnded) await onEnded(endReason);
+      return null;
+    }
     justValidated.set(payload, session);
     return payload;
   };

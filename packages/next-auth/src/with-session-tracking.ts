@@ -3,6 +3,7 @@ import {
   EdgeRuntimeError,
   InvalidInputError,
   isEdgeRuntime,
+  type Session,
   SessionKitError,
   type SessionManager,
 } from '@sessionkit/core';
@@ -10,6 +11,14 @@ import { afterResponse } from './after-response.js';
 import type { InstalledCallbackParameters } from './auth-options.js';
 import { shapeSession } from './claim.js';
 import { appIsSecure, type SetDeviceId, setNextDeviceIdCookie } from './device-cookie.js';
+import {
+  clearEndReasonCookie,
+  createEndReasonCookie,
+  endReasonCookieValue,
+  endReasonSecret,
+  type SetEndReason,
+  setNextEndReasonCookie,
+} from './end-reason-cookie.js';
 import { readIncomingClaim } from './incoming-session.js';
 import { type GetHeaders, readNextHeaders } from './request-context.js';
 import {
@@ -60,6 +69,36 @@ export interface SessionTrackingOptions {
    * @default `cookies().set()` from `next/headers`; `__Host-` name when the app is on https
    */
   setDeviceId?: SetDeviceId | false;
+  /**
+   * Sets the short-lived, signed, HttpOnly end-reason cookie that tells a
+   * signed-out device why its session ended (read it with
+   * `readSessionEndReason()` or the `createSessionEndReasonHandler()` route),
+   * and clears it at the next sign-in. `false` turns the feature off.
+   * Pages Router: `(cookie) => res.appendHeader('Set-Cookie', serializeEndReasonCookie(cookie))`.
+   * @default `cookies().set()` from `next/headers`
+   */
+  setEndReason?: SetEndReason | false;
+  /**
+   * Reloads a session's claims (roles, profile) after `manager.requestRefresh()`
+   * marked it, without signing the user out. Runs once for a marked session, on
+   * its next read; the object it returns is merged into the JWT before your own
+   * `jwt` callback runs, so your `session` callback sees the new claims on that
+   * very request. The mark is cleared on the first request that presents the
+   * refreshed JWT (proof the cookie was stored): one extra store call, only
+   * then. If it throws, the old claims stay and it runs again on the next read.
+   * @example
+   * refreshClaims: async ({ userId }) => ({ role: (await db.user.find(userId)).role })
+   */
+  refreshClaims?: (params: {
+    userId: string;
+    /** The JWT as it arrived (without your jwt callback's changes for this request). */
+    token: Record<string, unknown>;
+    session: Session;
+  }) =>
+    | Record<string, unknown>
+    | null
+    | undefined
+    | PromiseLike<Record<string, unknown> | null | undefined>;
 }
 
 /**
@@ -170,6 +209,22 @@ export function withSessionTracking<T extends TrackableAuthOptions & InstalledCa
     );
   }
   const setDeviceId = options.setDeviceId ?? setNextDeviceIdCookie;
+  if (
+    options.setEndReason !== undefined &&
+    options.setEndReason !== false &&
+    typeof options.setEndReason !== 'function'
+  ) {
+    throw new InvalidInputError(
+      'withSessionTracking: options.setEndReason must be a function (cookie) => void, or false.',
+    );
+  }
+  const setEndReason = options.setEndReason ?? setNextEndReasonCookie;
+  if (options.refreshClaims !== undefined && typeof options.refreshClaims !== 'function') {
+    throw new InvalidInputError(
+      'withSessionTracking: options.refreshClaims must be an async function ({ userId, token, session }) => claims.',
+    );
+  }
+  const refreshClaims = options.refreshClaims;
   const appCallbacks = authOptions.callbacks ?? {};
   const appEvents = authOptions.events ?? {};
   // The app's callbacks, typed loosely: they are called with exactly what
@@ -180,7 +235,21 @@ export function withSessionTracking<T extends TrackableAuthOptions & InstalledCa
   const appSignIn = appCallbacks.signIn as ((params: SignInParams) => unknown) | undefined;
   const appJwtOptions = authOptions.jwt ?? {};
   const appDecode = appJwtOptions.decode as JwtDecode | undefined;
-  const decode = createTrackedDecode(manager, appDecode);
+  // Tells a device whose own session ended why (a public code in a signed
+  // cookie). Never changes the outcome: the session is dead either way.
+  async function reportEnded(reason: string): Promise<void> {
+    if (setEndReason === false) return;
+    const secret = endReasonSecret(tracked.secret);
+    if (secret === null) return;
+    try {
+      await setEndReason(createEndReasonCookie(reason, secret));
+    } catch (error) {
+      console.warn(
+        `[sessionkit] setEndReason failed; the signed-out device is not told why: ${error instanceof Error ? error.message.slice(0, 200) : 'unknown error'}`,
+      );
+    }
+  }
+  const decode = createTrackedDecode(manager, appDecode, reportEnded);
 
   // The session cookie this request arrived with, decoded with next-auth's own
   // decode (the tracked one would hide a dead session). Reads the options
@@ -219,6 +288,10 @@ export function withSessionTracking<T extends TrackableAuthOptions & InstalledCa
       if (setDeviceId !== false) {
         await setDeviceId(createDeviceIdCookie(created.deviceId, { secure: appIsSecure() }));
       }
+      // Signed in again: the last session's end reason has served its purpose.
+      if (setEndReason !== false && endReasonCookieValue(headers) !== null) {
+        await setEndReason(clearEndReasonCookie());
+      }
       // Signing in over a live session overwrites its cookie: end it, so that a
       // copy of the old cookie stops working too. Only an ACTIVE session ends.
       if (previous && previous.id !== created.session.id) {
@@ -240,19 +313,61 @@ export function withSessionTracking<T extends TrackableAuthOptions & InstalledCa
     if (!claim) return null;
     // decode() validated this very payload a moment ago: no second round trip.
     // SessionStoreError propagates: both versions log it and clear the cookie (fail closed).
+    let endReason: string | null = null;
     const session =
       takeValidated(params.token) ??
-      (await manager.validate(claim.token, { waitUntil: await afterResponse() }));
-    if (!isClaimLive(session, claim)) return null;
+      (await manager.validate(claim.token, {
+        waitUntil: await afterResponse(),
+        onEnded: (ended) => {
+          endReason = ended.reason;
+        },
+      }));
+    if (!isClaimLive(session, claim)) {
+      if (endReason !== null) await reportEnded(endReason);
+      return null;
+    }
 
     const fresh: SessionClaim = { ...claim, expiresAt: session.expiresAt.toISOString() };
-    const token = { ...params.token, [SESSION_CLAIM]: fresh };
+    let token: Token = { ...params.token, [SESSION_CLAIM]: fresh };
+    if (refreshClaims && session.refreshRequestedAt) {
+      token = await reloadClaims(params.token, token, fresh, session, session.refreshRequestedAt);
+    }
     const result = appJwt
       ? ((await appJwt({ ...params, token })) as Token | null | undefined)
       : token;
     if (!result || typeof result !== 'object') return result ?? null;
     // The app may have returned a new object: keep its claims and ours.
     return { ...result, [SESSION_CLAIM]: fresh };
+  }
+
+  // A marked session: reload its claims once, or, when this JWT already carries
+  // the reload for this very mark (so the refreshed cookie was stored), clear it.
+  async function reloadClaims(
+    incoming: Token,
+    token: Token,
+    fresh: SessionClaim,
+    session: Session,
+    requestedAt: Date,
+  ): Promise<Token> {
+    const mark = requestedAt.toISOString();
+    if (fresh.claimsFor === mark) {
+      // SessionStoreError propagates like any failed read (fail closed).
+      await manager.clearRefreshRequest(session.id, requestedAt);
+      return token;
+    }
+    let claims: Record<string, unknown> | null | undefined;
+    try {
+      claims = await refreshClaims?.({ userId: fresh.userId, token: incoming, session });
+    } catch (error) {
+      console.warn(
+        `[sessionkit] refreshClaims failed; the old claims stay and it runs again on the next read: ${error instanceof Error ? error.message.slice(0, 200) : 'unknown error'}`,
+      );
+      return token;
+    }
+    fresh.claimsFor = mark;
+    if (!claims || typeof claims !== 'object') return token;
+    // Our claim always wins: refreshClaims cannot replace the session reference.
+    return { ...token, ...claims, [SESSION_CLAIM]: fresh };
   }
 
   async function session(params: SessionParams): Promise<unknown> {

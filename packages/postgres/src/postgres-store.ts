@@ -23,6 +23,7 @@ import {
   type TouchUpdate,
   type VerificationUpdate,
 } from '@sessionkit/core';
+import type { RefreshRequest, RefreshTarget } from '@sessionkit/core/store';
 import {
   DEVICE_COLUMNS,
   type DeviceRow,
@@ -226,7 +227,7 @@ export function createPostgresStore(options: PostgresStoreOptions): SessionStore
           evicted = outcome;
         }
         const inserted = await exec<SessionRow>(
-          `INSERT INTO ${S} (${SESSION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9, $10, $11, $12, $13::jsonb, $14::jsonb, $15::jsonb, $16, $17, $18::text[], $19, $20) RETURNING ${SESSION_COLUMNS}`,
+          `INSERT INTO ${S} (${SESSION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9, $10, $11, $12, $13::jsonb, $14::jsonb, $15::jsonb, $16, $17, $18::text[], $19, $20, $21) RETURNING ${SESSION_COLUMNS}`,
           encodeSession(record),
         );
         const row = inserted.rows[0];
@@ -418,6 +419,36 @@ export function createPostgresStore(options: PostgresStoreOptions): SessionStore
         ],
       );
       return rows[0] ? decodeSession(rows[0]) : null;
+    },
+
+    async requestRefresh(target: RefreshTarget, request: RefreshRequest): Promise<number> {
+      // The mark is `at`, or one ms past a stored mark that is not earlier
+      // (memory-store.ts does the same), so a new request never equals one a
+      // reader already acted on. One statement for every live session of the target.
+      const mark = `refresh_requested_at = CASE WHEN refresh_requested_at IS NOT NULL AND refresh_requested_at >= $1::timestamptz
+        THEN refresh_requested_at + interval '1 millisecond' ELSE $1::timestamptz END`;
+      const values: unknown[] = [iso(request.at), storeNow(), ...liveParams(request.liveness)];
+      const where =
+        target.userId === undefined
+          ? 'id = $5 AND ($6::text IS NULL OR user_id = $6)'
+          : 'user_id = $5';
+      if (target.userId === undefined) values.push(target.sessionId, target.ownerUserId);
+      else values.push(target.userId);
+      const { rowCount } = await guard.run(
+        'requestRefresh',
+        `UPDATE ${S} SET ${mark} WHERE ${where} AND purge_at > $2 AND ${live(3, 4)}`,
+        values,
+      );
+      return rowCount ?? 0;
+    },
+
+    async clearRefreshRequest(sessionId: string, requestedAt: Date): Promise<boolean> {
+      const { rowCount } = await guard.run(
+        'clearRefreshRequest',
+        `UPDATE ${S} SET refresh_requested_at = NULL WHERE id = $1 AND refresh_requested_at = $2::timestamptz`,
+        [sessionId, iso(requestedAt)],
+      );
+      return (rowCount ?? 0) > 0;
     },
 
     async cleanup(input: CleanupInput): Promise<CleanupResult> {

@@ -25,6 +25,8 @@ interface Head {
   retiredRefreshTokenHashes: string[] | Record<string, never>;
   /** Written by the verify script; absent in records stored before it existed. */
   verification?: { verifiedAt: number; method: string } | null;
+  /** The claims-refresh mark (scripts/mark-refresh.ts); absent when none is pending. */
+  refreshRequestedAt?: number | null;
 }
 
 type Body = Pick<
@@ -65,6 +67,9 @@ export function encodeRecord(record: SessionRecord): string {
             method: record.verification.method,
           },
   };
+  if (record.refreshRequestedAt !== null) {
+    head.refreshRequestedAt = record.refreshRequestedAt.getTime();
+  }
   const body: Body = {
     id: record.id,
     ipAddress: record.ipAddress,
@@ -108,6 +113,8 @@ export function decodeRecord(value: string): SessionRecord {
     verification: head.verification
       ? { verifiedAt: new Date(head.verification.verifiedAt), method: head.verification.method }
       : null,
+    refreshRequestedAt:
+      typeof head.refreshRequestedAt === 'number' ? new Date(head.refreshRequestedAt) : null,
   };
 }
 

@@ -23,6 +23,7 @@ import {
   type TouchUpdate,
   type VerificationUpdate,
 } from '@sessionkit/core';
+import type { RefreshRequest, RefreshTarget } from '@sessionkit/core/store';
 import type { Cluster, Redis } from 'ioredis';
 import { acrossShards } from './across-shards.js';
 import { createCommandGate, type GateClient } from './command-gate.js';
@@ -41,6 +42,7 @@ import type { TransitionArgs } from './scripts/define.js';
 import { runEnd } from './scripts/end.js';
 import { runEndAll } from './scripts/end-all.js';
 import { runForget } from './scripts/forget.js';
+import { runClearRefresh, runMarkRefresh, runMarkUserRefresh } from './scripts/mark-refresh.js';
 import { runPage } from './scripts/page.js';
 import { runRotate } from './scripts/rotate.js';
 import { runTakeDevice } from './scripts/take-device.js';
@@ -477,6 +479,47 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
     // when it next reads them.
     async cleanup(): Promise<CleanupResult> {
       return { expired: [], purged: 0 };
+    },
+
+    async requestRefresh(target: RefreshTarget, request: RefreshRequest): Promise<number> {
+      const at = request.at.getTime();
+      const now = request.liveness.now.getTime();
+      const idle = idleOf(request.liveness);
+      if (target.userId === undefined) {
+        return runMarkRefresh(
+          run,
+          { session: sessionKey(target.sessionId) },
+          {
+            at,
+            now,
+            idle,
+            ownerUserId: target.ownerUserId ?? '',
+            checkOwner: target.ownerUserId === null ? '0' : '1',
+          },
+        );
+      }
+      const { userId } = target;
+      checkUser('requestRefresh', userId);
+      // One script per shard the user's sessions live under (one, once no
+      // pre-secret session is left).
+      const counts = await Promise.all(
+        shardsOf(userId).map((shard) =>
+          runMarkUserRefresh(
+            run,
+            { active: userKey('active', userId, shard) },
+            { userId, at, now, idle },
+          ),
+        ),
+      );
+      return counts.reduce((sum, n) => sum + n, 0);
+    },
+
+    async clearRefreshRequest(sessionId: string, requestedAt: Date): Promise<boolean> {
+      return runClearRefresh(
+        run,
+        { session: sessionKey(sessionId) },
+        { requestedAt: requestedAt.getTime() },
+      );
     },
   };
 }

@@ -78,6 +78,7 @@ export function makeRecord(
     deviceKey: 'dEvIcEkEyLiNuXfIrEfOx1',
     risk: null,
     verification: null,
+    refreshRequestedAt: null,
     purgeAt: new Date(expiresAt.getTime() + RETENTION),
     ...overrides,
   };

@@ -31,6 +31,7 @@ export function testRecord(userId: string, overrides: Partial<SessionRecord> = {
     deviceKey: randomBytes(12).toString('base64url'),
     risk: null,
     verification: null,
+    refreshRequestedAt: null,
     purgeAt: new Date(expiresAt.getTime() + 90 * DAY),
     ...overrides,
   };

@@ -4,13 +4,27 @@ import { defineScript, runScript, type Script, type ScriptArg, transitionArgs } 
 import { END } from './end.js';
 import { END_ALL } from './end-all.js';
 import { FORGET } from './forget.js';
+import { CLEAR_REFRESH, MARK_REFRESH, MARK_USER_REFRESH } from './mark-refresh.js';
 import { PAGE } from './page.js';
 import { ROTATE } from './rotate.js';
 import { TAKE_DEVICE } from './take-device.js';
 import { TOUCH } from './touch.js';
 import { VERIFY } from './verify.js';
 
-const ALL: Script[] = [CREATE, PAGE, TOUCH, END, END_ALL, ROTATE, TAKE_DEVICE, FORGET, VERIFY];
+const ALL: Script[] = [
+  CREATE,
+  PAGE,
+  TOUCH,
+  END,
+  END_ALL,
+  ROTATE,
+  TAKE_DEVICE,
+  FORGET,
+  VERIFY,
+  MARK_REFRESH,
+  MARK_USER_REFRESH,
+  CLEAR_REFRESH,
+];
 
 /** The script's own Lua: without the generated prologue and the shared helpers. */
 const bodyOf = (script: Script) =>
