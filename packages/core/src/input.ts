@@ -2,9 +2,9 @@ import { InvalidInputError } from './errors.js';
 import { SESSION_STATUSES, type SessionStatus } from './session.js';
 import { isSessionId } from './token.js';
 
-export const MAX_USER_ID_LENGTH = 256;
+const MAX_USER_ID_LENGTH = 256;
 const MAX_METADATA_BYTES = 8192;
-export const MAX_REASON_LENGTH = 128;
+const MAX_REASON_LENGTH = 128;
 const MAX_HISTORY_LIMIT = 1000;
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point

@@ -1,11 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { InvalidInputError, SessionStoreError } from '@sessionkit/core';
 import {
   type CleanupInput,
   type CleanupResult,
   type CreateOptions,
   type CreateResult,
-  ENDED_STATUSES,
   type EndAllBatch,
   type EndAllResult,
   type EndedSessionStatus,
@@ -33,14 +31,16 @@ import {
   guardCall,
   type StoreCall,
 } from './call-guard.js';
-import { deviceDocId, toDevice, toDoc, toRecord } from './codec.js';
+import { CLEANUP_TIMEOUT_MS, cleanupIn } from './cleanup.js';
+import { deviceDocId, toDevice, toRecord } from './codec.js';
 import { connectionGate, UriConnection } from './connections.js';
-import { capDevicesIn, rememberDeviceIn } from './device-registry.js';
+import { createSessionIn } from './create-session.js';
+import { capHistoryIn, endBatchIn } from './end-batch.js';
 import { checkMongoIndexes, whenOpen } from './indexes.js';
-import { isDuplicateKeyError, LEASE_MS, MAJORITY, withUserLease } from './lease.js';
-import { endFields, expirePipeline, liveFilter } from './liveness.js';
+import { LEASE_MS, MAJORITY, withUserLease } from './lease.js';
+import { endFields, liveFilter } from './liveness.js';
 import { checkOptions, type MongoStoreOptions, pickConnection, resolveModels } from './models.js';
-import { findAllIn, pageIn } from './paging.js';
+import { pageIn } from './paging.js';
 import { type DeviceDoc, type LockDoc, lockCollectionName, type SessionDoc } from './schema.js';
 import {
   checkCount,
@@ -48,10 +48,8 @@ import {
   checkDeviceId,
   checkGuard,
   checkHash,
-  checkLimit,
   checkLiveness,
   checkPageQuery,
-  checkRecord,
   checkSessionId,
   checkStatuses,
   checkTransition,
@@ -171,11 +169,6 @@ export async function ensureMongoIndexes(options: MongoStoreOptions = {}): Promi
   await checkMongoIndexes({ ...options, throwIfInvalid: true });
 }
 
-/** Records per batch in cleanup(). */
-const CLEANUP_BATCH = 500;
-/** The bound on one cleanup() call (or `timeout`, if larger). */
-const CLEANUP_TIMEOUT_MS = 30_000;
-
 export interface CollectionStoreInput {
   sessions: mongo.Collection<SessionDoc>;
   locks: mongo.Collection<LockDoc>;
@@ -242,26 +235,13 @@ function storeMethods(input: CollectionStoreInput, call: StoreCall): SessionStor
   const sleep = input.sleep ?? defaultSleep;
   const timeout = input.timeout ?? DEFAULT_TIMEOUT_MS;
 
-  /**
-   * Ends every document matching `filter` (always conditional on ACTIVE) in
-   * one `updateMany`, then reads back exactly the ones this call ended. A
-   * multi-document update has no "return the documents" form, so each call
-   * stamps its own random `endBatch` marker into the same update: a document
-   * carries a given marker only if this very update ended it, and since every
-   * later write is conditional on ACTIVE, an ended document no longer changes
-   * (TTL deletion aside), so the read-back returns them as stored.
-   */
-  const endBatch = async (
+  /** See end-batch.ts. */
+  const endBatch = (
     filter: Filter,
     stamp: (marker: string) => mongo.UpdateFilter<SessionDoc> | mongo.Document[],
     readBack: (marker: string) => Filter,
-  ): Promise<SessionRecord[]> => {
-    const marker = randomBytes(12).toString('base64url');
-    const result = await sessions.updateMany(filter, stamp(marker), MAJORITY);
-    if (result.modifiedCount === 0) return [];
-    const docs = await findAll(readBack(marker));
-    return docs.map(toRecord);
-  };
+  ) => endBatchIn(sessions, filter, stamp, readBack);
+  const capHistory = (userId: string, cap: number) => capHistoryIn(sessions, userId, cap);
 
   /** See lease.ts. */
   const withUserLock = <T>(userId: string, body: () => Promise<T>): Promise<T> =>
@@ -280,63 +260,6 @@ function storeMethods(input: CollectionStoreInput, call: StoreCall): SessionStor
       body,
     );
 
-  /** Deletes the session this call inserted (matched on id AND token hash: never another's). */
-  const removeOwnSession = (doc: SessionDoc) =>
-    input.sessions.deleteOne(
-      { _id: doc._id, tokenHash: doc.tokenHash },
-      { ...MAJORITY, timeoutMS: timeout },
-    );
-
-  /**
-   * Inserts a new session. If the call then fails in any way (the device
-   * upsert fails, the call times out while the insert is still on the wire,
-   * ...), the session is deleted again once the insert has settled, so that no
-   * ACTIVE session is left that nobody holds a token for (it would count
-   * against the user's session limit). When the insert's outcome is unknown,
-   * the delete is repeated after 2 × timeout; an insert stalled in the network
-   * longer than that is caught by the next create's re-count, or lapses with
-   * its `expiresAt`.
-   */
-  const insertSession = async (doc: SessionDoc): Promise<void> => {
-    const insert = sessions.insertOne(doc);
-    call.onFailure(async () => {
-      const unknown = await Promise.resolve(insert).then(
-        () => false,
-        // Timed out or cut off: the insert may still reach the server.
-        (error: unknown) => !isDuplicateKeyError(error),
-      );
-      await removeOwnSession(doc).catch(() => undefined);
-      if (unknown) {
-        // Once more after the server's own bound (maxTimeMS) on that insert
-        // has passed, for an insert that was still on its way.
-        await new Promise<void>((resolve) => setTimeout(resolve, 2 * timeout).unref());
-        await removeOwnSession(doc);
-      }
-    });
-    await insert;
-  };
-
-  const rememberDevice = (record: SessionRecord, previousKeys: readonly string[]) =>
-    rememberDeviceIn(devices, record, previousKeys);
-  const capDevices = (userId: string, cap: number) => capDevicesIn(devices, userId, cap);
-
-  /** Deletes the user's ended sessions beyond the `cap` most recently ended (bounded per call). */
-  const capHistory = async (userId: string, cap: number): Promise<void> => {
-    const extra = await findAll(
-      { userId, status: { $in: [...ENDED_STATUSES] } },
-      { projection: { _id: 1 }, sort: { endedAt: -1, _id: -1 }, skip: cap, limit: 1000 },
-    );
-    if (extra.length > 0) {
-      await sessions.deleteMany({
-        _id: { $in: extra.map((d) => d._id) },
-        userId,
-        status: { $in: [...ENDED_STATUSES] },
-      });
-    }
-  };
-
-  const findAll = (filter: Filter, options?: mongo.FindOptions) =>
-    findAllIn(sessions, filter, options);
   const pageOf = (
     userId: string,
     filter: Filter,
@@ -348,72 +271,17 @@ function storeMethods(input: CollectionStoreInput, call: StoreCall): SessionStor
   return {
     bindUserShard,
 
-    // The known-device upsert follows the insert, so a refused or failed
-    // insert never remembers a device.
-    async create(
+    create(
       record: SessionRecord,
       limit: SessionLimit | null,
       options: CreateOptions,
     ): Promise<CreateResult> {
-      checkRecord('create', record);
-      const previousKeys = Array.isArray(options?.previousDeviceKeys)
-        ? options.previousDeviceKeys
-        : [];
-      checkLimit('create', limit);
-      const deviceCap = checkCount('create', options?.deviceCap, 'options.deviceCap');
-      const doc = toDoc(record);
-      const remember = async () => {
-        const known = await rememberDevice(record, previousKeys);
-        if (!known) await capDevices(record.userId, deviceCap);
-        return known;
-      };
-      if (limit === null) {
-        await insertSession(doc);
-        const known = await remember();
-        return { outcome: 'created', session: toRecord(doc), evicted: [], knownDevice: known };
-      }
-      // Counting, evicting and inserting must be one step for this user, or two
-      // concurrent sign-ins could both see room for one more. Without
-      // multi-document transactions on a standalone server, the per-user lease
-      // provides that step.
-      return withUserLock(record.userId, async (): Promise<CreateResult> => {
-        const live = await findAll(
-          { userId: record.userId, ...liveFilter(limit.liveness) },
-          { projection: { _id: 1 }, sort: { createdAt: 1, _id: 1 } },
-        );
-        let evicted: SessionRecord[] = [];
-        if (live.length >= limit.max) {
-          if (limit.onExceed === 'reject')
-            return { outcome: 'limit_reached', activeCount: live.length };
-          const ids = live.slice(0, live.length - limit.max + 1).map((d) => d._id);
-          evicted = await endBatch(
-            { _id: { $in: ids }, userId: record.userId, status: 'ACTIVE' },
-            (marker) => ({ $set: { ...endFields(limit.eviction), endBatch: marker } }),
-            (marker) => ({ _id: { $in: ids }, endBatch: marker }),
-          );
-          await capHistory(record.userId, limit.eviction.historyCap);
-        }
-        await insertSession(doc);
-        const known = await remember();
-        // The fence: a create whose insert outlived its lease (a stalled
-        // command that landed late) may have inserted beside the next holder's.
-        // Counting again after our own insert catches it: the create that sees
-        // more than max removes its own session, so the limit holds.
-        const after = await findAll(
-          { userId: record.userId, ...liveFilter(limit.liveness) },
-          { projection: { _id: 1 }, limit: limit.max + 1 },
-        );
-        if (after.length > limit.max) {
-          await removeOwnSession(doc);
-          if (limit.onExceed === 'reject') {
-            return { outcome: 'limit_reached', activeCount: after.length - 1 };
-          }
-          throw new Error(
-            'a concurrent sign-in of the same user overran the session limit; this session was not created, try again',
-          );
-        }
-        return { outcome: 'created', session: toRecord(doc), evicted, knownDevice: known };
-      });
+      return createSessionIn(
+        { sessions, devices, rawSessions: input.sessions, call, timeout, withUserLock },
+        record,
+        limit,
+        options,
+      );
     },
 
     async get(sessionId: string): Promise<SessionRecord | null> {
@@ -675,48 +543,8 @@ function storeMethods(input: CollectionStoreInput, call: StoreCall): SessionStor
       return result.modifiedCount === 1;
     },
 
-    async cleanup(cleanupInput: CleanupInput): Promise<CleanupResult> {
-      checkLiveness('cleanup', cleanupInput?.liveness);
-      const retention = checkCount(
-        'cleanup',
-        cleanupInput.historyRetentionMs,
-        'historyRetentionMs',
-      );
-      const { now, idleTimeoutMs } = cleanupInput.liveness;
-      // The TTL index deletes purged records on its own (about once a minute);
-      // doing it here too makes cleanup() exact for callers who run it.
-      const purged = (await sessions.deleteMany({ purgeAt: { $lte: now } })).deletedCount;
-      await devices.deleteMany({ purgeAt: { $lte: now } });
-
-      // Each branch names the status, so that each is answered from its own
-      // index ({ status, expiresAt } and { status, lastActivityAt }).
-      const notLive: Filter = {
-        $or: [
-          { status: 'ACTIVE', expiresAt: { $lte: now } },
-          ...(idleTimeoutMs === null
-            ? []
-            : [
-                {
-                  status: 'ACTIVE' as const,
-                  lastActivityAt: { $lte: new Date(now.getTime() - idleTimeoutMs) },
-                },
-              ]),
-        ],
-      };
-      const expired: SessionRecord[] = [];
-      for (;;) {
-        const batch = await findAll(notLive, { projection: { _id: 1 }, limit: CLEANUP_BATCH });
-        if (batch.length === 0) break;
-        const ids = batch.map((d) => d._id);
-        const ended = await endBatch(
-          { _id: { $in: ids }, status: 'ACTIVE', ...notLive },
-          (marker) => expirePipeline(idleTimeoutMs, retention, marker),
-          (marker) => ({ _id: { $in: ids }, endBatch: marker }),
-        );
-        expired.push(...ended);
-        if (batch.length < CLEANUP_BATCH) break;
-      }
-      return { expired, purged };
+    cleanup(cleanupInput: CleanupInput): Promise<CleanupResult> {
+      return cleanupIn(sessions, devices, cleanupInput);
     },
   };
 }

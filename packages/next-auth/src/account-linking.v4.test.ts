@@ -6,33 +6,20 @@ import type { SessionManager } from '@sessionkit/core';
 import type { AuthOptions } from 'next-auth';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { appWorld } from './test-utils/app-world.js';
+import { linkingClient, MALLORY_UA, oidcProviderPerFile } from './test-utils/linking-world.js';
 import { createMemoryAdapter } from './test-utils/memory-adapter.js';
 import { NextAuth, ORIGIN, V4_SESSION_COOKIE, V4Browser } from './test-utils/next-auth-v4.js';
-import { type OidcProviderHarness, startOidcProvider } from './test-utils/oidc-provider.js';
 import { withSessionTracking } from './with-session-tracking.js';
 
-const CLIENT = {
-  clientId: 'sessionkit-app',
-  clientSecret: 'sessionkit-app-client-secret-0123456789',
-  redirectUris: [`${ORIGIN}/api/auth/callback/idp`],
-};
-const ACCOUNTS = [
-  { sub: 'alice', email: 'alice@example.com', name: 'Alice' },
-  { sub: 'alice-work', email: 'alice@work.example', name: 'Alice (work)' },
-  { sub: 'mallory', email: 'mallory@example.net', name: 'Mallory' },
-];
-const MALLORY_UA = 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0';
-
-let idp: OidcProviderHarness;
+const CLIENT = linkingClient('sessionkit-app', ORIGIN);
+const idp = oidcProviderPerFile(CLIENT);
 const logger = { error: vi.fn(), warn: vi.fn(), debug: vi.fn() };
 
-beforeAll(async () => {
+beforeAll(() => {
   vi.stubEnv('NEXTAUTH_URL', ORIGIN);
-  idp = await startOidcProvider({ accounts: ACCOUNTS, clients: [CLIENT] });
 });
-afterAll(async () => {
+afterAll(() => {
   vi.unstubAllEnvs();
-  await idp.close();
 });
 
 function setup() {
@@ -48,7 +35,7 @@ function setup() {
         id: 'idp',
         name: 'Test IdP',
         type: 'oauth',
-        wellKnown: `${idp.issuer}/.well-known/openid-configuration`,
+        wellKnown: `${idp().issuer}/.well-known/openid-configuration`,
         authorization: { params: { scope: 'openid email profile' } },
         idToken: true,
         checks: ['pkce', 'state'],
@@ -88,9 +75,9 @@ async function oidcSignIn(browser: V4Browser, sub: string) {
     json: 'true',
   });
   const authorizationUrl = (start.body as { url: string }).url;
-  expect(authorizationUrl.startsWith(`${idp.issuer}/`)).toBe(true);
-  idp.loginAs(sub);
-  const back = await idp.authorize(authorizationUrl);
+  expect(authorizationUrl.startsWith(`${idp().issuer}/`)).toBe(true);
+  idp().loginAs(sub);
+  const back = await idp().authorize(authorizationUrl);
   expect(back.pathname).toBe('/api/auth/callback/idp');
   return browser.send('GET', `${back.pathname}${back.search}`);
 }
@@ -162,8 +149,8 @@ describe('next-auth v4 + adapter + JWT sessions + a real OpenID provider', () =>
       callbackUrl: ORIGIN,
       json: 'true',
     });
-    idp.loginAs('mallory');
-    const back = await idp.authorize((start.body as { url: string }).url);
+    idp().loginAs('mallory');
+    const back = await idp().authorize((start.body as { url: string }).url);
     s.setDown(true);
     const callback = await attacker.send('GET', `${back.pathname}${back.search}`);
 

@@ -4,36 +4,18 @@
 // session cookie without running callbacks and links the account to its `sub`.
 import type { SessionManager } from '@sessionkit/core';
 import NextAuth, { type NextAuthConfig } from 'next-auth-v5';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { appWorld } from './test-utils/app-world.js';
+import { linkingClient, MALLORY_UA, oidcProviderPerFile } from './test-utils/linking-world.js';
 import { createMemoryAdapter } from './test-utils/memory-adapter.js';
 import { ORIGIN, V5_SESSION_COOKIE, V5Browser } from './test-utils/next-auth-v5.js';
-import { type OidcProviderHarness, startOidcProvider } from './test-utils/oidc-provider.js';
 import { withSessionTracking } from './with-session-tracking.js';
 
 // This repo installs v5 as `next-auth-v5`; in an app it is `next-auth`.
 vi.mock('next-auth/jwt', async () => await import('next-auth-v5/jwt'));
 
-const CLIENT = {
-  clientId: 'sessionkit-app-v5',
-  clientSecret: 'sessionkit-app-v5-client-secret-0123456789',
-  redirectUris: [`${ORIGIN}/api/auth/callback/idp`],
-};
-const ACCOUNTS = [
-  { sub: 'alice', email: 'alice@example.com', name: 'Alice' },
-  { sub: 'alice-work', email: 'alice@work.example', name: 'Alice (work)' },
-  { sub: 'mallory', email: 'mallory@example.net', name: 'Mallory' },
-];
-const MALLORY_UA = 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0';
-
-let idp: OidcProviderHarness;
-
-beforeAll(async () => {
-  idp = await startOidcProvider({ accounts: ACCOUNTS, clients: [CLIENT] });
-});
-afterAll(async () => {
-  await idp.close();
-});
+const CLIENT = linkingClient('sessionkit-app-v5', ORIGIN);
+const idp = oidcProviderPerFile(CLIENT);
 
 function setup() {
   const app = appWorld();
@@ -50,7 +32,7 @@ function setup() {
         id: 'idp',
         name: 'Test IdP',
         type: 'oidc',
-        issuer: idp.issuer,
+        issuer: idp().issuer,
         clientId: CLIENT.clientId,
         clientSecret: CLIENT.clientSecret,
         checks: ['pkce', 'state'],
@@ -77,9 +59,9 @@ async function startSignIn(browser: V5Browser, sub: string): Promise<URL> {
     csrfToken,
     callbackUrl: ORIGIN,
   });
-  expect(start.location?.startsWith(`${idp.issuer}/`)).toBe(true);
-  idp.loginAs(sub);
-  const back = await idp.authorize(start.location!);
+  expect(start.location?.startsWith(`${idp().issuer}/`)).toBe(true);
+  idp().loginAs(sub);
+  const back = await idp().authorize(start.location!);
   expect(back.pathname).toBe('/api/auth/callback/idp');
   return back;
 }

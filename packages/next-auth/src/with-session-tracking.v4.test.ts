@@ -7,6 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { createSessionRouteHandlers, type TrackedSessionLike } from './route-handlers.js';
 import { appWorld } from './test-utils/app-world.js';
 import { clearsCookie } from './test-utils/cookie-jar.js';
+import { signInWith, testUserOf } from './test-utils/credentials-world.js';
 import {
   createFakeResponse,
   getServerSession,
@@ -52,11 +53,7 @@ function setup(): Setup {
     providers: [
       CredentialsProvider({
         credentials: { username: { type: 'text' }, password: { type: 'password' } },
-        async authorize(credentials) {
-          if (credentials?.password !== 'correct horse') return null;
-          const id = credentials.username === 'grace' ? 'user-2' : 'user-1';
-          return { id, name: credentials.username, role: 'admin' } as { id: string; name: string };
-        },
+        authorize: async (credentials) => testUserOf(credentials),
       }),
     ],
     callbacks: { jwt: appJwt as never, session: appSession as never },
@@ -82,17 +79,8 @@ function setup(): Setup {
   };
 }
 
-async function signedIn(s: Setup, username = 'ada') {
-  const browser = s.browser();
-  const response = await browser.signIn({ username, password: 'correct horse' });
-  expect(response.status).toBe(200);
-  expect(browser.jar.has(V4_SESSION_COOKIE)).toBe(true);
-  const { body } = await browser.session();
-  return {
-    browser,
-    session: body as Record<string, unknown> & { sessionId: string; user: { id: string } },
-  };
-}
+const signedIn = (s: Setup, username?: string) =>
+  signInWith(s.browser(), { status: 200, cookie: V4_SESSION_COOKIE }, username);
 
 describe('withSessionTracking on next-auth v4 (real handler, Credentials provider)', () => {
   let s: Setup;

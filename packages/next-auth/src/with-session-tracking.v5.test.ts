@@ -9,6 +9,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSessionRouteHandlers, type TrackedSessionLike } from './route-handlers.js';
 import { appWorld } from './test-utils/app-world.js';
 import { clearsCookie } from './test-utils/cookie-jar.js';
+import { signInWith, testUserOf } from './test-utils/credentials-world.js';
 import { ORIGIN, V5_SESSION_COOKIE, V5Browser } from './test-utils/next-auth-v5.js';
 import { withSessionTracking } from './with-session-tracking.js';
 
@@ -30,14 +31,7 @@ function setup() {
     providers: [
       Credentials({
         credentials: { username: {}, password: {} },
-        async authorize(credentials) {
-          if (credentials?.password !== 'correct horse') return null;
-          const name = String(credentials.username);
-          return { id: name === 'grace' ? 'user-2' : 'user-1', name, role: 'admin' } as {
-            id: string;
-            name: string;
-          };
-        },
+        authorize: async (credentials) => testUserOf(credentials),
       }),
     ],
     callbacks: { jwt: appJwt as never, session: appSession as never },
@@ -60,17 +54,8 @@ function setup() {
 
 type Setup = ReturnType<typeof setup>;
 
-async function signedIn(s: Setup, username = 'ada') {
-  const browser = s.browser();
-  const response = await browser.signIn({ username, password: 'correct horse' });
-  expect(response.status).toBe(302);
-  expect(browser.jar.has(V5_SESSION_COOKIE)).toBe(true);
-  const { body } = await browser.session();
-  return {
-    browser,
-    session: body as Record<string, unknown> & { sessionId: string; user: { id: string } },
-  };
-}
+const signedIn = (s: Setup, username?: string) =>
+  signInWith(s.browser(), { status: 302, cookie: V5_SESSION_COOKIE }, username);
 
 describe('withSessionTracking on next-auth v5 (real handlers, Credentials provider)', () => {
   let s: Setup;

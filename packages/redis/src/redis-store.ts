@@ -38,12 +38,12 @@ import {
   previousDeviceKeys,
 } from './record-codec.js';
 import { runCreate } from './scripts/create.js';
-import type { TransitionArgs } from './scripts/define.js';
+import { type TransitionArgs, transitionFields } from './scripts/define.js';
 import { runEnd } from './scripts/end.js';
 import { runEndAll } from './scripts/end-all.js';
 import { runForget } from './scripts/forget.js';
 import { runClearRefresh, runMarkRefresh, runMarkUserRefresh } from './scripts/mark-refresh.js';
-import { runPage } from './scripts/page.js';
+import { type PageReply, runPage } from './scripts/page.js';
 import { runRotate } from './scripts/rotate.js';
 import { runTakeDevice } from './scripts/take-device.js';
 import { runTouch } from './scripts/touch.js';
@@ -87,6 +87,8 @@ function checkUser(method: string, userId: string): void {
 }
 
 const idleOf = (liveness: Liveness) => liveness.idleTimeoutMs ?? -1;
+const byExpiry = (r: SessionRecord) => r.expiresAt.getTime();
+const byEnd = (r: SessionRecord) => r.endedAt?.getTime() ?? 0;
 /**
  * A {@link SessionStore} on Redis (ioredis 5), standalone or Cluster.
  *
@@ -155,6 +157,42 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
     const legacy = legacyUserShard(userId);
     return current === legacy ? [current] : [current, legacy];
   };
+  /**
+   * One page script per shard the user's records live in, each reply decoded
+   * and the pages merged in listing order (across-shards.ts). `positionOf` is
+   * the index score the script pages by.
+   */
+  const pageOverShards = (
+    userId: string,
+    positionOf: (record: SessionRecord) => number,
+    runShard: (shard: string) => Promise<PageReply>,
+    keep: 'page' | 'all' = 'page',
+  ): Promise<RecordPage> =>
+    acrossShards(
+      shardsOf(userId),
+      positionOf,
+      async (shard) => decodePage(userId, await runShard(shard)),
+      keep,
+    );
+  /** A page of the user's `active` (by expiresAt) or `ended` (by endedAt) index. */
+  const pageOfIndex = (
+    kind: 'active' | 'ended',
+    userId: string,
+    query: PageQuery,
+    statuses: string,
+  ): Promise<RecordPage> =>
+    pageOverShards(userId, kind === 'active' ? byExpiry : byEnd, (shard) =>
+      runPage(
+        run,
+        { index: userKey(kind, userId, shard) },
+        {
+          indexSuffix: `${kind}:${userId}`,
+          limit: query.limit,
+          ...cursorFields(query.after),
+          statuses,
+        },
+      ),
+    );
   // Relative TTLs from the store's clock: immune to skew between app and Redis clocks.
   const ttlUntil = (at: Date) => Math.max(1, Math.ceil(at.getTime() - now()));
 
@@ -223,12 +261,7 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
           max: limit ? limit.max : 0,
           onExceed: limit ? limit.onExceed : '',
           idle: limit ? idleOf(limit.liveness) : -1,
-          evictStatus: eviction.status,
-          evictReason: eviction.reason,
-          evictAt: eviction.endedAt,
-          evictPurgeAt: eviction.purgeAt,
-          evictTtl: eviction.ttl,
-          evictHistoryCap: eviction.historyCap,
+          ...transitionFields('evict', eviction),
           deviceBody: encodeDevice(record),
           createdAt: record.createdAt.getTime(),
           storeNow: now(),
@@ -254,24 +287,7 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
 
     async listActive(userId: string, query: PageQuery): Promise<RecordPage> {
       checkUser('listActive', userId);
-      return acrossShards(
-        shardsOf(userId),
-        (r) => r.expiresAt.getTime(),
-        async (shard) =>
-          decodePage(
-            userId,
-            await runPage(
-              run,
-              { index: userKey('active', userId, shard) },
-              {
-                indexSuffix: `active:${userId}`,
-                limit: query.limit,
-                ...cursorFields(query.after),
-                statuses: 'ACTIVE',
-              },
-            ),
-          ),
-      );
+      return pageOfIndex('active', userId, query, 'ACTIVE');
     },
 
     async listEnded(
@@ -279,24 +295,7 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
       query: PageQuery & { statuses: readonly EndedSessionStatus[] },
     ): Promise<RecordPage> {
       checkUser('listEnded', userId);
-      return acrossShards(
-        shardsOf(userId),
-        (r) => r.endedAt?.getTime() ?? 0,
-        async (shard) =>
-          decodePage(
-            userId,
-            await runPage(
-              run,
-              { index: userKey('ended', userId, shard) },
-              {
-                indexSuffix: `ended:${userId}`,
-                limit: query.limit,
-                ...cursorFields(query.after),
-                statuses: query.statuses.join(' '),
-              },
-            ),
-          ),
-      );
+      return pageOfIndex('ended', userId, query, query.statuses.join(' '));
     },
 
     touch(sessionId: string, update: TouchUpdate): Promise<boolean> {
@@ -323,12 +322,7 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
         { session: sessionKey(sessionId) },
         {
           id: sessionId,
-          endStatus: t.status,
-          endReason: t.reason,
-          endAt: t.endedAt,
-          endPurgeAt: t.purgeAt,
-          endTtl: t.ttl,
-          endHistoryCap: t.historyCap,
+          ...transitionFields('end', t),
           guardUserId: guard.userId ?? '',
           guardTokenHash: guard.tokenHash ?? '',
           checkUserId: guard.userId === null ? '0' : '1',
@@ -345,34 +339,26 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
     ): Promise<EndAllResult> {
       checkUser('endAllForUser', userId);
       const t = transitionOf(transition);
-      const { records, next } = await acrossShards(
-        shardsOf(userId),
-        (r) => r.expiresAt.getTime(),
-        async (shard) =>
-          decodePage(
-            userId,
-            await runEndAll(
-              run,
-              {
-                active: userKey('active', userId, shard),
-                ended: userKey('ended', userId, shard),
-              },
-              {
-                userId,
-                exceptId: batch.exceptSessionId ?? '',
-                endStatus: t.status,
-                endReason: t.reason,
-                endAt: t.endedAt,
-                endPurgeAt: t.purgeAt,
-                endTtl: t.ttl,
-                endHistoryCap: t.historyCap,
-                now: batch.liveness.now.getTime(),
-                idle: idleOf(batch.liveness),
-                createdAtOrBefore: batch.createdAtOrBefore.getTime(),
-                limit: batch.limit,
-                ...cursorFields(batch.after),
-              },
-            ),
+      const { records, next } = await pageOverShards(
+        userId,
+        byExpiry,
+        (shard) =>
+          runEndAll(
+            run,
+            {
+              active: userKey('active', userId, shard),
+              ended: userKey('ended', userId, shard),
+            },
+            {
+              userId,
+              exceptId: batch.exceptSessionId ?? '',
+              ...transitionFields('end', t),
+              now: batch.liveness.now.getTime(),
+              idle: idleOf(batch.liveness),
+              createdAtOrBefore: batch.createdAtOrBefore.getTime(),
+              limit: batch.limit,
+              ...cursorFields(batch.after),
+            },
           ),
         'all',
       );
@@ -396,12 +382,7 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
           now: rotation.liveness.now.getTime(),
           idle: idleOf(rotation.liveness),
           maxRetiredHashes: rotation.maxRetiredHashes,
-          reuseStatus: t.status,
-          reuseReason: t.reason,
-          reuseAt: t.endedAt,
-          reusePurgeAt: t.purgeAt,
-          reuseTtl: t.ttl,
-          reuseHistoryCap: t.historyCap,
+          ...transitionFields('reuse', t),
         },
       );
       switch (reply[0]) {
