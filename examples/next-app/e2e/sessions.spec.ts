@@ -317,3 +317,42 @@ test('/login?callbackUrl= and /settings/verify?next= keep the user on this origi
   }
   await context.close();
 });
+
+test('a device signed out from another one is told why on its login page, once', async ({
+  browser,
+}) => {
+  const laptop = await signIn(browser, ALICE, LAPTOP);
+  const phone = await signIn(browser, ALICE, PHONE);
+
+  // The laptop signs the phone out from its device list.
+  await verifyStepUp(laptop.page);
+  const { items } = await openDevices(laptop.page);
+  const phoneItem = items.filter({ hasText: PHONE.name });
+  await phoneItem.getByRole('button', { name: `Sign out ${PHONE.name}` }).click();
+  await phoneItem.getByRole('button', { name: 'Yes, sign out' }).click();
+  await expect(items).toHaveCount(1);
+
+  // The phone's next navigation lands on the login page, which says why.
+  await phone.page.getByRole('link', { name: 'Contacts' }).click();
+  await expect(phone.page).toHaveURL(/\/login/);
+  await expect(phone.page.getByText('You were signed out from another device.')).toBeVisible();
+  // The reason rode in an HttpOnly cookie: the page's scripts cannot read it.
+  expect(await phone.page.evaluate(() => document.cookie)).not.toContain('end-reason');
+  // Shown once: reloading the login page does not show it again.
+  await phone.page.reload();
+  await expect(phone.page.getByRole('heading', { name: 'Sign in to Pipeline CRM' })).toBeVisible();
+  await expect(phone.page.getByTestId('signed-in-as')).toHaveCount(0);
+  await expect(phone.page.getByText('You were signed out from another device.')).toHaveCount(0);
+
+  // "Sign out all other devices" from the laptop: the phone is told that instead.
+  const again = await signIn(browser, ALICE, PHONE);
+  const revoked = await laptop.page.request.delete('/api/sessions?revokeAll=true');
+  expect(revoked.status()).toBe(200);
+  await again.page.getByRole('link', { name: 'Contacts' }).click();
+  await expect(again.page).toHaveURL(/\/login/);
+  await expect(again.page.getByText('You signed out everywhere.')).toBeVisible();
+
+  await laptop.context.close();
+  await phone.context.close();
+  await again.context.close();
+});

@@ -2,7 +2,9 @@ export type {
   DeviceInfo,
   DeviceType,
   KnownDevice,
+  PublicEndReason,
   Session,
+  SessionEndReasonCode,
   SessionLocation,
   SessionRisk,
   SessionStatus,
@@ -22,6 +24,7 @@ export {
   type RefreshSessionActivityOptions,
   refreshSessionActivity,
 } from './refreshSessionActivity.js';
+export { SessionEndedNotice, type SessionEndedNoticeProps } from './SessionEndedNotice.js';
 export { SessionManagement, type SessionManagementProps } from './SessionManagement.js';
 export { SessionApiError } from './sessions-client.js';
 export {
@@ -36,6 +39,11 @@ export {
   type UseSessionResult,
   useSession,
 } from './useSession.js';
+export {
+  type UseSessionEndReasonOptions,
+  type UseSessionEndReasonResult,
+  useSessionEndReason,
+} from './useSessionEndReason.js';
 export {
   type SessionExpiry,
   type UseSessionExpiryOptions,

@@ -1,29 +1,40 @@
 'use client';
 
+import { SessionEndedNotice as EndReasonNotice } from '@sessionkit/react';
 import { signOut, useSession } from 'next-auth/react';
 import { useEffect, useRef, useState } from 'react';
 
 /**
- * The server sent this browser to the login page, yet the client still holds
- * the session it had when the layout rendered: that session was revoked,
- * signed out elsewhere or expired. Say so, and let next-auth clear its cookie
- * and client state (the root layout is not re-rendered on client navigation).
+ * Why this browser is on the login page, when its session ended.
+ *
+ * The server sent it here, yet the client may still hold the session it had
+ * when the layout rendered (revoked, signed out elsewhere or expired): say so,
+ * and let next-auth clear its cookie and client state (the root layout is not
+ * re-rendered on client navigation). That sign-out request is also where the
+ * server, finding the session dead, leaves the public reason in its end-reason
+ * cookie (a Server Component cannot set cookies), so sessionkit's notice reads
+ * it after it, and shows it once: "You were signed out from another device."
  */
 export function SessionEndedNotice() {
   const { status } = useSession();
   const statusOnArrival = useRef(status);
   const [ended, setEnded] = useState(false);
+  const [settled, setSettled] = useState(statusOnArrival.current !== 'authenticated');
 
   useEffect(() => {
     if (statusOnArrival.current !== 'authenticated') return;
     setEnded(true);
-    void signOut({ redirect: false });
+    void signOut({ redirect: false }).finally(() => setSettled(true));
   }, []);
 
-  if (!ended) return null;
   return (
-    <p className="notice" role="status" data-testid="session-ended">
-      Your session on this device has ended. Sign in again to continue.
-    </p>
+    <>
+      {ended && (
+        <p className="notice" role="status" data-testid="session-ended">
+          Your session on this device has ended. Sign in again to continue.
+        </p>
+      )}
+      {settled && <EndReasonNotice />}
+    </>
   );
 }
