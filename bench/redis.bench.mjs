@@ -2,86 +2,20 @@
 // floors measured the same way, in the same run, on a redis-server this script
 // starts (and stops) itself. Run from the repo root: `pnpm bench`.
 //
-// BENCH_SECONDS=<n> sets the measured time per series (default 2 s).
+// BENCH_SECONDS=<n> sets the measured time per series (default 2 s); the
+// measuring loop is bench/harness.mjs.
 import { performance } from 'node:perf_hooks';
 import { createSessionManager } from '@sessionkit/core';
 import { createRedisStore } from '@sessionkit/redis';
 import { startRedisServer } from '@sessionkit-internal/test-support';
 import { Redis } from 'ioredis';
+import { compare, createReport, measure, SECONDS, warm } from './harness.mjs';
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
-const WARMUP_MS = 250;
 const CONCURRENCY = [1, 64];
 const UA =
   'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36';
 
-// ---------------------------------------------------------------- measuring
-
-/** Latencies and busy time of one operation, gathered over one or more slices. */
-function tally() {
-  return { latencies: [], elapsed: 0, issued: 0 };
-}
-
-function summary({ latencies, elapsed }) {
-  latencies.sort((a, b) => a - b);
-  const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
-  return {
-    ops: (latencies.length / elapsed) * 1000,
-    p50: at(0.5),
-    p99: at(0.99),
-    n: latencies.length,
-  };
-}
-
-/** Runs `op` from `concurrency` loops for `ms` (or `count` ops) and adds to `into`. */
-async function slice(op, concurrency, ms, into, count = Number.POSITIVE_INFINITY) {
-  const end = performance.now() + ms;
-  const loop = async () => {
-    while (performance.now() < end && into.issued < count) {
-      const i = into.issued++;
-      const t0 = performance.now();
-      await op(i);
-      into.latencies.push(performance.now() - t0);
-    }
-  };
-  const started = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, loop));
-  into.elapsed += performance.now() - started;
-}
-
-async function measure(op, concurrency, { ms = SECONDS * 1000, count } = {}) {
-  const into = tally();
-  await slice(op, concurrency, ms, into, count);
-  return summary(into);
-}
-
-/**
- * Measures a floor and the operations built on it in alternating slices, so all
- * see the same background load (machines are shared) and the ratios stay fair.
- */
-async function compare(ops, concurrency, slices = 8) {
-  const tallies = ops.map(() => tally());
-  const ms = (SECONDS * 1000) / slices;
-  for (let k = 0; k < slices; k++) {
-    for (const [j, op] of ops.entries()) await slice(op, concurrency, ms, tallies[j]);
-  }
-  return tallies.map(summary);
-}
-
-async function warm(op, concurrency) {
-  await measure(op, concurrency, { ms: WARMUP_MS });
-}
-
-const rows = [];
-function report(name, concurrency, result, floor) {
-  rows.push({ name, concurrency, ...result, floor });
-  const fmt = (v, d = 0) => v.toFixed(d).padStart(9);
-  let line = `${name.padEnd(34)} c=${String(concurrency).padEnd(3)} ${fmt(result.ops)} ops/s  p50 ${fmt(result.p50 * 1000)} µs  p99 ${fmt(result.p99 * 1000)} µs`;
-  if (floor) {
-    line += `   vs floor: ${(result.ops / floor.ops).toFixed(2)}× ops/s, p50 ${(result.p50 / floor.p50).toFixed(2)}×, p99 ${(result.p99 / floor.p99).toFixed(2)}×`;
-  }
-  console.log(line);
-}
+const { line: report, ratio } = createReport();
 
 // ---------------------------------------------------------------- the run
 
@@ -272,11 +206,6 @@ console.log(
   `memory: used_memory grows ${perUserSession.toFixed(0)} B per session for users with 1 session, ${perListedSession.toFixed(0)} B per session for users with 50`,
 );
 
-const ratio = (name, floorName, c) => {
-  const r = rows.find((x) => x.name === name && x.concurrency === c);
-  const f = rows.find((x) => x.name === floorName && x.concurrency === c);
-  return { ops: r.ops / f.ops, p50: r.p50 / f.p50, p99: r.p99 / f.p99 };
-};
 console.log('\ntargets:');
 for (const c of CONCURRENCY) {
   const v = ratio('manager.validate', 'raw GET + JSON.parse', c);
