@@ -23,7 +23,7 @@ export async function startWsProxy(pgPort: number): Promise<WsProxy> {
   const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
   await new Promise<void>((resolve) => server.once('listening', resolve));
   const address = server.address();
-  const port = typeof address === 'object' ? address.port : 0;
+  const port = typeof address === 'object' && address ? address.port : 0;
   const sockets = new Set<Socket>();
   const proxy: WsProxy = {
     port,
