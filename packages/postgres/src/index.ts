@@ -4,6 +4,8 @@ export { createPostgresStore, type PostgresStoreOptions } from './postgres-store
 export {
   ensurePostgresSchema,
   MAX_METADATA_JSON_BYTES,
+  type PostgresMigration,
   type PostgresTableOptions,
+  postgresMigrations,
   postgresSchemaSql,
 } from './schema.js';
