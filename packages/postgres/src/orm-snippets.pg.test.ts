@@ -76,10 +76,7 @@ if ('missing' in found) {
       name: config.name,
       columns: config.columns.map((c) => ({
         name: c.name,
-        type: c
-          .getSQLType()
-          .replace(/^timestamp with time zone$/, 'timestamp with time zone')
-          .replace(/^timestamp\b.*with time zone$/, 'timestamp with time zone'),
+        type: c.getSQLType(),
         not_null: c.notNull || c.primary,
       })),
       primaryKey: [
