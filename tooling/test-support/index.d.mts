@@ -60,6 +60,34 @@ export function redisCommand(port: number, command: string): Promise<string>;
 /** Throws, with the fix, when redis-server or redis-cli (or REDIS_SERVER_BIN / REDIS_CLI_BIN) is missing. */
 export function requireRedis(): void;
 
+// ── postgres.mjs
+export interface PgServerOptions {
+  /** Directory holding initdb and pg_ctl; default: `$PG_BIN`, else the newest /usr/lib/postgresql/<v>/bin. */
+  bin?: string;
+  /** Extra `-c name=value` server settings (override the test defaults: fsync off, 200 connections). */
+  settings?: Record<string, string | number>;
+}
+
+export interface PgServer {
+  readonly port: number;
+  /** postgres://postgres@127.0.0.1:<port>/postgres (trust auth, loopback only). */
+  readonly url: string;
+  /** The temp directory holding the cluster (data/, log, the Unix socket). */
+  readonly dir: string;
+  /** Kills the server at once (`pg_ctl stop -m immediate`): a crash, for fault tests. */
+  kill(): void;
+  /** Starts it again on the same port and data directory. */
+  start(): void;
+  /** Stops it and deletes the cluster (also done at process exit). */
+  stop(): void;
+}
+
+/** Where initdb/pg_ctl are, or why they are missing (with the fix). */
+export function findPgBin(): { bin: string } | { missing: string };
+
+/** A private PostgreSQL cluster (initdb in a temp dir) on a free loopback port; throws when the binaries are missing. */
+export function startPgServer(options?: PgServerOptions): Promise<PgServer>;
+
 // ── chromium.mjs
 /** Playwright `launchOptions` for Debian's chromium (`CHROMIUM_PATH` or `/usr/bin/chromium`). */
 export function chromiumLaunchOptions(): { executablePath: string; args: string[] };

@@ -3,5 +3,6 @@
 // the types are in index.d.mts.
 export * from './chromium.mjs';
 export * from './ports.mjs';
+export * from './postgres.mjs';
 export * from './redis.mjs';
 export * from './stale-packages.mjs';

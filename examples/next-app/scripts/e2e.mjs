@@ -1,23 +1,28 @@
 #!/usr/bin/env node
-// End-to-end run: builds the packages and the app, then runs the Playwright
-// suite once per store (memory, then a throwaway redis-server), each pass with
-// its own free ports. Usage:
-//   node scripts/e2e.mjs [--store memory,redis,mongo] [--no-build] [--update-screenshot]
-// Needs Debian's chromium at /usr/bin/chromium (or CHROMIUM_PATH) and, for the
-// Redis pass, redis-server (or REDIS_SERVER_BIN). The MongoDB pass runs against
+// End-to-end run: builds the packages and the app once, then runs the
+// Playwright suite once per store (memory, a throwaway redis-server, a
+// throwaway PostgreSQL cluster) on that one build, each pass with its own free
+// ports. Usage:
+//   node scripts/e2e.mjs [--store memory,redis,postgres,mongo] [--no-build] [--update-screenshot]
+// Needs Debian's chromium at /usr/bin/chromium (or CHROMIUM_PATH), for the
+// Redis pass redis-server (or REDIS_SERVER_BIN), for the PostgreSQL pass
+// initdb/pg_ctl (Debian's postgresql, or PG_BIN). The MongoDB pass runs against
 // MONGODB_URI; by default it runs only when MONGODB_URI is set.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
+  findPgBin,
   freePort,
   redisCommand,
   requireChromium,
   requireRedis,
   stalePackages,
+  startPgServer,
   startRedisServer,
 } from '@sessionkit-internal/test-support';
+import pg from 'pg';
 
 const appDir = dirname(dirname(fileURLToPath(import.meta.url)));
 const rootDir = join(appDir, '..', '..');
@@ -27,15 +32,19 @@ const option = (name) => {
   return i === -1 ? undefined : args[i + 1];
 };
 const mongoUri = process.env.MONGODB_URI;
-const stores = (option('--store') ?? (mongoUri ? 'memory,redis,mongo' : 'memory,redis'))
+const stores = (
+  option('--store') ?? (mongoUri ? 'memory,redis,postgres,mongo' : 'memory,redis,postgres')
+)
   .split(',')
   .filter(Boolean);
 const build = !args.includes('--no-build');
 const updateScreenshot = args.includes('--update-screenshot');
 
 for (const store of stores) {
-  if (!['memory', 'redis', 'mongo'].includes(store)) {
-    fail(`unknown store "${store}": use memory, redis, mongo or a list like memory,redis.`);
+  if (!['memory', 'redis', 'postgres', 'mongo'].includes(store)) {
+    fail(
+      `unknown store "${store}": use memory, redis, postgres, mongo or a list like memory,redis.`,
+    );
   }
 }
 let chromium;
@@ -57,9 +66,16 @@ if (stores.includes('redis')) {
     fail(error.message);
   }
 }
+const pgBin = findPgBin();
+if (stores.includes('postgres') && 'missing' in pgBin) fail(pgBin.missing);
 
 // Each pass chooses its store through these; none leaks in from the caller.
-const { REDIS_URL: _redisUrl, MONGODB_URI: _mongoUri, ...callerEnv } = process.env;
+const {
+  REDIS_URL: _redisUrl,
+  MONGODB_URI: _mongoUri,
+  DATABASE_URL: _databaseUrl,
+  ...callerEnv
+} = process.env;
 const env = {
   ...callerEnv,
   NEXT_TELEMETRY_DISABLED: '1',
@@ -112,6 +128,16 @@ for (const store of ok ? stores : []) {
     passEnv.REDIS_URL = redis.url;
     console.log(`\nredis-server started on 127.0.0.1:${redis.port}`);
   }
+  let postgres;
+  if (store === 'postgres') {
+    try {
+      postgres = await startPgServer({ bin: pgBin.bin });
+    } catch (error) {
+      fail(error.message);
+    }
+    passEnv.DATABASE_URL = postgres.url;
+    console.log(`\nPostgreSQL started on 127.0.0.1:${postgres.port}`);
+  }
   if (store === 'mongo') passEnv.MONGODB_URI = mongoUri;
   let passed;
   try {
@@ -129,8 +155,23 @@ for (const store of ok ? stores : []) {
         passed = false;
       }
     }
+    if (postgres) {
+      // The same proof for PostgreSQL: the session rows are there.
+      const client = new pg.Client({ connectionString: postgres.url });
+      await client.connect();
+      const { rows } = await client
+        .query('SELECT count(*)::int AS n FROM sessionkit_sessions')
+        .catch(() => ({ rows: [{ n: 0 }] }));
+      await client.end();
+      console.log(`PostgreSQL holds ${rows[0].n} session rows after the run`);
+      if (!(rows[0].n > 0)) {
+        console.error('e2e: expected session rows in PostgreSQL after the pass, found none.');
+        passed = false;
+      }
+    }
   } finally {
     await redis?.stop();
+    postgres?.stop();
   }
   ok &&= passed;
 }

@@ -42,9 +42,12 @@ export interface DeviceRow {
   purge_at: Date | string;
 }
 
-/** Drivers return timestamptz as Date (node-postgres) or as text (some HTTP drivers). */
+/**
+ * Drivers return timestamptz as Date (node-postgres: a fresh object per row,
+ * so it is used as is) or as text (some HTTP drivers).
+ */
 export const toDate = (value: Date | string): Date =>
-  value instanceof Date ? new Date(value.getTime()) : new Date(value);
+  value instanceof Date ? value : new Date(value);
 
 /** Last instant ISO text (and PostgreSQL's input) writes with a four-digit year. */
 const MAX_ISO_MS = 253_402_300_799_999;

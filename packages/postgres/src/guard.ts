@@ -82,8 +82,31 @@ export function createGuard(pool: PgPool, timeout: number): Guard {
     };
 
   return {
-    run: (operation, text, values) =>
-      bounded(operation, (state) => execOn(pool, state, operation)(text, values)),
+    // The hot path (get on every validate, touch): one statement straight on the
+    // pool, with one timer and one promise of our own. The generic `bounded`
+    // (a race, a state object, a closure per statement) cost ~1.9 µs per get
+    // against ~0.1 µs for the bare driver call, measured with a pool that
+    // answers at once; this path holds the same two bounds: our timer, and
+    // node-postgres' `query_timeout` so a late connection is destroyed.
+    run: <Row>(operation: string, text: string, values: unknown[]) =>
+      new Promise<PgResult<Row>>((resolve, reject) => {
+        checkText(values);
+        let settled = false;
+        const timer = setTimeout(() => {
+          settled = true;
+          reject(new SessionStoreError(operation, new Error(`no answer within ${timeout} ms`)));
+        }, timeout);
+        pool.query({ text, values, query_timeout: timeout }).then(
+          (result) => {
+            clearTimeout(timer);
+            if (!settled) resolve(result as PgResult<Row>);
+          },
+          (error: unknown) => {
+            clearTimeout(timer);
+            if (!settled) reject(new SessionStoreError(operation, error));
+          },
+        );
+      }),
 
     call: (operation, body) => bounded(operation, (state) => body(execOn(pool, state, operation))),
 

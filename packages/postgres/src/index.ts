@@ -5,6 +5,8 @@ export { refreshMarksMigrationSql } from './refresh-marks-migration.js';
 export {
   ensurePostgresSchema,
   MAX_METADATA_JSON_BYTES,
+  type PostgresMigration,
   type PostgresTableOptions,
+  postgresMigrations,
   postgresSchemaSql,
 } from './schema.js';

@@ -1,3 +1,5 @@
+import { InvalidInputError } from '@sessionkit/core';
+
 /** The result shape node-postgres (and its Neon / Vercel forks) return. */
 export interface PgResult<Row> {
   rows: Row[];
@@ -29,4 +31,18 @@ export interface PgPoolClient extends PgQueryable {
 /** A pool: `query` for single statements, `connect` for transactions (`pg.Pool`, Neon's `Pool`, `@vercel/postgres`' `db`). */
 export interface PgPool extends PgQueryable {
   connect(): Promise<PgPoolClient>;
+}
+
+/**
+ * Refuses what cannot serve the store with the fix, at construction rather than
+ * at the first login: `create()` needs a transaction on one connection, so an
+ * HTTP query function such as `neon()` from `@neondatabase/serverless` (no
+ * `connect()`) or a connection string will not do.
+ */
+export function checkPool(pool: unknown): asserts pool is PgPool {
+  const candidate = pool as Partial<PgPool> | null | undefined;
+  if (typeof candidate?.query === 'function' && typeof candidate.connect === 'function') return;
+  throw new InvalidInputError(
+    "createPostgresStore: `pool` must be a connection pool with query() and connect(), such as `new pg.Pool(…)`, `new Pool(…)` from '@neondatabase/serverless' or `createPool()` from '@vercel/postgres'. An HTTP query function (neon() from '@neondatabase/serverless') cannot hold the transaction a login needs.",
+  );
 }

@@ -1,11 +1,16 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { SessionStoreError } from '@sessionkit/core';
+import { CAPS, createTestClock, makeRecord } from '@sessionkit/core/testing';
+import { findPgBin, type PgServer, startPgServer } from '@sessionkit-internal/test-support';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresStore } from './postgres-store.js';
 import { ensurePostgresSchema } from './schema.js';
-import { findPgBin, type PgTestServer, startPgServer } from './test-support/pg-server.js';
-import { CAPS, testRecord } from './test-support/records.js';
+
+const clock = createTestClock();
+/** A complete ACTIVE record of `userId` (core's fixture). */
+const testRecord = (userId: string, overrides: Parameters<typeof makeRecord>[1] = {}) =>
+  makeRecord(clock, { ...overrides, userId }).record;
 
 const TIMEOUT = 300;
 /** Slack for timers and the event loop on a loaded 2-core machine. */
@@ -65,11 +70,11 @@ if ('missing' in found) {
   });
 } else {
   describe('server killed mid-load (pg_ctl stop -m immediate), then restarted', () => {
-    let server: PgTestServer;
+    let server: PgServer;
     let pool: pg.Pool;
 
     beforeAll(async () => {
-      server = await startPgServer(found.bin);
+      server = await startPgServer({ bin: found.bin });
       pool = new pg.Pool({ connectionString: server.url, max: 4 });
       pool.on('error', () => {});
       await ensurePostgresSchema(pool);

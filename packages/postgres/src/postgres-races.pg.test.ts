@@ -1,19 +1,23 @@
 import { hashToken, type SessionStore } from '@sessionkit/core';
+import { CAPS, createTestClock, makeRecord } from '@sessionkit/core/testing';
+import { findPgBin, type PgServer, startPgServer } from '@sessionkit-internal/test-support';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresStore } from './postgres-store.js';
 import { ensurePostgresSchema } from './schema.js';
-import { findPgBin, type PgTestServer, startPgServer } from './test-support/pg-server.js';
-import { CAPS, testRecord } from './test-support/records.js';
 
 const found = findPgBin();
+const clock = createTestClock();
+/** A complete ACTIVE record of `userId` (core's fixture). */
+const testRecord = (userId: string, overrides: Parameters<typeof makeRecord>[1] = {}) =>
+  makeRecord(clock, { ...overrides, userId }).record;
 
 if ('missing' in found) {
   describe('postgres races and injection', () => {
     it.skip(`skipped: ${found.missing}`, () => {});
   });
 } else {
-  let server: PgTestServer;
+  let server: PgServer;
   // Two pools stand for two app processes: no shared client, no shared JS state.
   let poolA: pg.Pool;
   let poolB: pg.Pool;
@@ -21,7 +25,7 @@ if ('missing' in found) {
   let b: SessionStore;
 
   beforeAll(async () => {
-    server = await startPgServer(found.bin);
+    server = await startPgServer({ bin: found.bin });
     poolA = new pg.Pool({ connectionString: server.url, max: 6 });
     poolB = new pg.Pool({ connectionString: server.url, max: 6 });
     for (const p of [poolA, poolB]) p.on('error', () => {});

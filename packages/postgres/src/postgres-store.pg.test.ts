@@ -1,10 +1,10 @@
 import type { SessionStore } from '@sessionkit/core';
 import { runStoreConformanceTests } from '@sessionkit/core/testing';
+import { findPgBin, type PgServer, startPgServer } from '@sessionkit-internal/test-support';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { createPostgresStore } from './postgres-store.js';
 import { ensurePostgresSchema, tableNames } from './schema.js';
-import { findPgBin, type PgTestServer, startPgServer } from './test-support/pg-server.js';
 
 const found = findPgBin();
 
@@ -14,13 +14,13 @@ if ('missing' in found) {
   });
   console.warn(`[postgres] ${found.missing}`);
 } else {
-  let server: PgTestServer;
+  let server: PgServer;
   let pool: pg.Pool;
   let n = 0;
   const prefixes = new WeakMap<SessionStore, string>();
 
   beforeAll(async () => {
-    server = await startPgServer(found.bin);
+    server = await startPgServer({ bin: found.bin });
     pool = new pg.Pool({ connectionString: server.url, max: 8 });
     pool.on('error', () => {});
   }, 60_000);

@@ -37,7 +37,7 @@ import {
   type SessionRow,
 } from './codec.js';
 import { createGuard, DEFAULT_TIMEOUT_MS, type Exec } from './guard.js';
-import type { PgPool } from './pool.js';
+import { checkPool, type PgPool } from './pool.js';
 import { MAX_METADATA_JSON_BYTES, type PostgresTableOptions, tableNames } from './schema.js';
 
 export interface PostgresStoreOptions extends PostgresTableOptions {
@@ -73,6 +73,7 @@ const CLEANUP_MAX_BATCHES = 200;
  * Run `migrations/001_init.sql` (or {@link ensurePostgresSchema}) first.
  */
 export function createPostgresStore(options: PostgresStoreOptions): SessionStore {
+  checkPool(options.pool);
   const timeout = options.timeout ?? DEFAULT_TIMEOUT_MS;
   if (!Number.isInteger(timeout) || timeout < 1) {
     throw new InvalidInputError(

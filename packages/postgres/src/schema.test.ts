@@ -1,20 +1,31 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { refreshMarksMigrationSql } from './refresh-marks-migration.js';
-import { postgresSchemaSql, tableNames } from './schema.js';
+import { postgresMigrations, postgresSchemaSql, tableNames } from './schema.js';
+
+const dir = new URL('../migrations/', import.meta.url);
 
 describe('schema', () => {
-  it('migrations/001_init.sql is exactly the DDL ensurePostgresSchema() runs for the defaults', () => {
-    const shipped = readFileSync(new URL('../migrations/001_init.sql', import.meta.url), 'utf8');
-    expect(shipped).toBe(postgresSchemaSql());
+  it('each shipped migrations/NNN_*.sql is exactly its entry in schema.ts, and they pair up one to one', () => {
+    const files = readdirSync(dir).filter((f) => f.endsWith('.sql'));
+    const migrations = postgresMigrations();
+    expect(files.sort()).toEqual(migrations.map((m) => `${m.id}.sql`));
+    for (const m of migrations) {
+      // On a mismatch: `pnpm --filter @sessionkit/postgres migrations` rewrites the files.
+      expect(readFileSync(new URL(`${m.id}.sql`, dir), 'utf8'), m.id).toBe(m.sql);
+    }
+    expect(migrations.map((m) => m.id)).toEqual(
+      migrations.map((_, i) =>
+        expect.stringMatching(new RegExp(`^${String(i + 1).padStart(3, '0')}_[a-z0-9_]+$`)),
+      ),
+    );
   });
 
-  it('migrations/003_refresh_marks.sql is exactly the DDL ensurePostgresSchema() runs after 001', () => {
-    const shipped = readFileSync(
-      new URL('../migrations/003_refresh_marks.sql', import.meta.url),
-      'utf8',
+  it('ensurePostgresSchema() runs every migration in order (postgresSchemaSql is them joined)', () => {
+    expect(postgresSchemaSql({ schema: 'auth' })).toBe(
+      postgresMigrations({ schema: 'auth' })
+        .map((m) => m.sql)
+        .join('\n'),
     );
-    expect(shipped).toBe(refreshMarksMigrationSql());
   });
 
   it('refuses a schema or prefix that is not a plain identifier (they are interpolated into SQL)', () => {

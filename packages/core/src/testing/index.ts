@@ -6,6 +6,8 @@ import { hardeningContractTests } from './hardening-contract.js';
 import { managerContractTests } from './manager-contract.js';
 import { modelBasedTest } from './model-based.js';
 
+/** Fixtures for a store's own tests beyond the suite (races, faults, injection). */
+export { CAPS, createTestClock, makeRecord, type TestClock } from './fixtures.js';
 export { runModelBasedTest } from './model-based.js';
 
 import { raceTests } from './races.js';
