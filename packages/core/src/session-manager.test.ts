@@ -237,6 +237,9 @@ describe('failing closed', () => {
       markVerified: fail,
       cleanup: fail,
       bindUserShard: () => {},
+      linkOrigin: fail,
+      getOrigin: fail,
+      endFederated: fail,
     };
   };
 

@@ -34,6 +34,7 @@ import {
 import { deviceDocId, toDevice, toDoc, toRecord } from './codec.js';
 import { connectionGate, UriConnection } from './connections.js';
 import { capDevicesIn, rememberDeviceIn } from './device-registry.js';
+import { federatedMethods } from './federated.js';
 import { checkMongoIndexes, whenOpen } from './indexes.js';
 import { isDuplicateKeyError, LEASE_MS, MAJORITY, withUserLease } from './lease.js';
 import { endFields, expirePipeline, liveFilter } from './liveness.js';
@@ -345,6 +346,7 @@ function storeMethods(input: CollectionStoreInput, call: StoreCall): SessionStor
 
   return {
     bindUserShard,
+    ...federatedMethods({ sessions, findAll, endBatch, capHistory }),
 
     // The known-device upsert follows the insert, so a refused or failed
     // insert never remembers a device.

@@ -1,11 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { postgresSchemaSql, tableNames } from './schema.js';
+import { postgresFederatedSql } from './schema-federated.js';
 
 describe('schema', () => {
   it('migrations/001_init.sql is exactly the DDL ensurePostgresSchema() runs for the defaults', () => {
     const shipped = readFileSync(new URL('../migrations/001_init.sql', import.meta.url), 'utf8');
     expect(shipped).toBe(postgresSchemaSql());
+  });
+
+  it('migrations/002_federated.sql is exactly the DDL ensurePostgresSchema() runs after 001', () => {
+    const shipped = readFileSync(
+      new URL('../migrations/002_federated.sql', import.meta.url),
+      'utf8',
+    );
+    expect(shipped).toBe(postgresFederatedSql());
   });
 
   it('refuses a schema or prefix that is not a plain identifier (they are interpolated into SQL)', () => {

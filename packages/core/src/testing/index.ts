@@ -1,5 +1,6 @@
 import { describe } from 'vitest';
 import { boundedWorkTests } from './bounded-contract.js';
+import { federatedContractTests } from './contract-federated.js';
 import type { StoreFactory } from './fixtures.js';
 import { hardeningContractTests } from './hardening-contract.js';
 import { managerContractTests } from './manager-contract.js';
@@ -54,6 +55,7 @@ export function runStoreConformanceTests(
     describe('bounded per-user work', () => boundedWorkTests(factory));
     describe('session manager over the store', () => managerContractTests(factory));
     describe('hardening (issue 20)', () => hardeningContractTests(factory));
+    describe('federated sign-out (issue 16)', () => federatedContractTests(factory));
     describe('model-based', () => modelBasedTest(factory, options.numRuns ?? 30, timeout * 10));
     const { readBack } = options;
     if (readBack)
