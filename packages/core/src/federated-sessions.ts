@@ -28,6 +28,12 @@ export interface FederatedLogout {
   sid?: string;
   /** The provider's subject (`sub`): alone, every session of that user from this issuer. */
   sub?: string;
+  /**
+   * Only sessions created at or before this instant (the Logout Token's `iat`
+   * plus clock skew): a replayed token never ends a later sign-in.
+   * @default the moment of the call
+   */
+  createdBefore?: Date;
 }
 
 function text(method: string, name: string, value: unknown, max: number): string {
@@ -108,10 +114,14 @@ export async function endFederatedSessions(
       `${method}: pass sid, sub or both (the logout token's claims) with the issuer.`,
     );
   }
+  const bound = opts.createdBefore;
+  if (bound !== undefined && (!(bound instanceof Date) || Number.isNaN(bound.getTime()))) {
+    throw new InvalidInputError(`${method}: createdBefore must be a valid Date.`);
+  }
   const nowMs = ctx.o.now();
   const transition = ctx.transition('REVOKED', IDP_LOGOUT, nowMs);
   const liveness = ctx.liveness(nowMs);
-  const createdAtOrBefore = new Date(nowMs);
+  const createdAtOrBefore = new Date(Math.min(nowMs, bound?.getTime() ?? nowMs));
   let count = 0;
   let after: PageCursor | null = null;
   do {

@@ -1,3 +1,13 @@
+export {
+  type BackchannelLogoutHandler,
+  type BackchannelLogoutOptions,
+  type BackchannelProvider,
+  createBackchannelLogoutHandler,
+  createMemoryReplayCache,
+  createPagesBackchannelLogoutHandler,
+  type NextAuthProviderLike,
+  type ReplayCache,
+} from './backchannel-logout.js';
 export type { SetDeviceId } from './device-cookie.js';
 export {
   createDeviceRouteHandlers,

@@ -10,6 +10,7 @@ import { afterResponse } from './after-response.js';
 import type { InstalledCallbackParameters } from './auth-options.js';
 import { shapeSession } from './claim.js';
 import { appIsSecure, type SetDeviceId, setNextDeviceIdCookie } from './device-cookie.js';
+import { originFromAccount, recordOriginOrRevoke } from './federated-origin.js';
 import { readIncomingClaim } from './incoming-session.js';
 import { type GetHeaders, readNextHeaders } from './request-context.js';
 import {
@@ -60,6 +61,16 @@ export interface SessionTrackingOptions {
    * @default `cookies().set()` from `next/headers`; `__Host-` name when the app is on https
    */
   setDeviceId?: SetDeviceId | false;
+  /**
+   * Federated sign-out (docs/sso.md): at an OpenID Connect sign-in the session
+   * records, server-side, the provider id and the ID token's `iss`, `sub` and
+   * `sid`, so `createBackchannelLogoutHandler()` can end it. With
+   * `keepIdToken` (the default) the ID token is kept beside the session too, as
+   * the `id_token_hint` of RP-initiated logout (`federatedSignOutUrl()`); it is
+   * never put in the JWT cookie. `false` records nothing.
+   * @default { keepIdToken: true }
+   */
+  federated?: { keepIdToken?: boolean } | false;
 }
 
 /**
@@ -170,6 +181,8 @@ export function withSessionTracking<T extends TrackableAuthOptions & InstalledCa
     );
   }
   const setDeviceId = options.setDeviceId ?? setNextDeviceIdCookie;
+  const federated = options.federated ?? {};
+  const keepIdToken = federated !== false && federated.keepIdToken !== false;
   const appCallbacks = authOptions.callbacks ?? {};
   const appEvents = authOptions.events ?? {};
   // The app's callbacks, typed loosely: they are called with exactly what
@@ -216,6 +229,8 @@ export function withSessionTracking<T extends TrackableAuthOptions & InstalledCa
       const headers = (await getHeaders()) ?? undefined;
       const previous = await incomingClaim(headers);
       const created = await manager.create({ userId, headers });
+      const origin = federated === false ? null : originFromAccount(params.account, keepIdToken);
+      if (origin) await recordOriginOrRevoke(manager, created.session.id, userId, origin);
       if (setDeviceId !== false) {
         await setDeviceId(createDeviceIdCookie(created.deviceId, { secure: appIsSecure() }));
       }

@@ -293,6 +293,21 @@ export function federatedContractTests(factory: StoreFactory): void {
       expect((await manager.get(one.session.id))?.endReason).toBe('idp_logout');
     });
 
+    it('createdBefore: sessions created after it are left alone (a replayed Logout Token ends no later sign-in)', async () => {
+      const manager = createSessionManager({ store, now: () => clock.now() });
+      const before = await manager.create({ userId: user });
+      await manager.recordOrigin(before.session.id, origin());
+      const issuedAt = new Date(clock.now());
+      clock.advance(5_000);
+      const after = await manager.create({ userId: user });
+      await manager.recordOrigin(after.session.id, origin());
+      expect(
+        await manager.endFederatedSessions({ issuer, sub: 'sub-alice', createdBefore: issuedAt }),
+      ).toBe(1);
+      expect(await manager.validate(before.token)).toBeNull();
+      expect(await manager.validate(after.token)).not.toBeNull();
+    });
+
     it('refuses malformed input with InvalidInputError before any store call', async () => {
       const manager = createSessionManager({ store, now: () => clock.now() });
       const { session } = await manager.create({ userId: user });
