@@ -50,8 +50,8 @@ export interface NextAuthProviderLike {
   issuer?: string;
   wellKnown?: string;
   clientId?: string;
-  options?: { issuer?: string; clientId?: string; [name: string]: unknown };
-  [name: string]: unknown;
+  options?: { issuer?: string; clientId?: string } | undefined;
+  type?: string;
 }
 
 /**
@@ -70,8 +70,12 @@ export interface ReplayCache {
 
 export interface BackchannelLogoutOptions {
   manager: SessionManager;
-  /** The identity providers to accept Logout Tokens from (at least one). */
-  providers: readonly (BackchannelProvider | NextAuthProviderLike)[];
+  /**
+   * The identity providers to accept Logout Tokens from: `{ issuer, clientId }`
+   * entries, or your next-auth `providers` list as is (credentials, email and
+   * WebAuthn providers in it are skipped; every other one needs an issuer).
+   */
+  providers: readonly (BackchannelProvider | NextAuthProviderLike | object)[];
   /** Oldest `iat` accepted, in seconds: a Logout Token is sent at once. @default 300 */
   maxAge?: number;
   /** Clock skew allowed between the provider and the app, in seconds. @default 30 */
@@ -365,7 +369,16 @@ function resolveProviders(fn: string, providers: unknown): ResolvedProvider[] {
       `${fn}: options.providers must list the identity providers to accept, e.g. [{ issuer, clientId }].`,
     );
   }
-  return providers.map((entry: NextAuthProviderLike & Partial<BackchannelProvider>, i) => {
+  const usable = providers.filter(
+    (entry: { type?: unknown }) =>
+      !['credentials', 'email', 'webauthn'].includes(String(entry?.type)),
+  );
+  if (usable.length === 0) {
+    throw new InvalidInputError(
+      `${fn}: options.providers lists no OpenID provider (credentials, email and WebAuthn providers have no back-channel logout).`,
+    );
+  }
+  return usable.map((entry: NextAuthProviderLike & Partial<BackchannelProvider>, i) => {
     const issuer =
       entry?.issuer ??
       entry?.options?.issuer ??

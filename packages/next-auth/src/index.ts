@@ -32,6 +32,7 @@ export {
   type SessionRouteHandlersOptions,
   type TrackedSessionLike,
 } from './route-handlers.js';
+export { type FederatedSignOutOptions, federatedSignOutUrl } from './rp-logout.js';
 export {
   isTrackedSession,
   type TrackedSession,
