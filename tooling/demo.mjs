@@ -103,6 +103,22 @@ if (build) {
 const port = await choosePort();
 const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 const generatedSecret = !process.env.NEXTAUTH_SECRET;
+
+// "Sign in with SSO": a local OpenID provider (oidc-provider) on loopback, with
+// back-channel logout to the app (examples/next-app/scripts/sso-provider.mjs).
+let ssoPort = Number(process.env.SSO_PORT ?? 0);
+for (let p = 3900; !ssoPort && p < 3920; p++) {
+  if (await portIsFree(p, '127.0.0.1')) ssoPort = p;
+}
+const ssoIssuer = ssoPort ? `http://127.0.0.1:${ssoPort}` : null;
+const sso = ssoIssuer
+  ? spawn(process.execPath, [join(appDir, 'scripts', 'sso-provider.mjs')], {
+      cwd: appDir,
+      env: { ...env, APP_URL: url, SSO_PORT: String(ssoPort) },
+      stdio: 'inherit',
+    })
+  : null;
+process.on('exit', () => sso?.kill());
 const appEnv = {
   ...env,
   NODE_ENV: 'production',
@@ -110,6 +126,7 @@ const appEnv = {
   // next-auth v4 needs a secret under `next start`. A fresh random one per run
   // is fine for a demo: restarting signs everybody out.
   NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? randomBytes(32).toString('base64url'),
+  ...(ssoIssuer ? { SSO_ISSUER: ssoIssuer } : {}),
 };
 step(`starting the app (next start on ${host}:${port})`);
 const nextBin = join(appDir, 'node_modules', 'next', 'dist', 'bin', 'next');
@@ -142,6 +159,7 @@ ${line}
 
   Open      ${url}
   Store     ${store}
+  SSO       ${ssoIssuer ? `${ssoIssuer} ("Sign in with SSO"; any password; sign out there at ${ssoIssuer}/session/end)` : 'off (ports 3900–3919 taken: set SSO_PORT)'}
   Secret    ${generatedSecret ? 'NEXTAUTH_SECRET generated for this run (set it to keep sign-ins across restarts)' : 'NEXTAUTH_SECRET from your environment'}
 
   Demo accounts

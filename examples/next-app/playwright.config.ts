@@ -8,6 +8,9 @@ import { EXPIRY_TEST } from './e2e/fixtures';
 const port = Number(process.env.E2E_PORT ?? 3100);
 const expiryPort = Number(process.env.E2E_EXPIRY_PORT ?? 3101);
 const store = process.env.E2E_STORE ?? 'memory';
+// The local OpenID provider behind "Sign in with SSO" (scripts/sso-provider.mjs).
+const ssoPort = Number(process.env.E2E_SSO_PORT ?? 3102);
+const ssoIssuer = `http://127.0.0.1:${ssoPort}`;
 
 function server(serverPort: number, extraEnv: Record<string, string>) {
   const url = `http://127.0.0.1:${serverPort}`;
@@ -69,7 +72,16 @@ export default defineConfig({
     },
   ],
   webServer: [
-    server(port, {}),
+    server(port, { SSO_ISSUER: ssoIssuer }),
+    {
+      command: 'node scripts/sso-provider.mjs',
+      url: `${ssoIssuer}/.well-known/openid-configuration`,
+      env: { APP_URL: `http://127.0.0.1:${port}`, SSO_PORT: String(ssoPort) },
+      reuseExistingServer: false,
+      timeout: 30_000,
+      stdout: 'pipe' as const,
+      stderr: 'pipe' as const,
+    },
     server(expiryPort, {
       SESSION_MAX_AGE_SECONDS: String(EXPIRY_TEST.maxAgeSeconds),
       SESSION_WARN_BEFORE_SECONDS: String(EXPIRY_TEST.warnBeforeSeconds),

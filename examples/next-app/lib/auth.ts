@@ -5,6 +5,7 @@ import { config } from './config';
 import { findDemoUser } from './demo-users';
 import { authSecret } from './secret';
 import { sessionManager } from './session-manager';
+import { ssoProvider } from './sso';
 
 const baseAuthOptions: NextAuthOptions = {
   secret: authSecret(),
@@ -24,6 +25,8 @@ const baseAuthOptions: NextAuthOptions = {
         return user ? { id: user.id, name: user.name, email: user.email, role: user.role } : null;
       },
     }),
+    // "Sign in with SSO" when the demo's local OpenID provider runs (lib/sso.ts).
+    ...[ssoProvider()].filter((p) => p !== null),
   ],
   logger: {
     error(code, metadata) {

@@ -41,6 +41,7 @@ export {
   type SessionEvents,
   type SessionKitLogger,
 } from './events.js';
+export { type FederatedLogout, IDP_LOGOUT } from './federated-sessions.js';
 export { type GeoPolicy, type GeoResolver, isNonPublicIp } from './geo.js';
 export { createMemoryStore, type MemoryStoreOptions } from './memory-store.js';
 export { DAY, HOUR, MINUTE, SECOND, type SessionManagerOptions } from './options.js';
@@ -82,7 +83,7 @@ export { createSessionManager } from './session-manager.js';
 // Store authors import these from '@sessionkit/core/store'. The main entry keeps
 // the SessionStore type (apps pass stores around) and, deprecated, the rest for
 // one minor version so existing stores keep compiling.
-export type { SessionStore } from './session-store.js';
+export type { SessionOrigin, SessionStore } from './session-store.js';
 export * from './store-deprecated.js';
 export { isSessionId } from './token.js';
 export { MAX_USER_AGENT_LENGTH, parseUserAgent } from './user-agent.js';

@@ -9,8 +9,11 @@ import {
   type EndGuard,
   type EndTransition,
   expiryOf,
+  type FederatedEndBatch,
+  type FederatedMatch,
   isLive,
   type KnownDeviceRecord,
+  type Liveness,
   type PageCursor,
   type PageQuery,
   type RecordPage,
@@ -19,12 +22,25 @@ import {
   type RefreshRotationResult,
   type RefreshTarget,
   type SessionLimit,
+  type SessionOrigin,
   type SessionRecord,
   type SessionStore,
   type VerificationUpdate,
 } from './session-store.js';
 
 const SWEEP_EVERY = 1000;
+
+const federatedKey = (kind: 'sid' | 'sub', issuer: string, value: string) =>
+  `${kind}\u0000${issuer}\u0000${value}`;
+
+/** Whether a recorded origin is one of the sessions `match` names (every set field equal). */
+function originMatches(origin: SessionOrigin, match: FederatedMatch): boolean {
+  return (
+    origin.issuer === match.issuer &&
+    (match.sid === null || origin.sid === match.sid) &&
+    (match.subject === null || origin.subject === match.subject)
+  );
+}
 
 const activeKey = (r: SessionRecord) => r.expiresAt.getTime();
 const endedKey = (r: SessionRecord) => r.endedAt?.getTime() ?? 0;
@@ -52,6 +68,25 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SessionStor
   const records = new Map<string, SessionRecord>();
   const byUser = new Map<string, Set<string>>();
   const devices = new Map<string, Map<string, KnownDeviceRecord>>();
+  // Federated sign-out: each session's origin, and session ids by (issuer, sid)
+  // and (issuer, subject). Entries go with their record (see remove()).
+  const origins = new Map<string, SessionOrigin>();
+  const federated = new Map<string, Set<string>>();
+  const federatedKeys = (origin: SessionOrigin): string[] => {
+    const keys = [federatedKey('sub', origin.issuer, origin.subject)];
+    if (origin.sid !== null) keys.push(federatedKey('sid', origin.issuer, origin.sid));
+    return keys;
+  };
+  const unlinkOrigin = (id: string) => {
+    const origin = origins.get(id);
+    if (!origin) return;
+    origins.delete(id);
+    for (const key of federatedKeys(origin)) {
+      const ids = federated.get(key);
+      ids?.delete(id);
+      if (ids?.size === 0) federated.delete(key);
+    }
+  };
 
   const copy = (record: SessionRecord): SessionRecord => structuredClone(record);
   // Records nobody reads again are dropped by a sweep every SWEEP_EVERY creates,
@@ -62,6 +97,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SessionStor
     const record = records.get(id);
     if (!record) return;
     records.delete(id);
+    unlinkOrigin(id);
     const ids = byUser.get(record.userId);
     ids?.delete(id);
     if (ids?.size === 0) byUser.delete(record.userId);
@@ -383,6 +419,85 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SessionStor
       if (record?.refreshRequestedAt?.getTime() !== requestedAt.getTime()) return false;
       record.refreshRequestedAt = null;
       return true;
+    },
+    // --- Federated sign-out (issue 16) ---
+
+    async linkOrigin(
+      sessionId: string,
+      origin: SessionOrigin,
+      liveness: Liveness,
+    ): Promise<boolean> {
+      const record = read(sessionId);
+      if (!record || !isLive(record, liveness)) return false;
+      unlinkOrigin(sessionId);
+      origins.set(sessionId, { ...origin });
+      for (const key of federatedKeys(origin)) {
+        let ids = federated.get(key);
+        if (!ids) {
+          ids = new Set();
+          federated.set(key, ids);
+        }
+        ids.add(sessionId);
+      }
+      return true;
+    },
+
+    async getOrigin(sessionId: string): Promise<SessionOrigin | null> {
+      const record = read(sessionId);
+      const origin = origins.get(sessionId);
+      return record?.status === 'ACTIVE' && origin ? { ...origin } : null;
+    },
+
+    async endFederated(
+      match: FederatedMatch,
+      transition: EndTransition,
+      batch: FederatedEndBatch,
+    ): Promise<EndAllResult> {
+      const key =
+        match.sid !== null
+          ? federatedKey('sid', match.issuer, match.sid)
+          : match.subject !== null
+            ? federatedKey('sub', match.issuer, match.subject)
+            : null;
+      if (key === null) return { ended: [], next: null };
+      const after = batch.after;
+      const linked: SessionRecord[] = [];
+      for (const id of [...(federated.get(key) ?? [])]) {
+        const record = read(id);
+        if (!record) continue;
+        const at = record.createdAt.getTime();
+        if (after && (at < after.at.getTime() || (at === after.at.getTime() && id <= after.id))) {
+          continue;
+        }
+        linked.push(record);
+      }
+      linked.sort(
+        (a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : 1),
+      );
+      const examined = linked.slice(0, batch.limit);
+      const last = examined[examined.length - 1];
+      const next =
+        linked.length > batch.limit && last
+          ? { at: new Date(last.createdAt.getTime()), id: last.id }
+          : null;
+      const ended: SessionRecord[] = [];
+      const users = new Set<string>();
+      for (const record of examined) {
+        const origin = origins.get(record.id);
+        if (
+          !origin ||
+          !originMatches(origin, match) ||
+          record.createdAt.getTime() > batch.createdAtOrBefore.getTime() ||
+          !isLive(record, batch.liveness)
+        ) {
+          continue;
+        }
+        applyEnd(record, transition);
+        users.add(record.userId);
+        ended.push(copy(record));
+      }
+      for (const userId of users) trim(userId, transition.historyCap);
+      return { ended, next };
     },
   };
 }

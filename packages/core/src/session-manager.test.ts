@@ -239,6 +239,9 @@ describe('failing closed', () => {
       bindUserShard: () => {},
       requestRefresh: fail,
       clearRefreshRequest: fail,
+      linkOrigin: fail,
+      getOrigin: fail,
+      endFederated: fail,
     };
   };
 

@@ -19,6 +19,12 @@ import {
   type SessionEventHandler,
   type SessionEventName,
 } from './events.js';
+import {
+  endFederatedSessions,
+  type FederatedLogout,
+  getSessionOrigin,
+  recordSessionOrigin,
+} from './federated-sessions.js';
 import { checkOptionsObject, checkReason, checkSessionId, checkUserId } from './input.js';
 import { listHistory, listSessionPage } from './list-sessions.js';
 import { ManagerContext, toStoreError } from './manager-context.js';
@@ -27,7 +33,7 @@ import { refreshSession } from './refresh-session.js';
 import { EdgeRuntimeError, isEdgeRuntime } from './runtime.js';
 import type { KnownDevice, Session, SessionStatus } from './session.js';
 import { toPublicSession } from './session-record.js';
-import { isLiveAt, type SessionRecord } from './session-store.js';
+import { isLiveAt, type SessionOrigin, type SessionRecord } from './session-store.js';
 import { hashesEqual, hashToken, isTokenShaped, sessionIdOfToken, userShard } from './token.js';
 
 // The SessionManager interface and its factory. Each job lives in a file named
@@ -185,6 +191,22 @@ export interface SessionManager {
    * newer request arrived meanwhile (pass the `refreshRequestedAt` you acted on).
    */
   clearRefreshRequest(sessionId: string, requestedAt: Date): Promise<boolean>;
+  /**
+   * Remembers, server-side, which OpenID provider session a live session came
+   * from (issuer, subject, `sid`, and optionally the ID token for RP-initiated
+   * logout), so the provider can end it: see {@link endFederatedSessions}.
+   * Never part of the public `Session`. Returns false when the session is not live.
+   */
+  recordOrigin(sessionId: string, origin: SessionOrigin): Promise<boolean>;
+  /** The origin recorded for an ACTIVE session, or null. */
+  getOrigin(sessionId: string): Promise<SessionOrigin | null>;
+  /**
+   * Back-channel logout: ends (REVOKED, reason `'idp_logout'`) every live
+   * session linked to the provider session `sid` of `issuer`, or with only
+   * `sub`, every session of that subject from `issuer`; in bounded batches, a
+   * `revoked` event per session. Returns how many ended.
+   */
+  endFederatedSessions(logout: FederatedLogout): Promise<number>;
   /** Subscribes to an event; returns an unsubscribe function. */
   on<E extends SessionEventName>(event: E, handler: SessionEventHandler<E>): () => void;
 }
@@ -346,6 +368,18 @@ class DefaultSessionManager implements SessionManager {
 
   clearRefreshRequest(sessionId: string, requestedAt: Date): Promise<boolean> {
     return clearClaimsRefresh(this.#ctx, sessionId, requestedAt);
+  }
+
+  recordOrigin(sessionId: string, origin: SessionOrigin): Promise<boolean> {
+    return recordSessionOrigin(this.#ctx, sessionId, origin);
+  }
+
+  getOrigin(sessionId: string): Promise<SessionOrigin | null> {
+    return getSessionOrigin(this.#ctx, sessionId);
+  }
+
+  endFederatedSessions(logout: FederatedLogout): Promise<number> {
+    return endFederatedSessions(this.#ctx, logout);
   }
 
   async markVerified(

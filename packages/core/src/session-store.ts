@@ -399,6 +399,81 @@ export interface SessionStore {
    * were being reloaded stays pending. Returns whether it cleared.
    */
   clearRefreshRequest(sessionId: string, requestedAt: Date): Promise<boolean>;
+  // --- Federated sign-out (issue 16): where a session came from, ended by the identity provider ---
+
+  /**
+   * Remembers where a live session came from (see {@link SessionOrigin}),
+   * server-side, beside the record: never part of the record `get()` returns.
+   * Writes only while the session is live at `liveness`; indexes it under
+   * `(issuer, sid)` (when `sid` is set) and `(issuer, subject)` so that
+   * {@link SessionStore.endFederated} finds it in one call. A later call for
+   * the same session replaces the origin. Returns whether it wrote. The origin
+   * lives no longer than the session (at most until its `expiresAt`).
+   */
+  linkOrigin(sessionId: string, origin: SessionOrigin, liveness: Liveness): Promise<boolean>;
+
+  /** The origin {@link SessionStore.linkOrigin} recorded for the session while it is ACTIVE, or null. */
+  getOrigin(sessionId: string): Promise<SessionOrigin | null>;
+
+  /**
+   * One bounded batch of "end every session the identity provider just ended":
+   * walks the sessions linked to `match` (by `(issuer, sid)` when `match.sid`
+   * is set, else by `(issuer, subject)`) in ascending `(createdAt, id)` order
+   * after `batch.after` (a cursor whose `at` is a `createdAt`), examining at
+   * most `batch.limit`, and applies `transition` to each whose recorded origin
+   * matches every non-null field of `match`, that is live at `batch.liveness`
+   * and was created at or before `batch.createdAtOrBefore`. Each session's
+   * transition is atomic on its own (as in {@link SessionStore.endAllForUser},
+   * moving it between its user's indexes). The manager calls it until `next`
+   * is null.
+   */
+  endFederated(
+    match: FederatedMatch,
+    transition: EndTransition,
+    batch: FederatedEndBatch,
+  ): Promise<EndAllResult>;
+}
+
+/**
+ * Where a session came from when an OpenID Connect provider signed the user in:
+ * kept by the store beside the record, never shown in the public `Session`.
+ */
+export interface SessionOrigin {
+  /** The sign-in provider's id in the app (next-auth's `account.provider`, e.g. `'keycloak'`). */
+  providerId: string;
+  /** The provider's issuer identifier (`iss` of its ID token), exactly as it sends it. */
+  issuer: string;
+  /** The user's subject at the provider (`sub` of the ID token). */
+  subject: string;
+  /** The provider's session id (`sid` of the ID token), when it sends one. */
+  sid: string | null;
+  /**
+   * The raw ID token, kept for RP-initiated logout's `id_token_hint`; null when
+   * the app does not keep it. It is a signed statement about the user, not a
+   * credential the app accepts: it stays server-side and is never returned by
+   * the session routes.
+   */
+  idToken: string | null;
+}
+
+/** Which sessions an identity provider ended: `issuer` plus `sid`, `subject` or both. */
+export interface FederatedMatch {
+  issuer: string;
+  /** Set: only sessions of this provider session (and of `subject`, when that is set too). */
+  sid: string | null;
+  /** Set without `sid`: every session of this subject at the issuer. */
+  subject: string | null;
+}
+
+/** One bounded batch of {@link SessionStore.endFederated}. */
+export interface FederatedEndBatch {
+  liveness: Liveness;
+  /** Only sessions created at or before this instant (when the logout began) are ended. */
+  createdAtOrBefore: Date;
+  /** Most linked sessions to examine in this batch (1–1000). */
+  limit: number;
+  /** Continue after this `(createdAt, id)`; null: from the beginning. */
+  after: PageCursor | null;
 }
 
 /**
@@ -424,6 +499,10 @@ export const STORE_METHODS = Object.keys({
   // Claims refresh.
   requestRefresh: true,
   clearRefreshRequest: true,
+  // Federated sign-out (issue 16)
+  linkOrigin: true,
+  getOrigin: true,
+  endFederated: true,
 } as const satisfies Record<keyof SessionStore, true>) as readonly (keyof SessionStore)[];
 
 /**

@@ -66,7 +66,7 @@ export interface Session {
   expiresAt: Date;
   /** Set when the session leaves ACTIVE. */
   endedAt: Date | null;
-  /** Why it ended: `'revoked_by_user'`, `'logged_out'`, `'expired'`, `'idle_timeout'`, `'session_limit'`, `'refresh_token_reuse'`, `'replaced'` (a new sign-in in the same browser took its place), or a caller-supplied reason. */
+  /** Why it ended: `'revoked_by_user'`, `'logged_out'`, `'expired'`, `'idle_timeout'`, `'session_limit'`, `'refresh_token_reuse'`, `'replaced'` (a new sign-in in the same browser took its place), `'idp_logout'` (the identity provider ended it: back-channel logout), or a caller-supplied reason. */
   endReason: string | null;
   metadata: Record<string, unknown>;
   /** Present only when the sign-in was flagged by `suspiciousLogin`. */

@@ -35,12 +35,14 @@ import { CLEANUP_TIMEOUT_MS, cleanupIn } from './cleanup.js';
 import { deviceDocId, toDevice, toRecord } from './codec.js';
 import { connectionGate, UriConnection } from './connections.js';
 import { createSessionIn } from './create-session.js';
+import { capDevicesIn, rememberDeviceIn } from './device-registry.js';
 import { capHistoryIn, endBatchIn } from './end-batch.js';
+import { federatedMethods } from './federated.js';
 import { checkMongoIndexes, whenOpen } from './indexes.js';
 import { LEASE_MS, MAJORITY, withUserLease } from './lease.js';
 import { endFields, liveFilter } from './liveness.js';
 import { checkOptions, type MongoStoreOptions, pickConnection, resolveModels } from './models.js';
-import { pageIn } from './paging.js';
+import { findAllIn, pageIn } from './paging.js';
 import { type DeviceDoc, type LockDoc, lockCollectionName, type SessionDoc } from './schema.js';
 import {
   checkCount,
@@ -270,6 +272,12 @@ function storeMethods(input: CollectionStoreInput, call: StoreCall): SessionStor
 
   return {
     bindUserShard,
+    ...federatedMethods({
+      sessions,
+      findAll: (filter, options) => findAllIn(sessions, filter, options),
+      endBatch,
+      capHistory,
+    }),
 
     create(
       record: SessionRecord,

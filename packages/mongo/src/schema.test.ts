@@ -20,7 +20,19 @@ describe('sessions schema', () => {
       // cleanup()'s two branches
       { status: 1, lastActivityAt: 1 },
       { status: 1, expiresAt: 1 },
+      // federated sign-out (issue 16): by (issuer, sid) and (issuer, subject)
+      { 'origin.issuer': 1, 'origin.sid': 1, createdAt: 1, _id: 1 },
+      { 'origin.issuer': 1, 'origin.subject': 1, createdAt: 1, _id: 1 },
     ]);
+  });
+
+  it('indexes only ACTIVE sessions that have an origin for federated sign-out (partial)', () => {
+    expect(byName.get('origin_issuer_sid')?.options).toMatchObject({
+      partialFilterExpression: { 'origin.sid': { $type: 'string' }, status: 'ACTIVE' },
+    });
+    expect(byName.get('origin_issuer_subject')?.options).toMatchObject({
+      partialFilterExpression: { 'origin.subject': { $type: 'string' }, status: 'ACTIVE' },
+    });
   });
 
   it('makes the token hash unique', () => {

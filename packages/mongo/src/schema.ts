@@ -37,6 +37,17 @@ export interface SessionDoc {
   /** The claims-refresh mark; absent on documents written before it existed (read as null). */
   refreshRequestedAt?: Date | null;
   endBatch?: string;
+  /** Federated sign-out: where the session came from (see SessionStore.linkOrigin); never read into the record. */
+  origin?: OriginDoc | null;
+}
+
+/** The OpenID provider session a session came from (issue 16). */
+export interface OriginDoc {
+  providerId: string;
+  issuer: string;
+  subject: string;
+  sid: string | null;
+  idToken: string | null;
 }
 
 /** `latitude`/`longitude` are present only when the geo resolver knew them. */
@@ -182,6 +193,19 @@ export function createSessionSchema(
       },
       refreshRequestedAt: { type: Date, default: null },
       endBatch: { type: String },
+      origin: {
+        type: new Schema(
+          {
+            providerId: { type: String, required: true },
+            issuer: { type: String, required: true },
+            subject: { type: String, required: true },
+            sid: nullableString,
+            idToken: nullableString,
+          },
+          { _id: false },
+        ),
+        default: undefined,
+      },
     },
     {
       collection: collectionName,
@@ -248,6 +272,23 @@ export function createSessionSchema(
   // ended one still kept as history (the expiresAt TTL index).
   schema.index({ status: 1, lastActivityAt: 1 }, { name: 'status_1_lastActivityAt_1' });
   schema.index({ status: 1, expiresAt: 1 }, { name: 'status_1_expiresAt_1' });
+  // Federated sign-out (issue 16): an identity provider's logout by (issuer, sid)
+  // or (issuer, subject), walked in (createdAt, _id) order. Partial: only ACTIVE
+  // sessions that have an origin are indexed, so ended sessions leave the index.
+  schema.index(
+    { 'origin.issuer': 1, 'origin.sid': 1, createdAt: 1, _id: 1 },
+    {
+      name: 'origin_issuer_sid',
+      partialFilterExpression: { 'origin.sid': { $type: 'string' }, status: 'ACTIVE' },
+    },
+  );
+  schema.index(
+    { 'origin.issuer': 1, 'origin.subject': 1, createdAt: 1, _id: 1 },
+    {
+      name: 'origin_issuer_subject',
+      partialFilterExpression: { 'origin.subject': { $type: 'string' }, status: 'ACTIVE' },
+    },
+  );
   return schema;
 }
 

@@ -1,3 +1,13 @@
+export {
+  type BackchannelLogoutHandler,
+  type BackchannelLogoutOptions,
+  type BackchannelProvider,
+  createBackchannelLogoutHandler,
+  createMemoryReplayCache,
+  createPagesBackchannelLogoutHandler,
+  type NextAuthProviderLike,
+  type ReplayCache,
+} from './backchannel-logout.js';
 export type { SetDeviceId } from './device-cookie.js';
 export {
   createDeviceRouteHandlers,
@@ -38,6 +48,7 @@ export {
   type SessionRouteHandlersOptions,
   type TrackedSessionLike,
 } from './route-handlers.js';
+export { type FederatedSignOutOptions, federatedSignOutUrl } from './rp-logout.js';
 export {
   isTrackedSession,
   type TrackedSession,

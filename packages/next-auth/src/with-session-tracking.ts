@@ -19,6 +19,7 @@ import {
   type SetEndReason,
   setNextEndReasonCookie,
 } from './end-reason-cookie.js';
+import { originFromAccount, recordOriginOrRevoke } from './federated-origin.js';
 import { readIncomingClaim } from './incoming-session.js';
 import { type GetHeaders, readNextHeaders } from './request-context.js';
 import {
@@ -99,6 +100,16 @@ export interface SessionTrackingOptions {
     | null
     | undefined
     | PromiseLike<Record<string, unknown> | null | undefined>;
+  /**
+   * Federated sign-out (docs/sso.md): at an OpenID Connect sign-in the session
+   * records, server-side, the provider id and the ID token's `iss`, `sub` and
+   * `sid`, so `createBackchannelLogoutHandler()` can end it. With
+   * `keepIdToken` (the default) the ID token is kept beside the session too, as
+   * the `id_token_hint` of RP-initiated logout (`federatedSignOutUrl()`); it is
+   * never put in the JWT cookie. `false` records nothing.
+   * @default { keepIdToken: true }
+   */
+  federated?: { keepIdToken?: boolean } | false;
 }
 
 /**
@@ -225,6 +236,8 @@ export function withSessionTracking<T extends TrackableAuthOptions & InstalledCa
     );
   }
   const refreshClaims = options.refreshClaims;
+  const federated = options.federated ?? {};
+  const keepIdToken = federated !== false && federated.keepIdToken !== false;
   const appCallbacks = authOptions.callbacks ?? {};
   const appEvents = authOptions.events ?? {};
   // The app's callbacks, typed loosely: they are called with exactly what
@@ -285,6 +298,8 @@ export function withSessionTracking<T extends TrackableAuthOptions & InstalledCa
       const headers = (await getHeaders()) ?? undefined;
       const previous = await incomingClaim(headers);
       const created = await manager.create({ userId, headers });
+      const origin = federated === false ? null : originFromAccount(params.account, keepIdToken);
+      if (origin) await recordOriginOrRevoke(manager, created.session.id, userId, origin);
       if (setDeviceId !== false) {
         await setDeviceId(createDeviceIdCookie(created.deviceId, { secure: appIsSecure() }));
       }

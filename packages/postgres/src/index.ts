@@ -1,7 +1,6 @@
 export { DEFAULT_TIMEOUT_MS } from './guard.js';
 export type { PgPool, PgPoolClient, PgQueryable, PgQueryConfig, PgResult } from './pool.js';
 export { createPostgresStore, type PostgresStoreOptions } from './postgres-store.js';
-export { refreshMarksMigrationSql } from './refresh-marks-migration.js';
 export {
   ensurePostgresSchema,
   MAX_METADATA_JSON_BYTES,

@@ -131,8 +131,8 @@ if ('missing' in found) {
     const { rows } = await poolA.query(
       "SELECT count(*)::int AS n FROM pg_indexes WHERE schemaname = 'migrate_twice'",
     );
-    // 2 primary keys + 5 session indexes + 1 device index.
-    expect(rows[0].n).toBe(8);
+    // 2 primary keys + 5 session indexes + 1 device index + 2 federated (migration 002).
+    expect(rows[0].n).toBe(10);
   });
 
   describe('injection attempts are data, never SQL', () => {

@@ -36,6 +36,7 @@ import {
   SESSION_COLUMNS,
   type SessionRow,
 } from './codec.js';
+import { federatedMethods } from './federated.js';
 import { createGuard, DEFAULT_TIMEOUT_MS, type Exec } from './guard.js';
 import { checkPool, type PgPool } from './pool.js';
 import { MAX_METADATA_JSON_BYTES, type PostgresTableOptions, tableNames } from './schema.js';
@@ -214,6 +215,8 @@ export function createPostgresStore(options: PostgresStoreOptions): SessionStore
   return {
     // Rows are indexed by user id, never by shard: nothing to bind.
     bindUserShard() {},
+
+    ...federatedMethods({ guard, S, storeNow, live, liveParams, endSet, endParams, trim }),
 
     async create(record, limit, options): Promise<CreateResult> {
       checkMetadata(record.metadata);

@@ -1,6 +1,7 @@
-import { refreshMarksSql } from './refresh-marks-migration.js';
 import { InvalidInputError } from '@sessionkit/core';
 import type { PgQueryable } from './pool.js';
+import { refreshMarksSql } from './refresh-marks-migration.js';
+import { postgresFederatedSql } from './schema-federated.js';
 
 /** Where the store's two tables live. */
 export interface PostgresTableOptions {
@@ -68,6 +69,7 @@ export interface PostgresMigration {
  */
 const MIGRATIONS: readonly { id: string; sql: (names: TableNames) => string }[] = [
   { id: '001_init', sql: initSql },
+  { id: '002_federated', sql: postgresFederatedSql },
   { id: '003_refresh_marks', sql: refreshMarksSql },
 ];
 

@@ -8,6 +8,7 @@ import {
   type EndGuard,
   type EndTransition,
   InvalidInputError,
+  isLive,
   isWellFormedText,
   type KnownDeviceRecord,
   type Liveness,
@@ -23,7 +24,14 @@ import {
   type TouchUpdate,
   type VerificationUpdate,
 } from '@sessionkit/core';
-import type { RefreshRequest, RefreshTarget } from '@sessionkit/core/store';
+import {
+  type FederatedEndBatch,
+  type FederatedMatch,
+  hashToken,
+  type RefreshRequest,
+  type RefreshTarget,
+  type SessionOrigin,
+} from '@sessionkit/core/store';
 import type { Cluster, Redis } from 'ioredis';
 import { acrossShards } from './across-shards.js';
 import { createCommandGate, type GateClient } from './command-gate.js';
@@ -41,7 +49,12 @@ import { runCreate } from './scripts/create.js';
 import { type TransitionArgs, transitionFields } from './scripts/define.js';
 import { runEnd } from './scripts/end.js';
 import { runEndAll } from './scripts/end-all.js';
+import { runEndFederated } from './scripts/end-federated.js';
+import { runFederatedIndex } from './scripts/federated-index.js';
+import { runFederatedPage } from './scripts/federated-page.js';
 import { runForget } from './scripts/forget.js';
+import { runGetOrigin } from './scripts/get-origin.js';
+import { runLinkOrigin } from './scripts/link-origin.js';
 import { runClearRefresh, runMarkRefresh, runMarkUserRefresh } from './scripts/mark-refresh.js';
 import { type PageReply, runPage } from './scripts/page.js';
 import { runRotate } from './scripts/rotate.js';
@@ -76,6 +89,18 @@ export interface RedisStoreOptions {
    * @default Date.now
    */
   now?: () => number;
+}
+
+/** An origin as linkOrigin stored it (JSON of the checked SessionOrigin). */
+function decodeOrigin(value: string): SessionOrigin {
+  const o = JSON.parse(value) as SessionOrigin;
+  return {
+    providerId: o.providerId,
+    issuer: o.issuer,
+    subject: o.subject,
+    sid: o.sid ?? null,
+    idToken: o.idToken ?? null,
+  };
 }
 
 function checkUser(method: string, userId: string): void {
@@ -193,6 +218,17 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
         },
       ),
     );
+  // Federated sign-out: a session's origin lives beside it (same slot); the
+  // (issuer, sid) and (issuer, subject) indexes of one issuer share the
+  // issuer's hash tag, so adding a session to both is one script. On Cluster
+  // the index slot differs from the sessions' slots: endFederated reads a page
+  // of the index, ends each session in its own slot, then prunes the index.
+  const originKey = (id: string) => `${prefix}{${sessionIdShard(id)}}:origin:${id}`;
+  const federatedKey = (kind: 'fsid' | 'fsub', issuer: string, value: string) =>
+    `${prefix}{fed:${hashToken(issuer).slice(0, 22)}}:${kind}:${hashToken(`${issuer}\u0000${value}`)}`;
+  const federatedMember = (createdAt: number, id: string) =>
+    `${String(createdAt).padStart(15, '0')}:${id}`;
+
   // Relative TTLs from the store's clock: immune to skew between app and Redis clocks.
   const ttlUntil = (at: Date) => Math.max(1, Math.ceil(at.getTime() - now()));
 
@@ -501,6 +537,128 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
         { session: sessionKey(sessionId) },
         { requestedAt: requestedAt.getTime() },
       );
+    },
+
+    // --- Federated sign-out (issue 16) ---
+
+    async linkOrigin(
+      sessionId: string,
+      origin: SessionOrigin,
+      liveness: Liveness,
+    ): Promise<boolean> {
+      const record = decodeRecordOrNull(
+        await gate.send<string | null>('get', [sessionKey(sessionId)], 'linkOrigin'),
+      );
+      if (!record || !isLive(record, liveness)) return false;
+      // The index entries first: if the origin write then fails, a stale entry
+      // is dropped by the next endFederated; the reverse would leave a session
+      // its provider cannot end.
+      await runFederatedIndex(
+        run,
+        {
+          bySubject: federatedKey('fsub', origin.issuer, origin.subject),
+          bySid: federatedKey('fsid', origin.issuer, origin.sid ?? ''),
+        },
+        {
+          member: federatedMember(record.createdAt.getTime(), sessionId),
+          ttl: ttlUntil(record.expiresAt),
+          hasSid: origin.sid === null ? '0' : '1',
+        },
+      );
+      return runLinkOrigin(
+        run,
+        { session: sessionKey(sessionId), origin: originKey(sessionId) },
+        {
+          value: JSON.stringify(origin),
+          now: liveness.now.getTime(),
+          idle: idleOf(liveness),
+          storeNow: now(),
+        },
+      );
+    },
+
+    async getOrigin(sessionId: string): Promise<SessionOrigin | null> {
+      const value = await runGetOrigin(
+        run,
+        { session: sessionKey(sessionId), origin: originKey(sessionId) },
+        {},
+      );
+      return value === null ? null : decodeOrigin(value);
+    },
+
+    async endFederated(
+      match: FederatedMatch,
+      transition: EndTransition,
+      batch: FederatedEndBatch,
+    ): Promise<EndAllResult> {
+      const index =
+        match.sid !== null
+          ? federatedKey('fsid', match.issuer, match.sid)
+          : match.subject !== null
+            ? federatedKey('fsub', match.issuer, match.subject)
+            : null;
+      if (index === null) return { ended: [], next: null };
+      const after = batch.after;
+      const members = await runFederatedPage(
+        run,
+        { index },
+        {
+          remove: '',
+          after: after === null ? '-' : `(${federatedMember(after.at.getTime(), after.id)}`,
+          // ';' sorts right after ':', so every member of that millisecond is in range.
+          max: `(${String(batch.createdAtOrBefore.getTime()).padStart(15, '0')};`,
+          limit: batch.limit + 1,
+        },
+      );
+      const examined = members.slice(0, batch.limit);
+      const t = transitionOf(transition);
+      const replies = await Promise.all(
+        examined.map((member) => {
+          const id = member.slice(member.indexOf(':') + 1);
+          return runEndFederated(
+            run,
+            { session: sessionKey(id), origin: originKey(id) },
+            {
+              id,
+              issuer: match.issuer,
+              sid: match.sid ?? '',
+              subject: match.subject ?? '',
+              now: batch.liveness.now.getTime(),
+              idle: idleOf(batch.liveness),
+              createdAtOrBefore: batch.createdAtOrBefore.getTime(),
+              endStatus: t.status,
+              endReason: t.reason,
+              endAt: t.endedAt,
+              endPurgeAt: t.purgeAt,
+              endTtl: t.ttl,
+              endHistoryCap: t.historyCap,
+            },
+          );
+        }),
+      );
+      const ended: SessionRecord[] = [];
+      const remove: string[] = [];
+      replies.forEach((reply, i) => {
+        if (reply[0] === 'keep') return;
+        remove.push(examined[i] as string);
+        if (reply[0] === 'ended') ended.push(decodeRecord(reply[1]));
+      });
+      if (remove.length > 0) {
+        await runFederatedPage(
+          run,
+          { index },
+          { remove: remove.join(' '), after: '-', max: '+', limit: 0 },
+        );
+      }
+      const last = examined[examined.length - 1];
+      const next =
+        members.length > batch.limit && last !== undefined
+          ? {
+              at: new Date(Number(last.slice(0, last.indexOf(':')))),
+              id: last.slice(last.indexOf(':') + 1),
+            }
+          : null;
+      return { ended, next };
     },
   };
 }

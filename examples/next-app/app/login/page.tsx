@@ -3,8 +3,10 @@ import { redirect } from 'next/navigation';
 import { getSession } from '@/lib/auth';
 import { DEMO_USERS } from '@/lib/demo-users';
 import { safeRedirectPath } from '@/lib/safe-redirect';
+import { ssoIssuer } from '@/lib/sso';
 import { LoginForm } from './LoginForm';
 import { SessionEndedNotice } from './SessionEndedNotice';
+import { SsoButton } from './SsoButton';
 
 export const metadata: Metadata = { title: 'Sign in' };
 
@@ -33,6 +35,7 @@ export default async function LoginPage({
             role,
           }))}
         />
+        {ssoIssuer() && <SsoButton callbackUrl={callbackUrl} />}
       </section>
       <section className="card demo-users" aria-labelledby="demo-title">
         <h2 id="demo-title">Demo accounts</h2>

@@ -1,5 +1,6 @@
 import { describe } from 'vitest';
 import { boundedWorkTests } from './bounded-contract.js';
+import { federatedContractTests } from './contract-federated.js';
 import { claimsRefreshContractTests } from './contract-refresh-marks.js';
 import type { StoreFactory } from './fixtures.js';
 import { hardeningContractTests } from './hardening-contract.js';
@@ -58,6 +59,7 @@ export function runStoreConformanceTests(
     describe('session manager over the store', () => managerContractTests(factory));
     describe('hardening (issue 20)', () => hardeningContractTests(factory));
     describe('claims refresh marks', () => claimsRefreshContractTests(factory));
+    describe('federated sign-out (issue 16)', () => federatedContractTests(factory));
     describe('model-based', () => modelBasedTest(factory, options.numRuns ?? 30, timeout * 10));
     const { readBack } = options;
     if (readBack)

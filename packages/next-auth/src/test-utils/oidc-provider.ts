@@ -35,6 +35,15 @@ export interface OidcProviderHarness {
    * the client (its callback URL with `code` and `state`).
    */
   authorize(authorizationUrl: string): Promise<URL>;
+  /**
+   * Plays the browser of the last `authorize()` at the provider's
+   * end_session_endpoint (RP-initiated logout): opens `endSessionUrl`, confirms
+   * the logout (`logout=yes`: the whole provider session ends, back-channel
+   * Logout Tokens are sent), and returns where the provider redirects to.
+   */
+  endSession(endSessionUrl: string): Promise<URL>;
+  /** The provider's private signing key (JWK, kid 'test'): for forging tokens in tests. */
+  signingKey: Record<string, unknown>;
   close(): Promise<void>;
 }
 
@@ -73,6 +82,14 @@ export async function startOidcProvider(options: {
     conformIdTokenClaims: false,
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     features: { devInteractions: { enabled: false } },
+    // Outgoing requests (back-channel Logout Tokens) go to the app on loopback,
+    // which the provider's SSRF guard refuses: the harness never leaves the machine.
+    fetch: (url: string | URL | Request, init?: RequestInit) => {
+      const { dispatcher: _guard, ...rest } = (init ?? {}) as RequestInit & {
+        dispatcher?: unknown;
+      };
+      return fetch(url, rest);
+    },
     ttl: { Interaction: 600, Session: 3600, Grant: 3600, AccessToken: 600, IdToken: 600 },
     async findAccount(_ctx, sub) {
       const account = accounts.get(sub);
@@ -142,6 +159,39 @@ export async function startOidcProvider(options: {
         url = new URL(location, url);
       }
       throw new Error('oidc-provider harness: too many redirects');
+    },
+    signingKey,
+    async endSession(endSessionUrl) {
+      const page = await fetch(endSessionUrl, {
+        redirect: 'manual',
+        headers: { cookie: cookieHeader() },
+      });
+      remember(page);
+      const html = await page.text();
+      const xsrf = /name="xsrf" value="([^"]+)"/.exec(html)?.[1];
+      const action = /action="([^"]+)"/.exec(html)?.[1];
+      if (!xsrf || !action) {
+        throw new Error(
+          `oidc-provider harness: no logout form at ${endSessionUrl} (${page.status}): ${html.slice(0, 300)}`,
+        );
+      }
+      const confirm = await fetch(new URL(action.replaceAll('&amp;', '&'), issuer), {
+        method: 'POST',
+        redirect: 'manual',
+        headers: {
+          cookie: cookieHeader(),
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        body: new URLSearchParams({ xsrf, logout: 'yes' }),
+      });
+      remember(confirm);
+      const location = confirm.headers.get('location');
+      if (!location) {
+        throw new Error(
+          `oidc-provider harness: logout confirm answered ${confirm.status}: ${(await confirm.text()).slice(0, 300)}`,
+        );
+      }
+      return new URL(location, issuer);
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
