@@ -32,6 +32,12 @@ export interface SessionRecord extends Omit<Session, 'risk' | 'verification'> {
    * native TTL (Redis key expiry, Mongo TTL index) expire records on it.
    */
   purgeAt: Date;
+  /**
+   * When the refresh pair was last rotated (`RefreshRotation.at`); null or
+   * absent before the first rotation and on records stored before it existed.
+   * Decides the reuse grace window (see {@link RefreshRotation.reuseGraceSince}).
+   */
+  refreshRotatedAt?: Date | null;
 }
 
 /**
@@ -190,6 +196,14 @@ export interface RefreshRotation {
    * is not relabelled: the outcome is `reused` with `revoked: false`.
    */
   onReuse: EndTransition;
+  /**
+   * Reuse grace window (multi-tab refresh): when `presentedHash` is the most
+   * recently retired hash (the newest entry of `retiredRefreshTokenHashes`), the
+   * session is live and `refreshRotatedAt` is at or after this instant, the
+   * outcome is `grace` and nothing is written — neither a rotation nor a
+   * revocation. Null: strict, every retired hash is reuse.
+   */
+  reuseGraceSince: Date | null;
 }
 
 export type RefreshRotationResult =
@@ -197,6 +211,12 @@ export type RefreshRotationResult =
   | { outcome: 'rotated'; session: SessionRecord }
   /** `presentedHash` was retired. `revoked`: the session was live and has now ended with `onReuse`. */
   | { outcome: 'reused'; session: SessionRecord; revoked: boolean }
+  /**
+   * `presentedHash` is the token rotated out last, within the grace window (see
+   * {@link RefreshRotation.reuseGraceSince}): nothing was written; `session` is
+   * the live record, carrying the successor's hashes.
+   */
+  | { outcome: 'grace'; session: SessionRecord }
   /** `presentedHash` was current but the session is ended or no longer live: nothing was written. */
   | { outcome: 'inactive'; session: SessionRecord }
   /** No such session, or a hash it never issued. */

@@ -95,6 +95,7 @@ export function toDoc(record: SessionRecord): SessionDoc {
     verification: record.verification
       ? { verifiedAt: record.verification.verifiedAt, method: record.verification.method }
       : null,
+    ...(record.refreshRotatedAt ? { refreshRotatedAt: record.refreshRotatedAt } : {}),
   };
 }
 
@@ -103,6 +104,13 @@ export const orNull = <T>(value: T | null | undefined): T | null => value ?? nul
 
 /** A fresh record from a stored document (storage-only fields like endBatch dropped). */
 export function toRecord(doc: SessionDoc): SessionRecord {
+  const record = recordFields(doc);
+  // Present only once rotated, like the record that was stored.
+  if (doc.refreshRotatedAt instanceof Date) record.refreshRotatedAt = date(doc.refreshRotatedAt);
+  return record;
+}
+
+function recordFields(doc: SessionDoc): SessionRecord {
   return {
     id: doc._id,
     userId: doc.userId,

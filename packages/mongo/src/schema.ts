@@ -34,6 +34,8 @@ export interface SessionDoc {
   risk?: { reasons: string[] } | null;
   /** Absent on documents written before sessionkit recorded verification (read as null). */
   verification?: { verifiedAt: Date; method: string } | null;
+  /** When the refresh pair was last rotated; absent before the first rotation. */
+  refreshRotatedAt?: Date;
   endBatch?: string;
 }
 
@@ -178,6 +180,7 @@ export function createSessionSchema(
         ),
         default: null,
       },
+      refreshRotatedAt: { type: Date },
       endBatch: { type: String },
     },
     {

@@ -1,5 +1,6 @@
 import { InvalidInputError } from '@sessionkit/core';
 import type { PgQueryable } from './pool.js';
+import { postgresMigration005Sql } from './schema-005.js';
 
 /** Where the store's two tables live. */
 export interface PostgresTableOptions {
@@ -135,6 +136,6 @@ export async function ensurePostgresSchema(
   // One multi-statement simple-protocol query (no parameters), so it runs as one
   // implicit transaction and the lock is released when it ends.
   await pool.query(
-    `SELECT pg_advisory_xact_lock(hashtext('sessionkit-migrate:' || '${names.lockNamespace}'));\n${postgresSchemaSql(options)}`,
+    `SELECT pg_advisory_xact_lock(hashtext('sessionkit-migrate:' || '${names.lockNamespace}'));\n${postgresSchemaSql(options)}\n${postgresMigration005Sql(options)}`,
   );
 }

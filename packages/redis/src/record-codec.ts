@@ -25,6 +25,8 @@ interface Head {
   retiredRefreshTokenHashes: string[] | Record<string, never>;
   /** Written by the verify script; absent in records stored before it existed. */
   verification?: { verifiedAt: number; method: string } | null;
+  /** Written by the rotate script (epoch ms); absent before the first rotation. */
+  refreshRotatedAt?: number;
 }
 
 type Body = Pick<
@@ -65,6 +67,7 @@ export function encodeRecord(record: SessionRecord): string {
             method: record.verification.method,
           },
   };
+  if (record.refreshRotatedAt) head.refreshRotatedAt = record.refreshRotatedAt.getTime();
   const body: Body = {
     id: record.id,
     ipAddress: record.ipAddress,
@@ -82,6 +85,15 @@ export function decodeRecord(value: string): SessionRecord {
   const split = value.indexOf('\n');
   const head = JSON.parse(value.slice(0, split)) as Head;
   const body = JSON.parse(value.slice(split + 1)) as Body;
+  const record = decodeFields(head, body);
+  // Present only once rotated, like the record that was stored.
+  if (typeof head.refreshRotatedAt === 'number') {
+    record.refreshRotatedAt = new Date(head.refreshRotatedAt);
+  }
+  return record;
+}
+
+function decodeFields(head: Head, body: Body): SessionRecord {
   return {
     id: body.id,
     userId: head.userId,

@@ -100,7 +100,12 @@ describe('redis store specifics', () => {
   });
 
   it('every key it writes carries a TTL: sessions until purgeAt, indexes until their last member', async () => {
-    const m = manager({ maxSessionsPerUser: 2, refreshTokens: true, historyRetention: 7 * DAY });
+    const m = manager({
+      maxSessionsPerUser: 2,
+      refreshTokens: true,
+      refreshReuseGrace: 0,
+      historyRetention: 7 * DAY,
+    });
     const a = await m.create({ userId: 'alice', userAgent: 'Mozilla/5.0 Firefox/128.0' });
     advance(1);
     const b = await m.create({ userId: 'alice' });

@@ -394,6 +394,7 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
           now: rotation.liveness.now.getTime(),
           idle: idleOf(rotation.liveness),
           maxRetiredHashes: rotation.maxRetiredHashes,
+          graceSince: rotation.reuseGraceSince === null ? -1 : rotation.reuseGraceSince.getTime(),
           reuseStatus: t.status,
           reuseReason: t.reason,
           reuseAt: t.endedAt,
@@ -409,6 +410,8 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
           return { outcome: 'rotated', session: decodeRecord(reply[1]) };
         case 'inactive':
           return { outcome: 'inactive', session: decodeRecord(reply[1]) };
+        case 'grace':
+          return { outcome: 'grace', session: decodeRecord(reply[1]) };
         default:
           return { outcome: 'not_found' };
       }
