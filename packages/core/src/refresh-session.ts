@@ -1,10 +1,15 @@
 import { InvalidInputError } from './errors.js';
 import type { ManagerContext } from './manager-context.js';
-import { isGenuineRefreshToken, parseRefreshToken, successorPair } from './refresh-token.js';
+import {
+  createRefreshToken,
+  isGenuineRefreshToken,
+  parseRefreshToken,
+  successorPair,
+} from './refresh-token.js';
 import type { RefreshedSession } from './session-manager.js';
 import { toPublicSession } from './session-record.js';
 import { type EndTransition, isLiveAt, type SessionRecord } from './session-store.js';
-import { hashesEqual, hashToken } from './token.js';
+import { createToken, hashesEqual, hashToken } from './token.js';
 
 // Rotated-out refresh hashes the store keeps per session: reuse of these is
 // recognised in one store call (and legacy refresh tokens, which carry no
@@ -29,15 +34,18 @@ export async function refreshSession(
   const nowMs = ctx.o.now();
   const id = parsed.sessionId;
   // A legacy token (issued before generations) rotates into generation 1.
-  // Derived from the presented token, so a caller within the reuse grace window
-  // can be handed the same pair (see successorPair).
-  const { token, refreshToken: nextRefreshToken } = successorPair(
-    ctx.o.keys.refreshKey,
-    id,
-    refreshToken,
-    (parsed.generation ?? 0) + 1,
-  );
+  const generation = (parsed.generation ?? 0) + 1;
   const grace = ctx.o.refreshReuseGrace;
+  // With a grace window the pair is derived from the presented token, so a
+  // caller within the window can be handed the same pair (see successorPair);
+  // strict rotation keeps fresh random pairs.
+  const { token, refreshToken: nextRefreshToken } =
+    grace > 0
+      ? successorPair(ctx.o.keys.refreshKey, id, refreshToken, generation)
+      : {
+          token: createToken(id),
+          refreshToken: createRefreshToken(ctx.o.keys.refreshKey, id, generation),
+        };
   const onReuse = ctx.transition('REVOKED', 'refresh_token_reuse', nowMs);
   const result = await ctx.call('refresh', () =>
     ctx.o.store.rotateRefreshToken(id, {
