@@ -277,8 +277,8 @@ function resolveSuspiciousLogin(
     fail("options.suspiciousLogin must be true or an object like { policy: 'flag' }.");
   }
   const policy = options.policy ?? 'flag';
-  if (policy !== 'allow' && policy !== 'flag' && policy !== 'reject') {
-    fail("options.suspiciousLogin.policy must be 'allow', 'flag' or 'reject'.");
+  if (policy !== 'allow' && policy !== 'flag' && policy !== 'reject' && policy !== 'challenge') {
+    fail("options.suspiciousLogin.policy must be 'allow', 'flag', 'reject' or 'challenge'.");
   }
   const speed = options.maxTravelSpeedKmh ?? 1000;
   if (speed !== false && (typeof speed !== 'number' || !(speed > 0))) {

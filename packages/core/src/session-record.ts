@@ -32,6 +32,10 @@ export function toPublicSession(record: SessionRecord | Session): Session {
   // Optional fields appear only when set, so plain sessions keep the contract's shape.
   if (record.risk) session.risk = record.risk;
   if (record.verification) session.verification = record.verification;
+  // A challenge is pending until the session passes a verification.
+  if (record.verificationRequired === true && !record.verification) {
+    session.verificationRequired = true;
+  }
   return session;
 }
 

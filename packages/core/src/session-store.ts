@@ -10,7 +10,8 @@ import type {
  * What a store persists for one session: the public {@link Session} plus the
  * hashes of its secrets. Stores never see a raw token.
  */
-export interface SessionRecord extends Omit<Session, 'risk' | 'verification'> {
+export interface SessionRecord
+  extends Omit<Session, 'risk' | 'verification' | 'verificationRequired'> {
   /** Risk signals recorded at sign-in, or null. */
   risk: SessionRisk | null;
   /** The last step-up verification, or null. */
@@ -38,6 +39,18 @@ export interface SessionRecord extends Omit<Session, 'risk' | 'verification'> {
    * Decides the reuse grace window (see {@link RefreshRotation.reuseGraceSince}).
    */
   refreshRotatedAt?: Date | null;
+  /**
+   * Set at sign-in under `suspiciousLogin.policy: 'challenge'`: the sign-in was
+   * risky and came from a device not trusted yet. The challenge is pending while
+   * `verification` is null. Absent: false. Written by create() only.
+   */
+  verificationRequired?: boolean;
+  /**
+   * Set at sign-in when the device presented was trusted (a verified session
+   * created on it before, and the device not forgotten since), so the trust
+   * carries over to the device id this sign-in rotates it to. Absent: false.
+   */
+  trustedDevice?: boolean;
 }
 
 /**

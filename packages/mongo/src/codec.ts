@@ -96,6 +96,8 @@ export function toDoc(record: SessionRecord): SessionDoc {
       ? { verifiedAt: record.verification.verifiedAt, method: record.verification.method }
       : null,
     ...(record.refreshRotatedAt ? { refreshRotatedAt: record.refreshRotatedAt } : {}),
+    ...(record.verificationRequired === true ? { verificationRequired: true } : {}),
+    ...(record.trustedDevice === true ? { trustedDevice: true } : {}),
   };
 }
 
@@ -107,6 +109,8 @@ export function toRecord(doc: SessionDoc): SessionRecord {
   const record = recordFields(doc);
   // Present only once rotated, like the record that was stored.
   if (doc.refreshRotatedAt instanceof Date) record.refreshRotatedAt = date(doc.refreshRotatedAt);
+  if (doc.verificationRequired === true) record.verificationRequired = true;
+  if (doc.trustedDevice === true) record.trustedDevice = true;
   return record;
 }
 

@@ -36,6 +36,9 @@ export interface SessionDoc {
   verification?: { verifiedAt: Date; method: string } | null;
   /** When the refresh pair was last rotated; absent before the first rotation. */
   refreshRotatedAt?: Date;
+  /** Written only when true (a challenged sign-in, a trusted device). */
+  verificationRequired?: boolean;
+  trustedDevice?: boolean;
   endBatch?: string;
 }
 
@@ -181,6 +184,8 @@ export function createSessionSchema(
         default: null,
       },
       refreshRotatedAt: { type: Date },
+      verificationRequired: { type: Boolean },
+      trustedDevice: { type: Boolean },
       endBatch: { type: String },
     },
     {

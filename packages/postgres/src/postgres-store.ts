@@ -233,7 +233,7 @@ export function createPostgresStore(options: PostgresStoreOptions): SessionStore
           evicted = outcome;
         }
         const inserted = await exec<SessionRow>(
-          `INSERT INTO ${S} (${SESSION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9, $10, $11, $12, $13::jsonb, $14::jsonb, $15::jsonb, $16, $17, $18::text[], $19, $20, $21) RETURNING ${SESSION_COLUMNS}`,
+          `INSERT INTO ${S} (${SESSION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9, $10, $11, $12, $13::jsonb, $14::jsonb, $15::jsonb, $16, $17, $18::text[], $19, $20, $21, $22, $23) RETURNING ${SESSION_COLUMNS}`,
           encodeSession(record),
         );
         const row = inserted.rows[0];

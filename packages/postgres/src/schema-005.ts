@@ -13,5 +13,9 @@ export function postgresMigration005Sql(options: PostgresTableOptions = {}): str
 
 -- When the refresh pair was last rotated: the start of its reuse grace window.
 ALTER TABLE ${sessions} ADD COLUMN IF NOT EXISTS refresh_rotated_at timestamptz;
+-- A sign-in challenged by suspiciousLogin.policy 'challenge' (pending while verification is null).
+ALTER TABLE ${sessions} ADD COLUMN IF NOT EXISTS verification_required boolean NOT NULL DEFAULT false;
+-- The sign-in came from a trusted device (the trust carries to its rotated device id).
+ALTER TABLE ${sessions} ADD COLUMN IF NOT EXISTS trusted_device boolean NOT NULL DEFAULT false;
 `;
 }

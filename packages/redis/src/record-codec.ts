@@ -35,6 +35,9 @@ type Body = Pick<
 > & {
   /** Absent in records stored before it existed. */
   risk?: SessionRecord['risk'];
+  /** Written only when true (a challenged sign-in, a trusted device). */
+  verificationRequired?: true;
+  trustedDevice?: true;
 };
 
 /** The body of a known-device entry; the scripts prepend `<firstSeenAt>:<purgeAt>:`. */
@@ -78,6 +81,8 @@ export function encodeRecord(record: SessionRecord): string {
     deviceKey: record.deviceKey,
     risk: record.risk,
   };
+  if (record.verificationRequired === true) body.verificationRequired = true;
+  if (record.trustedDevice === true) body.trustedDevice = true;
   return `${JSON.stringify(head)}\n${JSON.stringify(body)}`;
 }
 
@@ -90,6 +95,8 @@ export function decodeRecord(value: string): SessionRecord {
   if (typeof head.refreshRotatedAt === 'number') {
     record.refreshRotatedAt = new Date(head.refreshRotatedAt);
   }
+  if (body.verificationRequired === true) record.verificationRequired = true;
+  if (body.trustedDevice === true) record.trustedDevice = true;
   return record;
 }
 
