@@ -13,13 +13,21 @@ export interface SessionClaim {
   userId: string;
   /** ISO 8601. */
   expiresAt: string;
+  /** Present while a challenged sign-in waits for `markVerified()` (issue 17). */
+  verificationRequired?: true;
 }
 
 export function readSessionClaim(token: unknown): SessionClaim | null {
   if (!token || typeof token !== 'object') return null;
   const claim = (token as Record<string, unknown>)[SESSION_CLAIM];
   if (!claim || typeof claim !== 'object') return null;
-  const { id, token: secret, userId, expiresAt } = claim as Record<string, unknown>;
+  const {
+    id,
+    token: secret,
+    userId,
+    expiresAt,
+    verificationRequired,
+  } = claim as Record<string, unknown>;
   if (
     typeof id !== 'string' ||
     typeof secret !== 'string' ||
@@ -28,7 +36,18 @@ export function readSessionClaim(token: unknown): SessionClaim | null {
   ) {
     return null;
   }
-  return { id, token: secret, userId, expiresAt };
+  return verificationRequired === true
+    ? { id, token: secret, userId, expiresAt, verificationRequired }
+    : { id, token: secret, userId, expiresAt };
+}
+
+/** The claim with `verificationRequired` as the session says now (set while pending, else absent). */
+export function withChallenge(
+  claim: SessionClaim,
+  session: { verificationRequired?: boolean },
+): SessionClaim {
+  const { verificationRequired: _previous, ...rest } = claim;
+  return session.verificationRequired === true ? { ...rest, verificationRequired: true } : rest;
 }
 
 /**
@@ -49,6 +68,7 @@ export function shapeSession(
     sessionId: claim.id,
     expiresAt: claim.expiresAt,
   };
+  if (claim.verificationRequired === true) session.verificationRequired = true;
   delete session[SESSION_CLAIM];
   return { session, leaked: JSON.stringify(session).includes(claim.token) };
 }

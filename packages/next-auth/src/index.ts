@@ -1,3 +1,4 @@
+export { requireVerifiedSession } from './challenge.js';
 export type { SetDeviceId } from './device-cookie.js';
 export {
   createDeviceRouteHandlers,

@@ -5,6 +5,7 @@ import {
   type Session,
   type SessionManager,
 } from '@sessionkit/core';
+import { challengePending } from './challenge.js';
 import {
   type ApiRequest,
   type ApiResponse,
@@ -285,14 +286,16 @@ async function handleSessionsRequest(
     );
   }
   if (target.kind === 'all') {
-    const denied = verificationRequired(current, verification.revokeAll, now());
+    const denied =
+      challengePending(current) ?? verificationRequired(current, verification.revokeAll, now());
     if (denied) return denied;
     const revoked = await manager.revokeAll(userId, { except: currentSessionId });
     return ok({ revoked });
   }
   // Signing out this very device is a sign-out, never a sensitive action.
   if (target.sessionId !== currentSessionId) {
-    const denied = verificationRequired(current, verification.revoke, now());
+    const denied =
+      challengePending(current) ?? verificationRequired(current, verification.revoke, now());
     if (denied) return denied;
   }
   const revoked = await manager.revoke(target.sessionId, { userId });
