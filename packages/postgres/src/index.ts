@@ -7,3 +7,4 @@ export {
   type PostgresTableOptions,
   postgresSchemaSql,
 } from './schema.js';
+export { postgresMigration005Sql } from './schema-005.js';
