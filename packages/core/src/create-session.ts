@@ -10,7 +10,8 @@ import type { DeviceInfo, SessionLocation, SessionRisk } from './session.js';
 import type { CreatedSession, CreateSessionInput } from './session-manager.js';
 import { toPublicSession } from './session-record.js';
 import type { CreateResult, SessionLimit, SessionRecord } from './session-store.js';
-import { assessSignInRisk } from './sign-in-risk.js';
+import { type ChallengeDecision, decideChallenge } from './sign-in-challenge.js';
+import { assessSignIn } from './sign-in-risk.js';
 import { createSessionId, createToken, hashToken } from './token.js';
 import { parseUserAgent, truncateUserAgent } from './user-agent.js';
 
@@ -53,15 +54,25 @@ export async function createSession(
   checkGeoPolicy(ctx.o.geoPolicy, location);
 
   const nowMs = ctx.o.now();
-  const risk = await assessSignInRisk(ctx, checked.userId, new Date(nowMs), location);
+  const { risk, prior } = await assessSignIn(ctx, checked.userId, new Date(nowMs), location);
   const device = signInDeviceKeys(
     checked.userId,
     request.deviceInfo,
     checked.headers,
     checked.deviceId ?? readDeviceIdCookie(checked.headers),
   );
+  const challenge = await decideChallenge(ctx, checked.userId, risk, device, prior);
   const secrets = issueSecrets(ctx, checked.userId);
-  const record = buildRecord(ctx, { checked, request, location, risk, device, secrets, nowMs });
+  const record = buildRecord(ctx, {
+    checked,
+    request,
+    location,
+    risk,
+    device,
+    secrets,
+    nowMs,
+    challenge,
+  });
   const result = await storeUnderLimit(ctx, record, device, nowMs);
   const session = announceCreated(ctx, checked.userId, result, risk);
 
@@ -136,9 +147,11 @@ function buildRecord(
     device: SignInDeviceKeys;
     secrets: Secrets;
     nowMs: number;
+    challenge: ChallengeDecision;
   },
 ): SessionRecord {
-  const { checked, request, location, risk, device, secrets, nowMs } = parts;
+  const { checked, request, location, risk, device, secrets, nowMs, challenge } = parts;
+  const policy = ctx.o.suspiciousLogin?.policy;
   const now = new Date(nowMs);
   const expiresAt = new Date(nowMs + ctx.o.expiresIn);
   return {
@@ -160,9 +173,12 @@ function buildRecord(
     retiredRefreshTokenHashes: [],
     deviceKey: device.key,
     purgeAt: new Date(expiresAt.getTime() + ctx.o.historyRetention),
-    risk: risk !== null && ctx.o.suspiciousLogin?.policy === 'flag' ? risk : null,
+    risk: risk !== null && (policy === 'flag' || policy === 'challenge') ? risk : null,
     verification: null,
     refreshRequestedAt: null,
+    // Only set when true, so records of apps without challenges keep their shape.
+    ...(challenge.verificationRequired ? { verificationRequired: true } : {}),
+    ...(challenge.trustedDevice ? { trustedDevice: true } : {}),
   };
 }
 

@@ -77,6 +77,19 @@ export class VerificationRequiredError extends SessionKitError {
 }
 
 /**
+ * A sensitive action was refused because the session's sign-in was challenged
+ * (`suspiciousLogin.policy: 'challenge'`) and has not been verified yet.
+ */
+export class SignInVerificationRequiredError extends SessionKitError {
+  constructor() {
+    super(
+      'SIGN_IN_VERIFICATION_REQUIRED',
+      'This sign-in looked unusual and must be confirmed first (e.g. with a two-factor code or an email link). Verify, record it with manager.markVerified(), and retry.',
+    );
+  }
+}
+
+/**
  * The store could not answer (unreachable, timed out, or failed). Treat the
  * session as invalid: sessionkit fails closed.
  */

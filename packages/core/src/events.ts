@@ -25,7 +25,7 @@ export interface SessionEvents {
   suspiciousLogin: {
     userId: string;
     reasons: SuspiciousLoginReason[];
-    policy: 'allow' | 'flag' | 'reject';
+    policy: 'allow' | 'flag' | 'reject' | 'challenge';
     session: Session | null;
   };
   /** A session passed a step-up verification (`markVerified()`). */

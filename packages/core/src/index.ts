@@ -31,6 +31,7 @@ export {
   SessionKitError,
   SessionLimitError,
   SessionStoreError,
+  SignInVerificationRequiredError,
   SuspiciousLoginError,
   VerificationRequiredError,
 } from './errors.js';
@@ -84,6 +85,7 @@ export { createSessionManager } from './session-manager.js';
 // the SessionStore type (apps pass stores around) and, deprecated, the rest for
 // one minor version so existing stores keep compiling.
 export type { SessionOrigin, SessionStore } from './session-store.js';
+export { isVerificationPending, requireVerifiedSignIn } from './sign-in-verification.js';
 export * from './store-deprecated.js';
 export { isSessionId } from './token.js';
 export { MAX_USER_AGENT_LENGTH, parseUserAgent } from './user-agent.js';

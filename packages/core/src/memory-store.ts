@@ -42,6 +42,18 @@ function originMatches(origin: SessionOrigin, match: FederatedMatch): boolean {
   );
 }
 
+/** The reuse grace rule (see `RefreshRotation.reuseGraceSince`): the last token rotated out, recently. */
+export function inReuseGrace(record: SessionRecord, rotation: RefreshRotation): boolean {
+  const since = rotation.reuseGraceSince;
+  const retired = record.retiredRefreshTokenHashes;
+  return (
+    since !== null &&
+    retired[retired.length - 1] === rotation.presentedHash &&
+    record.refreshRotatedAt != null &&
+    record.refreshRotatedAt.getTime() >= since.getTime()
+  );
+}
+
 const activeKey = (r: SessionRecord) => r.expiresAt.getTime();
 const endedKey = (r: SessionRecord) => r.endedAt?.getTime() ?? 0;
 const byKeyDesc =
@@ -327,6 +339,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SessionStor
         // Only a live session is ended for reuse: an expired one is not relabelled.
         if (!isLive(record, rotation.liveness))
           return { outcome: 'reused', session: copy(record), revoked: false };
+        if (inReuseGrace(record, rotation)) return { outcome: 'grace', session: copy(record) };
         endAndTrim(record, rotation.onReuse);
         return { outcome: 'reused', session: copy(record), revoked: true };
       }
@@ -340,6 +353,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SessionStor
       ].slice(-rotation.maxRetiredHashes);
       record.refreshTokenHash = rotation.refreshTokenHash;
       record.tokenHash = rotation.tokenHash;
+      record.refreshRotatedAt = new Date(rotation.at.getTime());
       if (record.lastActivityAt.getTime() < rotation.at.getTime()) {
         record.lastActivityAt = new Date(rotation.at.getTime());
       }

@@ -74,6 +74,15 @@ export interface SessionManagerOptions {
    * @default process.env.SESSIONKIT_SECRET ?? AUTH_SECRET ?? NEXTAUTH_SECRET
    */
   secret?: string;
+  /**
+   * Reuse grace window of refresh-token rotation, in ms (needs `refreshTokens`).
+   * Two tabs that refresh with one token at once both get the same new pair,
+   * as long as the second arrives within this window of the rotation and the
+   * first one's new refresh token was not used yet. Later, or older tokens,
+   * are reuse and revoke the session as before. `0`: strict (RFC 9700 §4.14.2);
+   * see docs/security.md for the trade-off. @default 10_000
+   */
+  refreshReuseGrace?: number;
 }
 
 export interface ResolvedOptions {
@@ -93,6 +102,8 @@ export interface ResolvedOptions {
   logger: SessionKitLogger;
   suspiciousLogin: ResolvedSuspiciousLogin | null;
   keys: ServerKeys;
+  /** Reuse grace window in ms; 0: strict. */
+  refreshReuseGrace: number;
 }
 
 function fail(message: string): never {
@@ -238,6 +249,7 @@ export function resolveOptions(options: SessionManagerOptions): ResolvedOptions 
 
   return {
     keys: resolveServerKeys(options.secret, logger),
+    refreshReuseGrace: resolveRefreshReuseGrace(options.refreshReuseGrace),
     suspiciousLogin: resolveSuspiciousLogin(options.suspiciousLogin),
     store,
     expiresIn,
@@ -265,8 +277,8 @@ function resolveSuspiciousLogin(
     fail("options.suspiciousLogin must be true or an object like { policy: 'flag' }.");
   }
   const policy = options.policy ?? 'flag';
-  if (policy !== 'allow' && policy !== 'flag' && policy !== 'reject') {
-    fail("options.suspiciousLogin.policy must be 'allow', 'flag' or 'reject'.");
+  if (policy !== 'allow' && policy !== 'flag' && policy !== 'reject' && policy !== 'challenge') {
+    fail("options.suspiciousLogin.policy must be 'allow', 'flag', 'reject' or 'challenge'.");
   }
   const speed = options.maxTravelSpeedKmh ?? 1000;
   if (speed !== false && (typeof speed !== 'number' || !(speed > 0))) {
@@ -290,4 +302,25 @@ function resolveSuspiciousLogin(
     maxTravelSpeedKmh: speed === false ? null : speed,
     burst: burst === false ? null : { maxLogins: burst.maxLogins, windowMs: burst.windowMs },
   };
+}
+
+/** Default reuse grace window of refresh rotation: enough for tabs racing one refresh. */
+export const DEFAULT_REFRESH_REUSE_GRACE_MS = 10 * SECOND;
+
+// Longer windows let a stolen, already-rotated token be exchanged for that long.
+const MAX_REFRESH_REUSE_GRACE_MS = 5 * MINUTE;
+
+function resolveRefreshReuseGrace(value: unknown): number {
+  if (value === undefined) return DEFAULT_REFRESH_REUSE_GRACE_MS;
+  if (
+    typeof value !== 'number' ||
+    !Number.isFinite(value) ||
+    value < 0 ||
+    value > MAX_REFRESH_REUSE_GRACE_MS
+  ) {
+    fail(
+      `options.refreshReuseGrace must be a number of milliseconds from 0 (strict: every reuse revokes) to ${MAX_REFRESH_REUSE_GRACE_MS} (got ${describe(value)}). Example: refreshReuseGrace: 10_000.`,
+    );
+  }
+  return Math.floor(value);
 }

@@ -1,10 +1,15 @@
 import { InvalidInputError } from './errors.js';
 import type { ManagerContext } from './manager-context.js';
-import { createRefreshToken, isGenuineRefreshToken, parseRefreshToken } from './refresh-token.js';
+import {
+  createRefreshToken,
+  isGenuineRefreshToken,
+  parseRefreshToken,
+  successorPair,
+} from './refresh-token.js';
 import type { RefreshedSession } from './session-manager.js';
 import { toPublicSession } from './session-record.js';
 import { type EndTransition, isLiveAt, type SessionRecord } from './session-store.js';
-import { createToken, hashToken } from './token.js';
+import { createToken, hashesEqual, hashToken } from './token.js';
 
 // Rotated-out refresh hashes the store keeps per session: reuse of these is
 // recognised in one store call (and legacy refresh tokens, which carry no
@@ -28,13 +33,19 @@ export async function refreshSession(
   if (parsed === null) return null;
   const nowMs = ctx.o.now();
   const id = parsed.sessionId;
-  const token = createToken(id);
   // A legacy token (issued before generations) rotates into generation 1.
-  const nextRefreshToken = createRefreshToken(
-    ctx.o.keys.refreshKey,
-    id,
-    (parsed.generation ?? 0) + 1,
-  );
+  const generation = (parsed.generation ?? 0) + 1;
+  const grace = ctx.o.refreshReuseGrace;
+  // With a grace window the pair is derived from the presented token, so a
+  // caller within the window can be handed the same pair (see successorPair);
+  // strict rotation keeps fresh random pairs.
+  const { token, refreshToken: nextRefreshToken } =
+    grace > 0
+      ? successorPair(ctx.o.keys.refreshKey, id, refreshToken, generation)
+      : {
+          token: createToken(id),
+          refreshToken: createRefreshToken(ctx.o.keys.refreshKey, id, generation),
+        };
   const onReuse = ctx.transition('REVOKED', 'refresh_token_reuse', nowMs);
   const result = await ctx.call('refresh', () =>
     ctx.o.store.rotateRefreshToken(id, {
@@ -45,11 +56,26 @@ export async function refreshSession(
       liveness: ctx.liveness(nowMs),
       maxRetiredHashes: MAX_RETIRED_REFRESH_HASHES,
       onReuse,
+      reuseGraceSince: grace > 0 ? new Date(nowMs - grace) : null,
     }),
   );
   switch (result.outcome) {
     case 'rotated':
       return { session: toPublicSession(result.session), token, refreshToken: nextRefreshToken };
+    case 'grace': {
+      // The other tab's rotation of this very token, moments ago: hand out the
+      // same pair, recomputed. A mismatch (another instance without a shared
+      // secret, or a pair issued by an older version) gets no session, and is
+      // not reuse either.
+      const stored = result.session;
+      if (
+        hashesEqual(stored.refreshTokenHash, hashToken(nextRefreshToken)) &&
+        hashesEqual(stored.tokenHash, hashToken(token))
+      ) {
+        return { session: toPublicSession(stored), token, refreshToken: nextRefreshToken };
+      }
+      return null;
+    }
     case 'reused':
       if (result.revoked) emitReuse(ctx, result.session);
       return null;

@@ -28,10 +28,57 @@ function tagOf(key: Buffer, body: string): string {
     .slice(0, TAG_LENGTH);
 }
 
-/** A new refresh token of `generation` for `sessionId`, tagged with `key`. */
-export function createRefreshToken(key: Buffer, sessionId: string, generation: number): string {
-  const body = `${sessionId}${randomBytes(32).toString('base64url')}.${generation.toString(36)}`;
+/**
+ * A new refresh token of `generation` for `sessionId`, tagged with `key`. Its
+ * secret is 32 random bytes, or `secret` (43 base64url characters) when given.
+ */
+export function createRefreshToken(
+  key: Buffer,
+  sessionId: string,
+  generation: number,
+  secret: string = randomBytes(32).toString('base64url'),
+): string {
+  const body = `${sessionId}${secret}.${generation.toString(36)}`;
   return `${body}.${tagOf(key, body)}`;
+}
+
+/** 256 bits of HMAC-SHA256 under `key`, base64url (43 characters, the size of a random token secret). */
+function derive(key: Buffer, label: string, presented: string): string {
+  return createHmac('sha256', key).update(`${label}\n${presented}`).digest('base64url');
+}
+
+/**
+ * The pair a rotation of `presented` issues: a session token and a refresh token
+ * of the next generation, both derived with HMAC-SHA256 under the server's
+ * refresh key from the presented refresh token.
+ *
+ * Derived, not random, for the reuse grace window (issue 17): when two tabs
+ * refresh with one token at once, the second must receive the pair the first
+ * one got. Stores keep only SHA-256 hashes, so the pair cannot be read back;
+ * instead the second caller recomputes it from the token it holds and the
+ * server key, and checks it against the hashes stored. Anyone without the key
+ * cannot compute a successor, and each presented token (256 random bits at
+ * sign-in, or itself derived) yields a distinct pair, so the pair is as
+ * unguessable as a random one. Without a configured secret the key is per
+ * process: a second caller served by another instance derives a different pair,
+ * which does not match the stored hashes, and gets no session (never a
+ * revocation) — configure SESSIONKIT_SECRET for multi-instance grace.
+ */
+export function successorPair(
+  key: Buffer,
+  sessionId: string,
+  presented: string,
+  generation: number,
+): { token: string; refreshToken: string } {
+  return {
+    token: sessionId + derive(key, 'sessionkit:successor-token', presented),
+    refreshToken: createRefreshToken(
+      key,
+      sessionId,
+      generation,
+      derive(key, 'sessionkit:successor-refresh', presented),
+    ),
+  };
 }
 
 /** The shape of a refresh token (no verification): its session id and generation, or null. */

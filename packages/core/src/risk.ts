@@ -5,9 +5,12 @@ export interface SuspiciousLoginOptions {
   /**
    * `'allow'`: only emit `suspiciousLogin`; `'flag'`: also record `risk` on the
    * session (shown in `<SessionManagement />`); `'reject'`: refuse the sign-in with
-   * `SuspiciousLoginError`. @default 'flag'
+   * `SuspiciousLoginError`; `'challenge'`: create the session with `risk` and
+   * `verificationRequired` unless the device is trusted (it passed a verification
+   * before and was not forgotten): sensitive actions are refused until
+   * `markVerified()`. @default 'flag'
    */
-  policy?: 'allow' | 'flag' | 'reject';
+  policy?: 'allow' | 'flag' | 'reject' | 'challenge';
   /** Flag a sign-in from a country none of the user's retained sessions came from. @default true */
   newCountry?: boolean;
   /** Flag travel faster than this (km/h) since the previous session's last activity; false to disable. @default 1000 */
@@ -17,7 +20,7 @@ export interface SuspiciousLoginOptions {
 }
 
 export interface ResolvedSuspiciousLogin {
-  policy: 'allow' | 'flag' | 'reject';
+  policy: 'allow' | 'flag' | 'reject' | 'challenge';
   newCountry: boolean;
   maxTravelSpeedKmh: number | null;
   burst: { maxLogins: number; windowMs: number } | null;

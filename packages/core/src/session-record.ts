@@ -33,6 +33,10 @@ export function toPublicSession(record: SessionRecord | Session): Session {
   if (record.risk) session.risk = record.risk;
   if (record.verification) session.verification = record.verification;
   if (record.refreshRequestedAt) session.refreshRequestedAt = record.refreshRequestedAt;
+  // A challenge is pending until the session passes a verification.
+  if (record.verificationRequired === true && !record.verification) {
+    session.verificationRequired = true;
+  }
   return session;
 }
 

@@ -11,7 +11,7 @@ import type {
  * hashes of its secrets. Stores never see a raw token.
  */
 export interface SessionRecord
-  extends Omit<Session, 'risk' | 'verification' | 'refreshRequestedAt'> {
+  extends Omit<Session, 'risk' | 'verification' | 'refreshRequestedAt' | 'verificationRequired'> {
   /** Risk signals recorded at sign-in, or null. */
   risk: SessionRisk | null;
   /** The last step-up verification, or null. */
@@ -38,6 +38,24 @@ export interface SessionRecord
    * native TTL (Redis key expiry, Mongo TTL index) expire records on it.
    */
   purgeAt: Date;
+  /**
+   * When the refresh pair was last rotated (`RefreshRotation.at`); null or
+   * absent before the first rotation and on records stored before it existed.
+   * Decides the reuse grace window (see {@link RefreshRotation.reuseGraceSince}).
+   */
+  refreshRotatedAt?: Date | null;
+  /**
+   * Set at sign-in under `suspiciousLogin.policy: 'challenge'`: the sign-in was
+   * risky and came from a device not trusted yet. The challenge is pending while
+   * `verification` is null. Absent: false. Written by create() only.
+   */
+  verificationRequired?: boolean;
+  /**
+   * Set at sign-in when the device presented was trusted (a verified session
+   * created on it before, and the device not forgotten since), so the trust
+   * carries over to the device id this sign-in rotates it to. Absent: false.
+   */
+  trustedDevice?: boolean;
 }
 
 /**
@@ -196,6 +214,14 @@ export interface RefreshRotation {
    * is not relabelled: the outcome is `reused` with `revoked: false`.
    */
   onReuse: EndTransition;
+  /**
+   * Reuse grace window (multi-tab refresh): when `presentedHash` is the most
+   * recently retired hash (the newest entry of `retiredRefreshTokenHashes`), the
+   * session is live and `refreshRotatedAt` is at or after this instant, the
+   * outcome is `grace` and nothing is written — neither a rotation nor a
+   * revocation. Null: strict, every retired hash is reuse.
+   */
+  reuseGraceSince: Date | null;
 }
 
 export type RefreshRotationResult =
@@ -203,6 +229,12 @@ export type RefreshRotationResult =
   | { outcome: 'rotated'; session: SessionRecord }
   /** `presentedHash` was retired. `revoked`: the session was live and has now ended with `onReuse`. */
   | { outcome: 'reused'; session: SessionRecord; revoked: boolean }
+  /**
+   * `presentedHash` is the token rotated out last, within the grace window (see
+   * {@link RefreshRotation.reuseGraceSince}): nothing was written; `session` is
+   * the live record, carrying the successor's hashes.
+   */
+  | { outcome: 'grace'; session: SessionRecord }
   /** `presentedHash` was current but the session is ended or no longer live: nothing was written. */
   | { outcome: 'inactive'; session: SessionRecord }
   /** No such session, or a hash it never issued. */

@@ -78,6 +78,12 @@ export interface Session {
    * (roles, profile) to be reloaded and the integration has not yet done so.
    */
   refreshRequestedAt?: Date;
+  /**
+   * Present (true) while a sign-in challenged by `suspiciousLogin.policy:
+   * 'challenge'` waits for `markVerified()`: the session works, but sensitive
+   * actions (route guards, `requireVerifiedSession`) are refused until then.
+   */
+  verificationRequired?: true;
 }
 
 /** A device a user has signed in from, remembered beyond the life of its sessions. */

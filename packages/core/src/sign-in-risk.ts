@@ -2,6 +2,7 @@ import { SuspiciousLoginError } from './errors.js';
 import { type ManagerContext, ownedBy } from './manager-context.js';
 import { assessLogin } from './risk.js';
 import { ENDED_STATUSES, type SessionLocation, type SessionRisk } from './session.js';
+import type { SessionRecord } from './session-store.js';
 
 // Records of each kind (newest live, most recently ended) the suspicious-login check reads.
 const RISK_WINDOW = 100;
@@ -17,8 +18,18 @@ export async function assessSignInRisk(
   now: Date,
   location: SessionLocation | null,
 ): Promise<SessionRisk | null> {
+  return (await assessSignIn(ctx, userId, now, location)).risk;
+}
+
+/** {@link assessSignInRisk}, also returning the user's records it compared with. */
+export async function assessSignIn(
+  ctx: ManagerContext,
+  userId: string,
+  now: Date,
+  location: SessionLocation | null,
+): Promise<{ risk: SessionRisk | null; prior: SessionRecord[] }> {
   const options = ctx.o.suspiciousLogin;
-  if (options === null) return null;
+  if (options === null) return { risk: null, prior: [] };
   // A bounded recent window: the newest live sessions and the most recently ended ones.
   const [active, ended] = await ctx.call('create', () =>
     Promise.all([
@@ -32,10 +43,10 @@ export async function assessSignInRisk(
   );
   const prior = ownedBy(userId, [...active.records, ...ended.records]);
   const reasons = assessLogin({ at: now, location }, prior, options);
-  if (reasons.length === 0) return null;
+  if (reasons.length === 0) return { risk: null, prior };
   if (options.policy === 'reject') {
     ctx.events.emit('suspiciousLogin', { userId, reasons, policy: 'reject', session: null });
     throw new SuspiciousLoginError(reasons);
   }
-  return { reasons };
+  return { risk: { reasons }, prior };
 }

@@ -96,6 +96,9 @@ export function toDoc(record: SessionRecord): SessionDoc {
       ? { verifiedAt: record.verification.verifiedAt, method: record.verification.method }
       : null,
     refreshRequestedAt: record.refreshRequestedAt ?? null,
+    ...(record.refreshRotatedAt ? { refreshRotatedAt: record.refreshRotatedAt } : {}),
+    ...(record.verificationRequired === true ? { verificationRequired: true } : {}),
+    ...(record.trustedDevice === true ? { trustedDevice: true } : {}),
   };
 }
 
@@ -104,6 +107,15 @@ export const orNull = <T>(value: T | null | undefined): T | null => value ?? nul
 
 /** A fresh record from a stored document (storage-only fields like endBatch dropped). */
 export function toRecord(doc: SessionDoc): SessionRecord {
+  const record = recordFields(doc);
+  // Present only once rotated, like the record that was stored.
+  if (doc.refreshRotatedAt instanceof Date) record.refreshRotatedAt = date(doc.refreshRotatedAt);
+  if (doc.verificationRequired === true) record.verificationRequired = true;
+  if (doc.trustedDevice === true) record.trustedDevice = true;
+  return record;
+}
+
+function recordFields(doc: SessionDoc): SessionRecord {
   return {
     id: doc._id,
     userId: doc.userId,

@@ -134,6 +134,7 @@ async function exerciseEveryTransition(store: SessionStore) {
     at: new Date(T0 + 130_000),
     liveness: live(T0 + 130_000),
     maxRetiredHashes: 5,
+    reuseGraceSince: null,
     onReuse: ending(),
   });
   // Reuse of the retired hash: the revoking write.
@@ -144,6 +145,7 @@ async function exerciseEveryTransition(store: SessionStore) {
     at: new Date(T0 + 140_000),
     liveness: live(T0 + 140_000),
     maxRetiredHashes: 5,
+    reuseGraceSince: null,
     onReuse: ending(),
   });
   await store.end(b.id, ending('LOGGED_OUT'), { userId: 'alice', tokenHash: b.tokenHash });
@@ -282,6 +284,7 @@ describe('writes the store issues', () => {
       at: new Date(T0 + 5000),
       liveness: live(T0 + 5000),
       maxRetiredHashes: 2,
+      reuseGraceSince: null,
       onReuse: ending(),
     });
     expect(result.outcome).toBe('rotated');
@@ -621,6 +624,7 @@ describe('input validation (operator injection)', () => {
           at: new Date(T0),
           liveness: live(),
           maxRetiredHashes: 3,
+          reuseGraceSince: null,
           onReuse: ending(),
         }),
     ],

@@ -9,6 +9,7 @@ import {
   type EndedSessionStatus,
   type EndGuard,
   type EndTransition,
+  isLive,
   type KnownDeviceRecord,
   type PageQuery,
   type RecordPage,
@@ -422,6 +423,7 @@ function storeMethods(input: CollectionStoreInput, call: StoreCall): SessionStor
         $set: {
           tokenHash: rotation.tokenHash,
           refreshTokenHash: rotation.refreshTokenHash,
+          refreshRotatedAt: rotation.at,
           ...(keep === 0 ? { retiredRefreshTokenHashes: [] } : {}),
         },
         $max: { lastActivityAt: rotation.at },
@@ -438,7 +440,23 @@ function storeMethods(input: CollectionStoreInput, call: StoreCall): SessionStor
 
       const current = await sessions.findOne({ _id: sessionId });
       if (!current) return { outcome: 'not_found' };
-      if ((current.retiredRefreshTokenHashes ?? []).includes(presented)) {
+      const grace = rotation.reuseGraceSince;
+      if (grace !== null) checkDate('rotateRefreshToken', grace, 'rotation.reuseGraceSince');
+      const retired = current.retiredRefreshTokenHashes ?? [];
+      // The reuse grace window: decided from this read, with no write. Rotations
+      // only move forward, so a token found outside the window (not the last one
+      // rotated out, or rotated out earlier) can never move back into it before
+      // the conditional revocation below.
+      if (
+        grace !== null &&
+        retired[retired.length - 1] === presented &&
+        current.refreshRotatedAt instanceof Date &&
+        current.refreshRotatedAt.getTime() >= grace.getTime() &&
+        isLive(toRecord(current), rotation.liveness)
+      ) {
+        return { outcome: 'grace', session: toRecord(current) };
+      }
+      if (retired.includes(presented)) {
         // Only a live session is ended for reuse: an expired one is not relabelled.
         const revoked = await sessions.findOneAndUpdate(
           {

@@ -36,6 +36,11 @@ export interface SessionDoc {
   verification?: { verifiedAt: Date; method: string } | null;
   /** The claims-refresh mark; absent on documents written before it existed (read as null). */
   refreshRequestedAt?: Date | null;
+  /** When the refresh pair was last rotated; absent before the first rotation. */
+  refreshRotatedAt?: Date;
+  /** Written only when true (a challenged sign-in, a trusted device). */
+  verificationRequired?: boolean;
+  trustedDevice?: boolean;
   endBatch?: string;
   /** Federated sign-out: where the session came from (see SessionStore.linkOrigin); never read into the record. */
   origin?: OriginDoc | null;
@@ -192,6 +197,9 @@ export function createSessionSchema(
         default: null,
       },
       refreshRequestedAt: { type: Date, default: null },
+      refreshRotatedAt: { type: Date },
+      verificationRequired: { type: Boolean },
+      trustedDevice: { type: Boolean },
       endBatch: { type: String },
       origin: {
         type: new Schema(

@@ -18,13 +18,22 @@ export interface SessionClaim {
    * claims this JWT carries; absent before the first reload.
    */
   claimsFor?: string;
+  /** Present while a challenged sign-in waits for `markVerified()` (issue 17). */
+  verificationRequired?: true;
 }
 
 export function readSessionClaim(token: unknown): SessionClaim | null {
   if (!token || typeof token !== 'object') return null;
   const claim = (token as Record<string, unknown>)[SESSION_CLAIM];
   if (!claim || typeof claim !== 'object') return null;
-  const { id, token: secret, userId, expiresAt, claimsFor } = claim as Record<string, unknown>;
+  const {
+    id,
+    token: secret,
+    userId,
+    expiresAt,
+    claimsFor,
+    verificationRequired,
+  } = claim as Record<string, unknown>;
   if (
     typeof id !== 'string' ||
     typeof secret !== 'string' ||
@@ -33,9 +42,23 @@ export function readSessionClaim(token: unknown): SessionClaim | null {
   ) {
     return null;
   }
-  return typeof claimsFor === 'string'
-    ? { id, token: secret, userId, expiresAt, claimsFor }
-    : { id, token: secret, userId, expiresAt };
+  return {
+    id,
+    token: secret,
+    userId,
+    expiresAt,
+    ...(typeof claimsFor === 'string' ? { claimsFor } : {}),
+    ...(verificationRequired === true ? { verificationRequired: true as const } : {}),
+  };
+}
+
+/** The claim with `verificationRequired` as the session says now (set while pending, else absent). */
+export function withChallenge(
+  claim: SessionClaim,
+  session: { verificationRequired?: boolean },
+): SessionClaim {
+  const { verificationRequired: _previous, ...rest } = claim;
+  return session.verificationRequired === true ? { ...rest, verificationRequired: true } : rest;
 }
 
 /**
@@ -56,6 +79,7 @@ export function shapeSession(
     sessionId: claim.id,
     expiresAt: claim.expiresAt,
   };
+  if (claim.verificationRequired === true) session.verificationRequired = true;
   delete session[SESSION_CLAIM];
   return { session, leaked: JSON.stringify(session).includes(claim.token) };
 }

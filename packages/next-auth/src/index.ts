@@ -8,6 +8,7 @@ export {
   type NextAuthProviderLike,
   type ReplayCache,
 } from './backchannel-logout.js';
+export { requireVerifiedSession } from './challenge.js';
 export type { SetDeviceId } from './device-cookie.js';
 export {
   createDeviceRouteHandlers,

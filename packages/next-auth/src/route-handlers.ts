@@ -5,6 +5,7 @@ import {
   type Session,
   type SessionManager,
 } from '@sessionkit/core';
+import { challengePending } from './challenge.js';
 import {
   type ApiRequest,
   type ApiResponse,
@@ -285,7 +286,8 @@ async function handleSessionsRequest(
     );
   }
   if (target.kind === 'all') {
-    const denied = verificationRequired(current, verification.revokeAll, now());
+    const denied =
+      challengePending(current) ?? verificationRequired(current, verification.revokeAll, now());
     if (denied) return denied;
     // Its own reason, so the other devices are told "you signed out everywhere".
     const revoked = await manager.revokeAll(userId, {
@@ -296,7 +298,8 @@ async function handleSessionsRequest(
   }
   // Signing out this very device is a sign-out, never a sensitive action.
   if (target.sessionId !== currentSessionId) {
-    const denied = verificationRequired(current, verification.revoke, now());
+    const denied =
+      challengePending(current) ?? verificationRequired(current, verification.revoke, now());
     if (denied) return denied;
   }
   const revoked = await manager.revoke(target.sessionId, { userId });

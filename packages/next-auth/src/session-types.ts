@@ -61,5 +61,11 @@ declare module 'next-auth' {
   interface Session {
     sessionId?: TrackedSessionFields['sessionId'];
     expiresAt?: TrackedSessionFields['expiresAt'];
+    /**
+     * True while this sign-in was challenged (`suspiciousLogin.policy:
+     * 'challenge'`) and not verified yet; absent otherwise. Show a "verify it's
+     * you" step; sensitive actions are refused until `manager.markVerified()`.
+     */
+    verificationRequired?: boolean;
   }
 }

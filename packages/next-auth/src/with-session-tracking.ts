@@ -9,7 +9,7 @@ import {
 } from '@sessionkit/core';
 import { afterResponse } from './after-response.js';
 import type { InstalledCallbackParameters } from './auth-options.js';
-import { shapeSession } from './claim.js';
+import { shapeSession, withChallenge } from './claim.js';
 import { appIsSecure, type SetDeviceId, setNextDeviceIdCookie } from './device-cookie.js';
 import {
   clearEndReasonCookie,
@@ -312,12 +312,15 @@ export function withSessionTracking<T extends TrackableAuthOptions & InstalledCa
       if (previous && previous.id !== created.session.id) {
         await manager.revoke(previous.id, { userId: previous.userId, reason: 'replaced' });
       }
-      const claim: SessionClaim = {
-        id: created.session.id,
-        token: created.token,
-        userId,
-        expiresAt: created.session.expiresAt.toISOString(),
-      };
+      const claim: SessionClaim = withChallenge(
+        {
+          id: created.session.id,
+          token: created.token,
+          userId,
+          expiresAt: created.session.expiresAt.toISOString(),
+        },
+        created.session,
+      );
       return { ...result, [SESSION_CLAIM]: claim };
     }
 
@@ -342,7 +345,11 @@ export function withSessionTracking<T extends TrackableAuthOptions & InstalledCa
       return null;
     }
 
-    const fresh: SessionClaim = { ...claim, expiresAt: session.expiresAt.toISOString() };
+    // verificationRequired follows the store on every read: markVerified() clears it on the next one.
+    const fresh: SessionClaim = withChallenge(
+      { ...claim, expiresAt: session.expiresAt.toISOString() },
+      session,
+    );
     let token: Token = { ...params.token, [SESSION_CLAIM]: fresh };
     if (refreshClaims && session.refreshRequestedAt) {
       token = await reloadClaims(params.token, token, fresh, session, session.refreshRequestedAt);

@@ -43,8 +43,8 @@ interface Setup {
   issuedTokens: string[];
 }
 
-function setup(): Setup {
-  const app = appWorld();
+function setup(extra: Parameters<typeof appWorld>[0] = {}): Setup {
+  const app = appWorld(extra);
   const { manager, appJwt, appSession, appSignOut } = app;
   const authOptions: AuthOptions = {
     secret: 'sessionkit-v4-test-secret-0123456789abcdef',
@@ -325,5 +325,30 @@ describe('/api/sessions handlers over getServerSession (v4)', () => {
     const denied = await GET(as(laptop.browser, 'GET'));
     expect(denied.status).toBe(401);
     expect(denied.headers.get('cache-control')).toBe('no-store');
+  });
+});
+
+describe('challenge on a risky sign-in through next-auth v4 (issue 17)', () => {
+  it('session.verificationRequired is true after a risky sign-in and gone on the read after markVerified()', async () => {
+    // Every sign-in after the first within an hour is risky (a burst of 2).
+    const s = setup({
+      suspiciousLogin: {
+        policy: 'challenge',
+        newCountry: false,
+        maxTravelSpeedKmh: false,
+        burst: { maxLogins: 1, windowMs: 60 * 60_000 },
+      },
+    });
+    const calm = await signedIn(s);
+    expect(calm.session.verificationRequired).toBeUndefined();
+    s.advance(1000);
+    const { browser, session } = await signedIn(s);
+    expect(session.verificationRequired).toBe(true);
+    expect((await browser.session()).body).toMatchObject({ verificationRequired: true });
+
+    await s.manager.markVerified(session.sessionId, { method: 'totp', userId: 'user-1' });
+    const after = (await browser.session()).body as Record<string, unknown>;
+    expect(after.sessionId).toBe(session.sessionId);
+    expect(after.verificationRequired).toBeUndefined();
   });
 });

@@ -2,7 +2,7 @@ import type { KnownDeviceRecord, SessionRecord } from '@sessionkit/core';
 
 /** Columns of the session table, in the order every statement selects or returns them. */
 export const SESSION_COLUMNS =
-  'id, user_id, status, ip_address, user_agent, device_info, location, created_at, last_activity_at, expires_at, ended_at, end_reason, metadata, risk, verification, token_hash, refresh_token_hash, retired_refresh_token_hashes, device_key, purge_at, refresh_requested_at';
+  'id, user_id, status, ip_address, user_agent, device_info, location, created_at, last_activity_at, expires_at, ended_at, end_reason, metadata, risk, verification, token_hash, refresh_token_hash, retired_refresh_token_hashes, device_key, purge_at, refresh_requested_at, refresh_rotated_at, verification_required, trusted_device';
 
 export const DEVICE_COLUMNS =
   'user_id, id, device_info, first_seen_at, last_seen_at, last_ip_address, last_location, purge_at';
@@ -29,6 +29,9 @@ export interface SessionRow {
   device_key: string;
   purge_at: Date | string;
   refresh_requested_at: Date | string | null;
+  refresh_rotated_at: Date | string | null;
+  verification_required: boolean;
+  trusted_device: boolean;
 }
 
 export interface DeviceRow {
@@ -71,6 +74,15 @@ export const json = (value: unknown): string | null =>
   value === null || value === undefined ? null : JSON.stringify(value);
 
 export function decodeSession(row: SessionRow): SessionRecord {
+  const record = decodeFields(row);
+  // Present only once rotated, like the record that was stored.
+  if (row.refresh_rotated_at != null) record.refreshRotatedAt = toDate(row.refresh_rotated_at);
+  if (row.verification_required === true) record.verificationRequired = true;
+  if (row.trusted_device === true) record.trustedDevice = true;
+  return record;
+}
+
+function decodeFields(row: SessionRow): SessionRecord {
   return {
     id: row.id,
     userId: row.user_id,
@@ -99,7 +111,7 @@ export function decodeSession(row: SessionRow): SessionRecord {
   };
 }
 
-/** Parameters $1..$21 of an INSERT in {@link SESSION_COLUMNS} order. */
+/** Parameters $1..$24 of an INSERT in {@link SESSION_COLUMNS} order. */
 export function encodeSession(record: SessionRecord): unknown[] {
   return [
     record.id,
@@ -123,6 +135,9 @@ export function encodeSession(record: SessionRecord): unknown[] {
     record.deviceKey,
     iso(record.purgeAt),
     iso0(record.refreshRequestedAt ?? null),
+    record.refreshRotatedAt ? iso(record.refreshRotatedAt) : null,
+    record.verificationRequired === true,
+    record.trustedDevice === true,
   ];
 }
 

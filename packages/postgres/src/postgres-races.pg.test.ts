@@ -104,6 +104,7 @@ if ('missing' in found) {
           at: now,
           liveness: { now, idleTimeoutMs: null },
           maxRetiredHashes: 5,
+          reuseGraceSince: null,
           onReuse: {
             status: 'REVOKED',
             reason: 'refresh_token_reuse',

@@ -24,6 +24,7 @@ import {
   type VerificationUpdate,
 } from '@sessionkit/core';
 import type { RefreshRequest, RefreshTarget } from '@sessionkit/core/store';
+import { isLive } from '@sessionkit/core/store';
 import {
   DEVICE_COLUMNS,
   type DeviceRow,
@@ -92,6 +93,12 @@ export function createPostgresStore(options: PostgresStoreOptions): SessionStore
   /** SQL for "live at liveness" over params $a (now) and $b (idle cutoff or null). */
   const live = (a: number, b: number) =>
     `status = 'ACTIVE' AND expires_at > $${a}::timestamptz AND ($${b}::timestamptz IS NULL OR last_activity_at > $${b}::timestamptz)`;
+  /**
+   * SQL for "hash $h is the one rotated out last, at or after $s" (the reuse
+   * grace window, `inReuseGrace` in core's memory store); false when $s is NULL.
+   */
+  const inGrace = (h: number, s: number) =>
+    `COALESCE($${s}::timestamptz IS NOT NULL AND retired_refresh_token_hashes[cardinality(retired_refresh_token_hashes)] = $${h} AND refresh_rotated_at >= $${s}::timestamptz, false)`;
   const liveParams = (l: Liveness): [string, string | null] => [
     iso(l.now),
     l.idleTimeoutMs === null ? null : iso(new Date(l.now.getTime() - l.idleTimeoutMs)),
@@ -231,7 +238,7 @@ export function createPostgresStore(options: PostgresStoreOptions): SessionStore
           evicted = outcome;
         }
         const inserted = await exec<SessionRow>(
-          `INSERT INTO ${S} (${SESSION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9, $10, $11, $12, $13::jsonb, $14::jsonb, $15::jsonb, $16, $17, $18::text[], $19, $20, $21) RETURNING ${SESSION_COLUMNS}`,
+          `INSERT INTO ${S} (${SESSION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9, $10, $11, $12, $13::jsonb, $14::jsonb, $15::jsonb, $16, $17, $18::text[], $19, $20, $21, $22, $23, $24) RETURNING ${SESSION_COLUMNS}`,
           encodeSession(record),
         );
         const row = inserted.rows[0];
@@ -338,7 +345,8 @@ export function createPostgresStore(options: PostgresStoreOptions): SessionStore
         const rotated = await exec<SessionRow>(
           `UPDATE ${S} SET
              retired_refresh_token_hashes = (retired_refresh_token_hashes || refresh_token_hash)[GREATEST(cardinality(retired_refresh_token_hashes) + 2 - $6::int, 1):],
-             refresh_token_hash = $3, token_hash = $4, last_activity_at = GREATEST(last_activity_at, $5::timestamptz)
+             refresh_token_hash = $3, token_hash = $4, last_activity_at = GREATEST(last_activity_at, $5::timestamptz),
+             refresh_rotated_at = $5::timestamptz
            WHERE id = $1 AND refresh_token_hash = $2 AND purge_at > $7 AND ${live(8, 9)}
            RETURNING ${SESSION_COLUMNS}`,
           [
@@ -353,16 +361,19 @@ export function createPostgresStore(options: PostgresStoreOptions): SessionStore
           ],
         );
         if (rotated.rows[0]) return { outcome: 'rotated', session: decodeSession(rotated.rows[0]) };
-        // 2. A retired hash on a live session: reuse, end it.
+        // 2. A retired hash on a live session: reuse, end it — unless it is the
+        // hash rotated out last, within the reuse grace window ($10; NULL: strict).
+        const grace = rotation.reuseGraceSince === null ? null : iso(rotation.reuseGraceSince);
         const reused = await exec<SessionRow>(
           `UPDATE ${S} SET ${endSet(6)} WHERE id = $1 AND $2 = ANY(retired_refresh_token_hashes)
-             AND purge_at > $3 AND ${live(4, 5)} RETURNING ${SESSION_COLUMNS}`,
+             AND purge_at > $3 AND ${live(4, 5)} AND NOT ${inGrace(2, 10)} RETURNING ${SESSION_COLUMNS}`,
           [
             sessionId,
             rotation.presentedHash,
             storeNow(),
             ...liveParams(rotation.liveness),
             ...endParams(rotation.onReuse),
+            grace,
           ],
         );
         const reusedRow = reused.rows[0];
@@ -378,6 +389,15 @@ export function createPostgresStore(options: PostgresStoreOptions): SessionStore
         const row = rows[0];
         if (!row) return { outcome: 'not_found' };
         const session = decodeSession(row);
+        if (
+          isLive(session, rotation.liveness) &&
+          rotation.reuseGraceSince !== null &&
+          session.retiredRefreshTokenHashes.at(-1) === rotation.presentedHash &&
+          session.refreshRotatedAt != null &&
+          session.refreshRotatedAt.getTime() >= rotation.reuseGraceSince.getTime()
+        ) {
+          return { outcome: 'grace', session };
+        }
         if (session.retiredRefreshTokenHashes.includes(rotation.presentedHash)) {
           return { outcome: 'reused', session, revoked: false };
         }

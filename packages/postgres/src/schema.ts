@@ -1,5 +1,6 @@
 import { InvalidInputError } from '@sessionkit/core';
 import type { PgQueryable } from './pool.js';
+import { refreshGraceChallengeSql } from './refresh-grace-migration.js';
 import { refreshMarksSql } from './refresh-marks-migration.js';
 import { postgresFederatedSql } from './schema-federated.js';
 
@@ -71,6 +72,7 @@ const MIGRATIONS: readonly { id: string; sql: (names: TableNames) => string }[] 
   { id: '001_init', sql: initSql },
   { id: '002_federated', sql: postgresFederatedSql },
   { id: '003_refresh_marks', sql: refreshMarksSql },
+  { id: '005_refresh_grace_challenge', sql: refreshGraceChallengeSql },
 ];
 
 /** Every migration's DDL for `options` (schema, prefix), in order: for apps with their own migration tool. */

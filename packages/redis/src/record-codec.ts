@@ -27,6 +27,8 @@ interface Head {
   verification?: { verifiedAt: number; method: string } | null;
   /** The claims-refresh mark (scripts/mark-refresh.ts); absent when none is pending. */
   refreshRequestedAt?: number | null;
+  /** Written by the rotate script (epoch ms); absent before the first rotation. */
+  refreshRotatedAt?: number;
 }
 
 type Body = Pick<
@@ -35,6 +37,9 @@ type Body = Pick<
 > & {
   /** Absent in records stored before it existed. */
   risk?: SessionRecord['risk'];
+  /** Written only when true (a challenged sign-in, a trusted device). */
+  verificationRequired?: true;
+  trustedDevice?: true;
 };
 
 /** The body of a known-device entry; the scripts prepend `<firstSeenAt>:<purgeAt>:`. */
@@ -70,6 +75,7 @@ export function encodeRecord(record: SessionRecord): string {
   if (record.refreshRequestedAt !== null) {
     head.refreshRequestedAt = record.refreshRequestedAt.getTime();
   }
+  if (record.refreshRotatedAt) head.refreshRotatedAt = record.refreshRotatedAt.getTime();
   const body: Body = {
     id: record.id,
     ipAddress: record.ipAddress,
@@ -80,6 +86,8 @@ export function encodeRecord(record: SessionRecord): string {
     deviceKey: record.deviceKey,
     risk: record.risk,
   };
+  if (record.verificationRequired === true) body.verificationRequired = true;
+  if (record.trustedDevice === true) body.trustedDevice = true;
   return `${JSON.stringify(head)}\n${JSON.stringify(body)}`;
 }
 
@@ -87,6 +95,17 @@ export function decodeRecord(value: string): SessionRecord {
   const split = value.indexOf('\n');
   const head = JSON.parse(value.slice(0, split)) as Head;
   const body = JSON.parse(value.slice(split + 1)) as Body;
+  const record = decodeFields(head, body);
+  // Present only once rotated, like the record that was stored.
+  if (typeof head.refreshRotatedAt === 'number') {
+    record.refreshRotatedAt = new Date(head.refreshRotatedAt);
+  }
+  if (body.verificationRequired === true) record.verificationRequired = true;
+  if (body.trustedDevice === true) record.trustedDevice = true;
+  return record;
+}
+
+function decodeFields(head: Head, body: Body): SessionRecord {
   return {
     id: body.id,
     userId: head.userId,

@@ -5,11 +5,11 @@ import {
   InvalidInputError,
   type SessionManagerOptions,
 } from '@sessionkit/core';
+import { runStoreConformanceTests } from '@sessionkit/core/testing';
 import { type RedisServer, startRedisServer } from '@sessionkit-internal/test-support';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createRedisStore } from './redis-store.js';
-import { runRedisConformance } from './test-conformance.js';
 
 let server: RedisServer;
 let client: Redis;
@@ -25,10 +25,8 @@ afterAll(async () => {
 });
 
 let run = 0;
-runRedisConformance(
-  'redis (standalone)',
-  () => client,
-  () => `t${run++}:`,
+runStoreConformanceTests('redis (standalone)', ({ now }) =>
+  createRedisStore({ client, prefix: `t${run++}:`, now }),
 );
 
 // A client with the recommended options and its own commandTimeout: the same
@@ -46,10 +44,9 @@ beforeAll(() => {
   return new Promise<void>((resolve) => fastClient.once('ready', () => resolve()));
 });
 afterAll(() => fastClient?.disconnect());
-runRedisConformance(
+runStoreConformanceTests(
   'redis (standalone, client with commandTimeout)',
-  () => fastClient,
-  () => `f${run++}:`,
+  ({ now }) => createRedisStore({ client: fastClient, prefix: `f${run++}:`, now }),
   { numRuns: 10 },
 );
 
@@ -103,8 +100,13 @@ describe('redis store specifics', () => {
   });
 
   it('every key it writes carries a TTL: sessions until purgeAt, indexes until their last member', async () => {
-    const m = manager({ maxSessionsPerUser: 2, refreshTokens: true, historyRetention: 7 * DAY });
-    await m.create({ userId: 'alice', userAgent: 'Mozilla/5.0 Firefox/128.0' });
+    const m = manager({
+      maxSessionsPerUser: 2,
+      refreshTokens: true,
+      refreshReuseGrace: 0,
+      historyRetention: 7 * DAY,
+    });
+    const a = await m.create({ userId: 'alice', userAgent: 'Mozilla/5.0 Firefox/128.0' });
     advance(1);
     const b = await m.create({ userId: 'alice' });
     advance(1);
@@ -133,8 +135,17 @@ describe('redis store specifics', () => {
     for (const key of keys) {
       expect(await client.pttl(key), key).toBeGreaterThan(0);
     }
-    // The session keys' own TTLs (expiresAt + retention while live, retention
-    // once ended) are checked by the conformance suite's read-back cases.
+    // An ended session lives for the history retention, a live one until expiresAt + retention.
+    const ended = await client.pttl(
+      keys.find((k) => k.endsWith(`:sess:${a.session.id}`)) as string,
+    );
+    expect(Math.abs(ended - 7 * DAY)).toBeLessThan(120_000 + 5_000);
+    const [aliceLive, ...none] = await m.list('alice');
+    expect(none).toEqual([]);
+    const liveTtl = await client.pttl(
+      `${prefix}{${aliceLive?.id.slice(0, 6)}}:sess:${aliceLive?.id}`,
+    );
+    expect(Math.abs(liveTtl - (30 + 7) * DAY)).toBeLessThan(120_000 + 5_000);
     // Each index outlives every member it holds.
     for (const key of keys.filter((k) => /:(active|ended):/.test(k))) {
       const ttl = await client.pttl(key);
@@ -191,7 +202,7 @@ describe('redis store specifics', () => {
     expect(await m.forgetDevice('kim', device?.id as string)).toBe(false);
   });
 
-  it('keeps one string per session, dates as epoch ms; no raw token in any key or value beside it either', async () => {
+  it('keeps one string per session: dates as epoch ms, and no raw token anywhere', async () => {
     const m = manager({ refreshTokens: true });
     const { session, token, refreshToken } = await m.create({
       userId: 'carol',

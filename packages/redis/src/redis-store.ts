@@ -418,6 +418,7 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
           now: rotation.liveness.now.getTime(),
           idle: idleOf(rotation.liveness),
           maxRetiredHashes: rotation.maxRetiredHashes,
+          graceSince: rotation.reuseGraceSince === null ? -1 : rotation.reuseGraceSince.getTime(),
           ...transitionFields('reuse', t),
         },
       );
@@ -428,6 +429,8 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
           return { outcome: 'rotated', session: decodeRecord(reply[1]) };
         case 'inactive':
           return { outcome: 'inactive', session: decodeRecord(reply[1]) };
+        case 'grace':
+          return { outcome: 'grace', session: decodeRecord(reply[1]) };
         default:
           return { outcome: 'not_found' };
       }

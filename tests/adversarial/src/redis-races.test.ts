@@ -196,10 +196,10 @@ describe.each([
     },
   );
 
-  it('two servers refreshing with one refresh token at once: exactly one gets new tokens, the replay revokes the session', async () => {
+  it('strict (refreshReuseGrace: 0): two servers refreshing with one refresh token at once: exactly one gets new tokens, the replay revokes the session', async () => {
     await fc.assert(
       fc.asyncProperty(ticks, ticks, async (ta, tb) => {
-        const { a, b } = twoServers({ refreshTokens: true });
+        const { a, b } = twoServers({ refreshTokens: true, refreshReuseGrace: 0 });
         const { session, refreshToken } = await a.create({ userId: 'r4' });
         const results = await Promise.all([
           staggered(ta, () => a.refresh(refreshToken as string)),
@@ -214,6 +214,28 @@ describe.each([
         // The winner's fresh pair is dead too: reuse ends the whole session.
         expect(await a.validate(winners[0]?.token as string)).toBeNull();
         expect(await b.refresh(winners[0]?.refreshToken as string)).toBeNull();
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('two servers sharing the secret refreshing with one refresh token at once (reuse grace): both get the same pair, the session stays active', async () => {
+    await fc.assert(
+      fc.asyncProperty(ticks, ticks, async (ta, tb) => {
+        const { a, b } = twoServers({
+          refreshTokens: true,
+          secret: 'redis-races-shared-secret-0123456789abcdef',
+        });
+        const { session, refreshToken } = await a.create({ userId: 'r5' });
+        const [ra, rb] = await Promise.all([
+          staggered(ta, () => a.refresh(refreshToken as string)),
+          staggered(tb, () => b.refresh(refreshToken as string)),
+        ]);
+        expect(ra).not.toBeNull();
+        expect(rb?.token).toBe(ra?.token);
+        expect(rb?.refreshToken).toBe(ra?.refreshToken);
+        expect((await b.get(session.id))?.status).toBe('ACTIVE');
+        expect((await b.validate(ra?.token as string))?.id).toBe(session.id);
       }),
       { numRuns: RUNS },
     );

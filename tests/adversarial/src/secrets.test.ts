@@ -186,6 +186,13 @@ async function driveLifecycle(
   const rotated = await manager.refresh(b.refreshToken as string);
   keep('b after refresh', rotated ?? undefined);
   witness.said.push(['refresh', rotated?.session]);
+  // Another tab replays it within the reuse grace window: the same pair again (its
+  // tokens are already registered as secrets), not a revocation.
+  witness.said.push([
+    'refresh in grace',
+    (await manager.refresh(b.refreshToken as string))?.session,
+  ]);
+  now += 11_000; // past the default 10 s grace window
   witness.said.push(['refresh reuse', await manager.refresh(b.refreshToken as string)]);
   witness.said.push([
     'refresh after reuse',

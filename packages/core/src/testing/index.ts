@@ -1,6 +1,8 @@
 import { describe } from 'vitest';
 import { boundedWorkTests } from './bounded-contract.js';
+import { challengeContractTests } from './contract-challenge.js';
 import { federatedContractTests } from './contract-federated.js';
+import { refreshGraceContractTests } from './contract-refresh-grace.js';
 import { claimsRefreshContractTests } from './contract-refresh-marks.js';
 import type { StoreFactory } from './fixtures.js';
 import { hardeningContractTests } from './hardening-contract.js';
@@ -65,5 +67,12 @@ export function runStoreConformanceTests(
     if (readBack)
       describe('what the store persisted (read back)', () => readBackTests(factory, readBack));
     raceTests(factory, Math.max(5, Math.ceil((options.numRuns ?? 30) / 2)), timeout * 10);
+    describe('challenge on a risky sign-in (issue 17)', () => challengeContractTests(factory));
+    describe('refresh reuse grace (issue 17)', () =>
+      refreshGraceContractTests(
+        factory,
+        Math.max(5, Math.ceil((options.numRuns ?? 30) / 2)),
+        timeout * 10,
+      ));
   });
 }

@@ -270,7 +270,8 @@ export function managerContractTests(factory: StoreFactory): void {
   });
 
   it('refresh() rotates the pair; reusing a rotated-out refresh token revokes the session', async () => {
-    const m = manager({ refreshTokens: true });
+    // Strict: within the default grace window the replay would get the same pair (contract-refresh-grace.ts).
+    const m = manager({ refreshTokens: true, refreshReuseGrace: 0 });
     const reuse = collect(m, 'refreshReuse');
     const { session, token, refreshToken } = await m.create({ userId: user });
     if (!refreshToken) throw new Error('refresh token missing');

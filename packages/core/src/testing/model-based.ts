@@ -339,6 +339,8 @@ export async function runModelBasedTest(factory: StoreFactory, numRuns: number):
         touchInterval: TOUCH,
         maxSessionsPerUser: MAX,
         refreshTokens: true,
+        // The model knows strict reuse; the grace window has its own cases (contract-refresh-grace.ts).
+        refreshReuseGrace: 0,
         logger: { warn() {}, error() {} },
       });
       await fc.asyncModelRun(() => ({ model, real: { manager } }), cmds);

@@ -98,10 +98,13 @@ export function raceTests(factory: StoreFactory, numRuns: number, timeout: numbe
     );
 
     it(
-      'two concurrent refreshes with one refresh token: exactly one succeeds and the replay revokes the session',
+      'strict (refreshReuseGrace: 0): two concurrent refreshes with one refresh token: exactly one succeeds and the replay revokes the session',
       () =>
         property(async (s) => {
-          const { direct, racing, user } = await setup(s, { refreshTokens: true });
+          const { direct, racing, user } = await setup(s, {
+            refreshTokens: true,
+            refreshReuseGrace: 0,
+          });
           const { session, refreshToken } = await direct.create({ userId: user });
           const calls = Promise.all([
             racing.refresh(refreshToken as string),

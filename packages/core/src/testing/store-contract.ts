@@ -592,6 +592,7 @@ export function storeContractTests(factory: StoreFactory): void {
       liveness: liveness(clock, idle),
       maxRetiredHashes: 3,
       onReuse: transition(clock, 'REVOKED', 'refresh_token_reuse'),
+      reuseGraceSince: null,
     });
 
     it('swaps the pair when the presented hash is current (compare-and-set)', async () => {

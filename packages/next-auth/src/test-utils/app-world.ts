@@ -1,11 +1,15 @@
 // The app side shared by the v4 and v5 end-to-end tests: a manager on a store
 // that can be switched off, a clock, the app's own callbacks (which must keep
 // running) and a record of every token manager.create() handed out.
-import { createSessionManager, type SessionManager } from '@sessionkit/core';
+import {
+  createSessionManager,
+  type SessionManager,
+  type SessionManagerOptions,
+} from '@sessionkit/core';
 import { vi } from 'vitest';
 import { createSwitchableStore } from './failing-store.js';
 
-export function appWorld() {
+export function appWorld(extra: Partial<SessionManagerOptions> = {}) {
   let now = Date.now();
   const { store, setDown } = createSwitchableStore(() => now);
   const manager: SessionManager = createSessionManager({
@@ -13,6 +17,7 @@ export function appWorld() {
     now: () => now,
     trustProxy: 1,
     logger: { warn() {}, error() {} },
+    ...extra,
   });
   /** Every token manager.create() handed out, to prove none leaks. */
   const issuedTokens: string[] = [];
