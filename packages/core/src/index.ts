@@ -18,7 +18,9 @@ export {
 } from './device.js';
 export {
   GeoBlockedError,
+  type HeldSignIn,
   InvalidInputError,
+  PendingSignInError,
   SessionKitError,
   SessionLimitError,
   SessionStoreError,
@@ -34,7 +36,15 @@ export {
 } from './events.js';
 export { type GeoPolicy, type GeoResolver, isNonPublicIp } from './geo.js';
 export { createMemoryStore, type MemoryStoreOptions } from './memory-store.js';
-export { DAY, HOUR, MINUTE, SECOND, type SessionManagerOptions } from './options.js';
+export {
+  DAY,
+  HOUR,
+  type LimitPolicy,
+  MINUTE,
+  SECOND,
+  type SessionManagerOptions,
+} from './options.js';
+export type { CompletePendingSignInInput, PendingSignIn } from './pending-sign-in.js';
 export {
   createRevocationLinks,
   type RevocationLinkOptions,

@@ -1,5 +1,6 @@
 import { describe } from 'vitest';
 import { boundedWorkTests } from './bounded-contract.js';
+import { pendingSignInContractTests } from './contract-pending-sign-in.js';
 import type { StoreFactory } from './fixtures.js';
 import { hardeningContractTests } from './hardening-contract.js';
 import { managerContractTests } from './manager-contract.js';
@@ -54,6 +55,8 @@ export function runStoreConformanceTests(
     describe('bounded per-user work', () => boundedWorkTests(factory));
     describe('session manager over the store', () => managerContractTests(factory));
     describe('hardening (issue 20)', () => hardeningContractTests(factory));
+    describe('held sign-ins (limitPolicy ask)', () =>
+      pendingSignInContractTests(factory, Math.max(5, Math.ceil((options.numRuns ?? 30) / 2))));
     describe('model-based', () => modelBasedTest(factory, options.numRuns ?? 30, timeout * 10));
     const { readBack } = options;
     if (readBack)
