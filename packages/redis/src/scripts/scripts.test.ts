@@ -1,16 +1,30 @@
 import { describe, expect, it } from 'vitest';
+import { COMPLETE_SIGN_IN } from './complete-sign-in.js';
 import { CREATE } from './create.js';
 import { defineScript, runScript, type Script, type ScriptArg, transitionArgs } from './define.js';
 import { END } from './end.js';
 import { END_ALL } from './end-all.js';
 import { FORGET } from './forget.js';
+import { HOLD_SIGN_IN } from './hold-sign-in.js';
 import { PAGE } from './page.js';
 import { ROTATE } from './rotate.js';
 import { TAKE_DEVICE } from './take-device.js';
 import { TOUCH } from './touch.js';
 import { VERIFY } from './verify.js';
 
-const ALL: Script[] = [CREATE, PAGE, TOUCH, END, END_ALL, ROTATE, TAKE_DEVICE, FORGET, VERIFY];
+const ALL: Script[] = [
+  CREATE,
+  PAGE,
+  TOUCH,
+  END,
+  END_ALL,
+  ROTATE,
+  TAKE_DEVICE,
+  FORGET,
+  VERIFY,
+  HOLD_SIGN_IN,
+  COMPLETE_SIGN_IN,
+];
 
 /** The script's own Lua: without the generated prologue and the shared helpers. */
 const bodyOf = (script: Script) =>
