@@ -1,4 +1,5 @@
 import { InvalidInputError } from '@sessionkit/core';
+import { pendingSignInSchemaSql } from './pending-schema.js';
 import type { PgQueryable } from './pool.js';
 
 /** Where the store's two tables live. */
@@ -124,7 +125,7 @@ CREATE INDEX IF NOT EXISTS ${ix('devices_purge')} ON ${devices} (purge_at);
 
 /**
  * Creates the store's schema, tables and indexes when missing (the same DDL as
- * `migrations/001_init.sql`). For apps without a migration tool; call it once at
+ * `migrations/001_init.sql`, then `004_pending_sign_ins.sql`). For apps without a migration tool; call it once at
  * start-up. Two processes calling it at once are serialised by an advisory lock.
  */
 export async function ensurePostgresSchema(
@@ -135,6 +136,6 @@ export async function ensurePostgresSchema(
   // One multi-statement simple-protocol query (no parameters), so it runs as one
   // implicit transaction and the lock is released when it ends.
   await pool.query(
-    `SELECT pg_advisory_xact_lock(hashtext('sessionkit-migrate:' || '${names.lockNamespace}'));\n${postgresSchemaSql(options)}`,
+    `SELECT pg_advisory_xact_lock(hashtext('sessionkit-migrate:' || '${names.lockNamespace}'));\n${postgresSchemaSql(options)}\n${pendingSignInSchemaSql(options)}`,
   );
 }
