@@ -34,6 +34,7 @@ import {
 import { deviceDocId, toDevice, toDoc, toRecord } from './codec.js';
 import { connectionGate, UriConnection } from './connections.js';
 import { capDevicesIn, rememberDeviceIn } from './device-registry.js';
+import { heldSignInMethods } from './held-sign-ins.js';
 import { checkMongoIndexes, whenOpen } from './indexes.js';
 import { isDuplicateKeyError, LEASE_MS, MAJORITY, withUserLease } from './lease.js';
 import { endFields, expirePipeline, liveFilter } from './liveness.js';
@@ -343,8 +344,26 @@ function storeMethods(input: CollectionStoreInput, call: StoreCall): SessionStor
     projection?: mongo.Document,
   ) => pageIn(sessions, userId, filter, field, query, projection);
 
+  const held = heldSignInMethods({
+    locks,
+    sessions,
+    withUserLock,
+    findAll,
+    insertSession,
+    removeOwnSession,
+    remember: async (record, previousKeys, cap) => {
+      const known = await rememberDevice(record, previousKeys);
+      if (!known) await capDevices(record.userId, cap);
+      return known;
+    },
+    capHistory,
+  });
+
   return {
     bindUserShard,
+    holdSignIn: held.holdSignIn,
+    getPendingSignIn: held.getPendingSignIn,
+    completeSignIn: held.completeSignIn,
 
     // The known-device upsert follows the insert, so a refused or failed
     // insert never remembers a device.
@@ -641,6 +660,7 @@ function storeMethods(input: CollectionStoreInput, call: StoreCall): SessionStor
       // doing it here too makes cleanup() exact for callers who run it.
       const purged = (await sessions.deleteMany({ purgeAt: { $lte: now } })).deletedCount;
       await devices.deleteMany({ purgeAt: { $lte: now } });
+      await held.cleanupHeld(now);
 
       // Each branch names the status, so that each is answered from its own
       // index ({ status, expiresAt } and { status, lastActivityAt }).
