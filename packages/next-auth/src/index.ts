@@ -23,6 +23,16 @@ export {
   type TrackedSessionLike,
 } from './route-handlers.js';
 export {
+  createSessionLimitHandler,
+  PENDING_SIGN_IN_COOKIE,
+  type PendingSignInCookie,
+  SESSION_LIMIT_PROVIDER_ID,
+  type SessionLimitHandlerOptions,
+  type SessionLimitProviderOptions,
+  type SetPendingSignInCookie,
+  sessionLimitProvider,
+} from './session-limit.js';
+export {
   isTrackedSession,
   type TrackedSession,
   type TrackedSessionFields,

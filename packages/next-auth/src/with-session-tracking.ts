@@ -4,6 +4,7 @@ import {
   InvalidInputError,
   isEdgeRuntime,
   SessionKitError,
+  SessionLimitError,
   type SessionManager,
 } from '@sessionkit/core';
 import { afterResponse } from './after-response.js';
@@ -12,6 +13,14 @@ import { shapeSession } from './claim.js';
 import { appIsSecure, type SetDeviceId, setNextDeviceIdCookie } from './device-cookie.js';
 import { readIncomingClaim } from './incoming-session.js';
 import { type GetHeaders, readNextHeaders } from './request-context.js';
+import {
+  heldProfile,
+  pendingSignInCookie,
+  SESSION_LIMIT_PROVIDER_ID,
+  type SetPendingSignInCookie,
+  setNextPendingSignInCookie,
+  takeCompletedSignIn,
+} from './session-limit.js';
 import {
   createTrackedDecode,
   isClaimLive,
@@ -60,6 +69,20 @@ export interface SessionTrackingOptions {
    * @default `cookies().set()` from `next/headers`; `__Host-` name when the app is on https
    */
   setDeviceId?: SetDeviceId | false;
+  /**
+   * With `limitPolicy: 'ask'`: the page of your app that lets the user choose
+   * which session to end (it renders `<SessionLimitPicker />`). A sign-in that
+   * finds the user at the limit is held and redirected there as
+   * `<page>?pending=<id>`; add `sessionLimitProvider({ manager })` to your
+   * providers so the choice can finish the sign-in.
+   * @default undefined (a sign-in at the limit fails as create() decides)
+   */
+  sessionLimitPage?: string;
+  /**
+   * Sets the cookie that binds a held sign-in to the browser.
+   * @default `cookies().set()` from `next/headers` (App Router)
+   */
+  setPendingSignInCookie?: SetPendingSignInCookie;
 }
 
 /**
@@ -81,6 +104,7 @@ type Token = Record<string, unknown>;
 interface JwtParams {
   token: Token;
   user?: { id?: unknown } | null;
+  account?: unknown;
   trigger?: string;
   [name: string]: unknown;
 }
@@ -170,6 +194,13 @@ export function withSessionTracking<T extends TrackableAuthOptions & InstalledCa
     );
   }
   const setDeviceId = options.setDeviceId ?? setNextDeviceIdCookie;
+  const limitPage = options.sessionLimitPage;
+  if (limitPage !== undefined && (typeof limitPage !== 'string' || !limitPage.startsWith('/'))) {
+    throw new InvalidInputError(
+      "withSessionTracking: options.sessionLimitPage must be a path of your app, e.g. '/auth/choose-session'.",
+    );
+  }
+  const setPendingCookie = options.setPendingSignInCookie ?? setNextPendingSignInCookie;
   const appCallbacks = authOptions.callbacks ?? {};
   const appEvents = authOptions.events ?? {};
   // The app's callbacks, typed loosely: they are called with exactly what
@@ -203,7 +234,28 @@ export function withSessionTracking<T extends TrackableAuthOptions & InstalledCa
     const previous = await incomingClaim(await getHeaders());
     // SessionStoreError propagates: next-auth refuses the sign-in (fail closed).
     if (previous) await manager.validate(previous.token);
-    return appSignIn ? appSignIn(params) : true;
+    const allowed = appSignIn ? await appSignIn(params) : true;
+    if (allowed !== true || limitPage === undefined) return allowed;
+    return holdAtLimit(params);
+  }
+
+  // limitPolicy 'ask': before next-auth signs in, a user at the limit is held
+  // and sent to the app's picker instead (a string from signIn is a redirect
+  // in v4 and v5). create() in the jwt callback still enforces the limit.
+  async function holdAtLimit(params: SignInParams): Promise<unknown> {
+    const account = params.account as { provider?: unknown } | null | undefined;
+    if (account?.provider === SESSION_LIMIT_PROVIDER_ID) return true;
+    const user = params.user as JwtParams['user'];
+    const userId = userIdOf(user, {});
+    try {
+      await manager.checkSessionLimit({ userId, pendingData: heldProfile(user, userId) });
+      return true;
+    } catch (cause) {
+      if (!(cause instanceof SessionLimitError) || cause.pendingSignIn === null) throw cause;
+      await setPendingCookie(pendingSignInCookie(cause.pendingSignIn, Date.now()));
+      const separator = limitPage?.includes('?') ? '&' : '?';
+      return `${limitPage}${separator}pending=${encodeURIComponent(cause.pendingSignIn.id)}`;
+    }
   }
 
   async function jwt(params: JwtParams): Promise<Token | null> {
@@ -215,7 +267,10 @@ export function withSessionTracking<T extends TrackableAuthOptions & InstalledCa
       const userId = userIdOf(params.user, result);
       const headers = (await getHeaders()) ?? undefined;
       const previous = await incomingClaim(headers);
-      const created = await manager.create({ userId, headers });
+      // A choice at the limit (sessionLimitProvider) already created the session.
+      const created =
+        takeCompletedSignIn(params.user, params.account) ??
+        (await manager.create({ userId, headers }));
       if (setDeviceId !== false) {
         await setDeviceId(createDeviceIdCookie(created.deviceId, { secure: appIsSecure() }));
       }
