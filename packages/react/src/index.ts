@@ -22,6 +22,12 @@ export {
   type RefreshSessionActivityOptions,
   refreshSessionActivity,
 } from './refreshSessionActivity.js';
+export {
+  defaultSessionLimitPickerLabels,
+  SessionLimitPicker,
+  type SessionLimitPickerLabels,
+  type SessionLimitPickerProps,
+} from './SessionLimitPicker.js';
 export { SessionManagement, type SessionManagementProps } from './SessionManagement.js';
 export { SessionApiError } from './sessions-client.js';
 export {
