@@ -102,6 +102,7 @@ if (build) {
 for (const store of ok ? stores : []) {
   const passEnv = { E2E_STORE: store, E2E_PORT: String(await freePort()) };
   passEnv.E2E_EXPIRY_PORT = String(await freePort());
+  passEnv.E2E_LIMIT_PORT = String(await freePort());
   let redis;
   if (store === 'redis') {
     try {

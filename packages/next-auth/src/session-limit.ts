@@ -12,7 +12,6 @@ import {
   type CreatedSession,
   type HeadersLike,
   InvalidInputError,
-  PendingSignInError,
   readHeader,
   type SessionLimitError,
   type SessionManager,
@@ -139,6 +138,8 @@ export interface SessionLimitProviderOptions {
  * @example
  * providers: [GitHub, sessionLimitProvider({ manager })]
  */
+const REFUSALS = new Set(['PENDING_SIGN_IN_NOT_FOUND', 'PENDING_SIGN_IN_CHOICE', 'INVALID_INPUT']);
+
 export function sessionLimitProvider(options: SessionLimitProviderOptions) {
   checkManager('sessionLimitProvider', options?.manager);
   const { manager } = options;
@@ -172,7 +173,9 @@ export function sessionLimitProvider(options: SessionLimitProviderOptions) {
         return user;
       } catch (cause) {
         // Unknown, expired or completed; a choice that just ended: the picker asks again.
-        if (cause instanceof PendingSignInError || cause instanceof InvalidInputError) return null;
+        // By code, not instanceof (the manager may come from the other build of core).
+        const code = (cause as { code?: unknown } | null)?.code;
+        if (typeof code === 'string' && REFUSALS.has(code)) return null;
         throw cause;
       }
     },

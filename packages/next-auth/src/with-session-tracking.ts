@@ -3,8 +3,9 @@ import {
   EdgeRuntimeError,
   InvalidInputError,
   isEdgeRuntime,
+  readHeader,
   SessionKitError,
-  SessionLimitError,
+  type SessionLimitError,
   type SessionManager,
 } from '@sessionkit/core';
 import { afterResponse } from './after-response.js';
@@ -251,10 +252,15 @@ export function withSessionTracking<T extends TrackableAuthOptions & InstalledCa
       await manager.checkSessionLimit({ userId, pendingData: heldProfile(user, userId) });
       return true;
     } catch (cause) {
-      if (!(cause instanceof SessionLimitError) || cause.pendingSignIn === null) throw cause;
-      await setPendingCookie(pendingSignInCookie(cause.pendingSignIn, Date.now()));
+      // By code, not instanceof: the app's manager may come from the other build
+      // (ESM/CJS) of @sessionkit/core than this package imports.
+      const held = (cause as Partial<SessionLimitError> | null)?.pendingSignIn;
+      if ((cause as { code?: unknown } | null)?.code !== 'SESSION_LIMIT' || !held) throw cause;
+      await setPendingCookie(pendingSignInCookie(held, Date.now()));
       const separator = limitPage?.includes('?') ? '&' : '?';
-      return `${limitPage}${separator}pending=${encodeURIComponent(cause.pendingSignIn.id)}`;
+      const path = `${limitPage}${separator}pending=${encodeURIComponent(held.id)}`;
+      // Absolute: next-auth v4's client signIn() parses the answered URL with `new URL(url)`.
+      return absoluteUrl(path, await getHeaders());
     }
   }
 
@@ -358,4 +364,24 @@ function userIdOf(user: JwtParams['user'], token: Token): string {
   throw new InvalidInputError(
     'withSessionTracking: the signed-in user has no id. Return an `id` from your provider (e.g. from authorize() of the Credentials provider).',
   );
+}
+
+/** `path` on the app's origin: NEXTAUTH_URL / AUTH_URL when set, else the request's Host. */
+function absoluteUrl(path: string, headers: Awaited<ReturnType<GetHeaders>>): string {
+  const base = process.env.NEXTAUTH_URL ?? process.env.AUTH_URL;
+  if (base) {
+    try {
+      return new URL(path, base).href;
+    } catch {}
+  }
+  const host = readHeader(headers ?? undefined, 'host');
+  if (!host) return path;
+  const proto = readHeader(headers ?? undefined, 'x-forwarded-proto')
+    ?.split(',')[0]
+    ?.trim();
+  try {
+    return new URL(path, `${proto === 'https' ? 'https' : 'http'}://${host}`).href;
+  } catch {
+    return path;
+  }
 }
