@@ -162,6 +162,27 @@ describe("limitPolicy 'ask' on next-auth v4 (real handler)", () => {
     expect((await listChoices(c, pending)).status).toBe(200);
   });
 
+  it('recognises the held sign-in by its code, whatever build (ESM/CJS) of core the manager came from', async () => {
+    const check = manager.checkSessionLimit.bind(manager);
+    manager.checkSessionLimit = async (input) => {
+      try {
+        await check(input);
+      } catch (error) {
+        // The same error as the other build's class would make it: not instanceof ours.
+        const e = error as Error & { code: string; pendingSignIn: unknown };
+        const foreign = Object.assign(new Error(e.message), { code: e.code });
+        Object.defineProperty(foreign, 'pendingSignIn', { value: e.pendingSignIn });
+        throw foreign;
+      }
+    };
+    await signIn(browser());
+    await signIn(browser());
+    const c = browser();
+    const pending = pendingIdFrom(await signIn(c));
+    expect(pending).toMatch(/^[A-Za-z0-9_-]{71}$/);
+    expect(c.jar.has(PENDING_SIGN_IN_COOKIE)).toBe(true);
+  });
+
   it('the provider alone cannot sign anyone in: a made-up hold is refused', async () => {
     const d = browser();
     d.jar.apply([`${PENDING_SIGN_IN_COOKIE}=${'x'.repeat(71)}; Path=/`]);
