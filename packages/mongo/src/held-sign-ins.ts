@@ -1,3 +1,4 @@
+import { InvalidInputError } from '@sessionkit/core';
 import type {
   PendingSignInRecord,
   SessionRecord,
@@ -9,6 +10,7 @@ import { toDoc, toRecord } from './codec.js';
 import { MAJORITY } from './lease.js';
 import { endFields, liveFilter } from './liveness.js';
 import type { LockDoc, SessionDoc } from './schema.js';
+import { checkDate, checkLiveness, checkSessionId, checkUserId } from './validate.js';
 
 // Held sign-ins (limitPolicy 'ask') live in the lock collection, beside the
 // per-user leases, as `{ _id: 'held:<key>', holder: 'held', lockedUntil:
@@ -21,6 +23,19 @@ const HELD_PREFIX = 'held:';
 const HELD_HOLDER = 'held';
 
 type HeldDoc = LockDoc & { userId: string; payload: string };
+
+// The user shard (6) and a SHA-256 in base64url (43): anything else, an operator
+// object included, never reaches a query.
+const KEY_PATTERN = /^[A-Za-z0-9_-]{49}$/;
+
+function checkKey(method: string, key: unknown): string {
+  if (typeof key !== 'string' || !KEY_PATTERN.test(key)) {
+    throw new InvalidInputError(
+      `MongoDB session store ${method}(): key must be a held sign-in key (49 URL-safe characters).`,
+    );
+  }
+  return key;
+}
 
 /** What the held sign-in methods need from the store's per-call scope (mongo-store.ts). */
 export interface HeldSignInDeps {
@@ -42,6 +57,14 @@ export function heldSignInMethods(deps: HeldSignInDeps) {
   const held = deps.locks as unknown as mongo.Collection<HeldDoc>;
   return {
     async holdSignIn(pending: PendingSignInRecord): Promise<void> {
+      checkKey('holdSignIn', pending?.key);
+      checkUserId('holdSignIn', pending.userId);
+      checkDate('holdSignIn', pending.expiresAt, 'expiresAt');
+      if (typeof pending.payload !== 'string') {
+        throw new InvalidInputError(
+          'MongoDB session store holdSignIn(): payload must be a string.',
+        );
+      }
       await held.insertOne(
         {
           _id: HELD_PREFIX + pending.key,
@@ -55,6 +78,8 @@ export function heldSignInMethods(deps: HeldSignInDeps) {
     },
 
     async getPendingSignIn(key: string, at: Date): Promise<PendingSignInRecord | null> {
+      checkKey('getPendingSignIn', key);
+      checkDate('getPendingSignIn', at, 'now');
       const doc = await held.findOne({
         _id: HELD_PREFIX + key,
         holder: HELD_HOLDER,
@@ -69,6 +94,10 @@ export function heldSignInMethods(deps: HeldSignInDeps) {
     // is): every check comes before the first write, and the re-count after
     // the insert is create()'s fence against a lease that lapsed mid-call.
     async completeSignIn(key: string, c: SignInCompletion): Promise<SignInCompletionResult> {
+      checkKey('completeSignIn', key);
+      checkUserId('completeSignIn', c?.userId);
+      checkSessionId('completeSignIn', c.endSessionId, 'endSessionId');
+      checkLiveness('completeSignIn', c.limit?.liveness);
       const { userId, limit } = c;
       const heldFilter = {
         _id: HELD_PREFIX + key,
