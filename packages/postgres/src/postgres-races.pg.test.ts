@@ -127,8 +127,8 @@ if ('missing' in found) {
     const { rows } = await poolA.query(
       "SELECT count(*)::int AS n FROM pg_indexes WHERE schemaname = 'migrate_twice'",
     );
-    // 2 primary keys + 5 session indexes + 1 device index.
-    expect(rows[0].n).toBe(8);
+    // 3 primary keys + 5 session indexes + 1 device index + 1 held sign-in index.
+    expect(rows[0].n).toBe(10);
   });
 
   describe('injection attempts are data, never SQL', () => {
@@ -172,11 +172,11 @@ if ('missing' in found) {
           { userId: `${evil}x`, tokenHash: null },
         ),
       ).toBeNull();
-      // The tables are all still there.
+      // The tables (sessions, devices, held sign-ins) are all still there.
       const { rows } = await poolA.query(
         "SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'races'",
       );
-      expect(rows[0].n).toBe(2);
+      expect(rows[0].n).toBe(3);
     });
 
     it('NUL characters and lone surrogates are refused as invalid input, not as an outage', async () => {
