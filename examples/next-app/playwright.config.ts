@@ -1,12 +1,13 @@
 import { defineConfig } from '@playwright/test';
 import { chromiumLaunchOptions } from '@sessionkit-internal/test-support';
-import { EXPIRY_TEST } from './e2e/fixtures';
+import { EXPIRY_TEST, LIMIT_TEST } from './e2e/fixtures';
 
 // Run through `pnpm test:e2e` (scripts/e2e.mjs): it builds, picks free ports,
 // starts a throwaway redis-server for the Redis pass and sets the variables
 // below. Running `playwright test` directly uses the fallbacks (memory store).
 const port = Number(process.env.E2E_PORT ?? 3100);
 const expiryPort = Number(process.env.E2E_EXPIRY_PORT ?? 3101);
+const limitPort = Number(process.env.E2E_LIMIT_PORT ?? 3102);
 const store = process.env.E2E_STORE ?? 'memory';
 // The local OpenID provider behind "Sign in with SSO" (scripts/sso-provider.mjs).
 const ssoPort = Number(process.env.E2E_SSO_PORT ?? 3102);
@@ -62,13 +63,18 @@ export default defineConfig({
   projects: [
     {
       name: `${store}`,
-      testIgnore: /expiry\.spec\.ts/,
+      testIgnore: /(expiry|limit)\.spec\.ts/,
       use: { baseURL: `http://127.0.0.1:${port}` },
     },
     {
       name: `${store}-short-expiry`,
       testMatch: /expiry\.spec\.ts/,
       use: { baseURL: `http://127.0.0.1:${expiryPort}` },
+    },
+    {
+      name: `${store}-session-limit`,
+      testMatch: /limit\.spec\.ts/,
+      use: { baseURL: `http://127.0.0.1:${limitPort}` },
     },
   ],
   webServer: [
@@ -85,6 +91,13 @@ export default defineConfig({
     server(expiryPort, {
       SESSION_MAX_AGE_SECONDS: String(EXPIRY_TEST.maxAgeSeconds),
       SESSION_WARN_BEFORE_SECONDS: String(EXPIRY_TEST.warnBeforeSeconds),
+    }),
+    // Two sessions per user, 'ask' at the limit; its own key prefix on Redis so the
+    // other servers' sign-ins never count against it.
+    server(limitPort, {
+      SESSIONKIT_MAX_SESSIONS: String(LIMIT_TEST.maxSessions),
+      SESSIONKIT_LIMIT_POLICY: 'ask',
+      REDIS_PREFIX: 'sk-limit:',
     }),
   ],
 });

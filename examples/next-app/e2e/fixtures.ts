@@ -3,6 +3,9 @@ import { type Browser, type BrowserContext, expect, type Page } from '@playwrigh
 /** The expiry spec's server: sessions last 20 s and the banner warns 10 s before the end. */
 export const EXPIRY_TEST = { maxAgeSeconds: 20, warnBeforeSeconds: 10 } as const;
 
+/** The session-limit spec's server: two live sessions per user, the user chooses at the limit. */
+export const LIMIT_TEST = { maxSessions: 2 } as const;
+
 export interface DemoAccount {
   email: string;
   password: string;

@@ -1,4 +1,8 @@
-import { SessionEndedError, withSessionTracking } from '@sessionkit/next-auth';
+import {
+  SessionEndedError,
+  sessionLimitProvider,
+  withSessionTracking,
+} from '@sessionkit/next-auth';
 import { type DefaultSession, getServerSession, type NextAuthOptions } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import { config } from './config';
@@ -27,6 +31,8 @@ const baseAuthOptions: NextAuthOptions = {
     }),
     // "Sign in with SSO" when the demo's local OpenID provider runs (lib/sso.ts).
     ...[ssoProvider()].filter((p) => p !== null),
+    // Finishes a sign-in held at the session limit once the user chose a device to sign out.
+    sessionLimitProvider({ manager: sessionManager }),
   ],
   logger: {
     error(code, metadata) {
@@ -85,6 +91,7 @@ declare module 'next-auth/jwt' {
 /** NextAuth options with every sign-in tracked (and revocable) by sessionkit. */
 export const authOptions: NextAuthOptions = withSessionTracking(baseAuthOptions, {
   manager: sessionManager,
+  sessionLimitPage: '/login/choose-session',
 });
 
 /** The signed-in user's session, or null (never a revoked or expired one). */

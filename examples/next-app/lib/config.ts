@@ -11,9 +11,20 @@ function positiveInt(name: string, fallback: number): number {
   return value;
 }
 
+function limitPolicy(): 'revoke-oldest' | 'reject' | 'ask' {
+  const raw = process.env.SESSIONKIT_LIMIT_POLICY;
+  if (raw === undefined || raw === '') return 'ask';
+  if (raw === 'revoke-oldest' || raw === 'reject' || raw === 'ask') return raw;
+  throw new Error(`SESSIONKIT_LIMIT_POLICY must be revoke-oldest, reject or ask (got "${raw}").`);
+}
+
 export const config = {
   /** Absolute lifetime of a session (and of the NextAuth JWT). @default 30 days */
   sessionMaxAgeSeconds: positiveInt('SESSION_MAX_AGE_SECONDS', 30 * 24 * 60 * 60),
   /** How long before the end the header banner warns. @default 5 minutes */
   sessionWarnBeforeSeconds: positiveInt('SESSION_WARN_BEFORE_SECONDS', 5 * 60),
+  /** Live sessions per user (the e2e limit test runs with 2). @default 100 */
+  maxSessionsPerUser: positiveInt('SESSIONKIT_MAX_SESSIONS', 100),
+  /** At the limit, the user chooses which device to sign out. @default 'ask' */
+  limitPolicy: limitPolicy(),
 };

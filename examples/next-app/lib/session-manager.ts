@@ -104,6 +104,10 @@ function createHolder(): ManagerHolder {
   const manager = createSessionManager({
     store,
     expiresIn: config.sessionMaxAgeSeconds * 1000,
+    maxSessionsPerUser: config.maxSessionsPerUser,
+    // At the limit the sign-in is held and the user picks a device to sign out
+    // (/login/choose-session); see docs/next-auth.md.
+    limitPolicy: config.limitPolicy,
     // Unset: no trusted proxy, X-Forwarded-For is ignored. Behind one reverse
     // proxy set SESSIONKIT_TRUST_PROXY=1 (the rightmost X-Forwarded-For entry is
     // what it appended), 2 behind a CDN plus a load balancer, and so on.

@@ -119,6 +119,7 @@ for (const store of ok ? stores : []) {
   const passEnv = { E2E_STORE: store, E2E_PORT: String(await freePort()) };
   passEnv.E2E_EXPIRY_PORT = String(await freePort());
   passEnv.E2E_SSO_PORT = String(await freePort());
+  passEnv.E2E_LIMIT_PORT = String(await freePort());
   let redis;
   if (store === 'redis') {
     try {

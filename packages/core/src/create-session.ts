@@ -5,6 +5,12 @@ import { InvalidInputError, SessionLimitError } from './errors.js';
 import { checkGeoPolicy, locate } from './geo.js';
 import { checkMetadata, checkOptionalString, checkUserId } from './input.js';
 import { DEVICE_CAP, type ManagerContext } from './manager-context.js';
+import {
+  type HeldCompletion,
+  heldPayload,
+  holdAtLimit,
+  storeCompletion,
+} from './pending-sign-in.js';
 import { createRefreshToken } from './refresh-token.js';
 import type { DeviceInfo, SessionLocation, SessionRisk } from './session.js';
 import type { CreatedSession, CreateSessionInput } from './session-manager.js';
@@ -18,6 +24,8 @@ import { parseUserAgent, truncateUserAgent } from './user-agent.js';
 /** create()'s input once checked: what the caller passed explicitly. */
 interface CheckedInput {
   userId: string;
+  /** Kept with the sign-in when `limitPolicy: 'ask'` holds it. */
+  pendingData: unknown;
   metadata: Record<string, unknown>;
   ipAddress: string | undefined;
   userAgent: string | undefined;
@@ -47,8 +55,12 @@ interface Secrets {
 export async function createSession(
   ctx: ManagerContext,
   input: CreateSessionInput,
+  /** Completing a held sign-in (limitPolicy 'ask'): its user, metadata and choice. */
+  held?: HeldCompletion,
 ): Promise<CreatedSession> {
-  const checked = checkCreateInput(input);
+  const checked = held
+    ? { ...checkCreateInput({ ...input, userId: held.userId }), metadata: held.metadata }
+    : checkCreateInput(input);
   const request = readRequest(ctx, checked);
   const location = await locate(ctx.o.geo, request.ipAddress, ctx.o.logger);
   checkGeoPolicy(ctx.o.geoPolicy, location);
@@ -73,7 +85,13 @@ export async function createSession(
     nowMs,
     challenge,
   });
-  const result = await storeUnderLimit(ctx, record, device, nowMs);
+  const result = held
+    ? {
+        outcome: 'created' as const,
+        ...(await storeCompletion(ctx, held, record, storeOptions(device), nowMs)),
+        evicted: [],
+      }
+    : await storeUnderLimit(ctx, record, device, checked, nowMs);
   const session = announceCreated(ctx, checked.userId, result, risk);
 
   const deviceId = device.nextId;
@@ -106,7 +124,15 @@ function checkCreateInput(input: CreateSessionInput): CheckedInput {
       'create: headers must be a Headers object or a plain header record.',
     );
   }
-  return { userId, metadata, ipAddress, userAgent, deviceId, headers: input.headers };
+  return {
+    userId,
+    pendingData: input.pendingData,
+    metadata,
+    ipAddress,
+    userAgent,
+    deviceId,
+    headers: input.headers,
+  };
 }
 
 /** Step 2: the client IP (explicit, or per `trustProxy` from the headers) and user agent. */
@@ -182,40 +208,49 @@ function buildRecord(
   };
 }
 
+const storeOptions = (device: SignInDeviceKeys) => ({
+  deviceCap: DEVICE_CAP,
+  previousDeviceKeys: device.previous,
+});
+
 /**
  * Step 5: one atomic store call that enforces `maxSessionsPerUser` (evicting
  * the oldest or refusing) and records the device. Throws SessionLimitError
- * (after `limitExceeded`) under 'reject'.
+ * (after `limitExceeded`) under 'reject', and under 'ask' after holding the
+ * sign-in for the user to choose which session to end.
  */
 async function storeUnderLimit(
   ctx: ManagerContext,
   record: SessionRecord,
   device: SignInDeviceKeys,
+  checked: CheckedInput,
   nowMs: number,
 ): Promise<Extract<CreateResult, { outcome: 'created' }>> {
   const max = ctx.o.maxSessionsPerUser;
+  const policy = ctx.o.onSessionLimit;
+  // Checked before the write, so a bad pendingData never leaves a session behind.
+  const payload = policy === 'ask' ? heldPayload(checked.metadata, checked.pendingData) : null;
   const limit: SessionLimit | null =
     max === null
       ? null
       : {
           max,
-          onExceed: ctx.o.onSessionLimit,
+          // 'ask' refuses in the store; the hold happens here.
+          onExceed: policy === 'revoke-oldest' ? 'revoke-oldest' : 'reject',
           liveness: ctx.liveness(nowMs),
           eviction: ctx.transition('REVOKED', 'session_limit', nowMs),
         };
   const result = await ctx.call('create', () =>
-    ctx.o.store.create(record, limit, {
-      deviceCap: DEVICE_CAP,
-      previousDeviceKeys: device.previous,
-    }),
+    ctx.o.store.create(record, limit, storeOptions(device)),
   );
   if (result.outcome === 'limit_reached') {
     ctx.events.emit('limitExceeded', {
       userId: record.userId,
       limit: max ?? 0,
-      policy: 'reject',
+      policy: policy === 'ask' ? 'ask' : 'reject',
       evicted: [],
     });
+    if (payload !== null) throw await holdAtLimit(ctx, record.userId, payload, nowMs);
     throw new SessionLimitError(max ?? 0);
   }
   return result;

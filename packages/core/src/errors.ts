@@ -1,3 +1,5 @@
+import type { Session } from './session.js';
+
 /**
  * Every error sessionkit throws extends `SessionKitError` and carries a stable
  * machine-readable `code`. Messages say what was wrong and how to fix it; they
@@ -21,16 +23,66 @@ export class InvalidInputError extends SessionKitError {
   }
 }
 
-/** `create()` refused because the user already has `limit` active sessions (`onSessionLimit: 'reject'`). */
+/**
+ * A sign-in held at the session limit (`limitPolicy: 'ask'`): kept server-side
+ * for a few minutes, single use. `id` is a secret like a token: whoever holds
+ * it can finish this sign-in, so hand it only to the browser that signed in.
+ */
+export interface HeldSignIn {
+  id: string;
+  expiresAt: Date;
+}
+
+/**
+ * `create()` refused because the user already has `limit` live sessions
+ * (`limitPolicy: 'reject'` or `'ask'`). Under `'ask'` the sign-in is held:
+ * `pendingSignIn` names it and `sessions` is the public view of the user's live
+ * sessions (what `list()` returns, no token), so the user can pick one to end
+ * with `manager.completePendingSignIn(pendingSignIn.id, { endSessionId })`.
+ */
 export class SessionLimitError extends SessionKitError {
   readonly limit: number;
+  /** The user's live sessions to choose from (`'ask'` only; empty otherwise). */
+  readonly sessions: readonly Session[];
+  /** The held sign-in (`'ask'` only; null otherwise). Not enumerable, so serialising the error never copies its id. */
+  declare readonly pendingSignIn: HeldSignIn | null;
 
-  constructor(limit: number) {
+  constructor(limit: number, held?: { sessions: readonly Session[]; pendingSignIn: HeldSignIn }) {
     super(
       'SESSION_LIMIT',
-      `This user already has the maximum of ${limit} active sessions. Sign out another device first, or configure onSessionLimit: 'revoke-oldest'.`,
+      held
+        ? `This user already has the maximum of ${limit} active sessions. The sign-in is held: let the user end one of error.sessions, then call manager.completePendingSignIn(error.pendingSignIn.id, { endSessionId }).`
+        : `This user already has the maximum of ${limit} active sessions. Sign out another device first, or configure limitPolicy: 'revoke-oldest' or 'ask'.`,
     );
     this.limit = limit;
+    this.sessions = held?.sessions ?? [];
+    // Not enumerable: a logger that serialises the error must not copy the held
+    // sign-in's id (a secret) into a log line.
+    Object.defineProperty(this, 'pendingSignIn', {
+      value: held?.pendingSignIn ?? null,
+      enumerable: false,
+      writable: false,
+    });
+  }
+}
+
+/**
+ * `completePendingSignIn()` could not finish a held sign-in. `code`:
+ * `PENDING_SIGN_IN_NOT_FOUND` (unknown, expired or already completed: sign in
+ * again) or `PENDING_SIGN_IN_CHOICE` (the chosen session is not one of the
+ * user's live sessions any more: pick another; the sign-in stays held).
+ */
+export class PendingSignInError extends SessionKitError {
+  readonly reason: 'not_found' | 'choice_invalid';
+
+  constructor(reason: 'not_found' | 'choice_invalid') {
+    super(
+      reason === 'not_found' ? 'PENDING_SIGN_IN_NOT_FOUND' : 'PENDING_SIGN_IN_CHOICE',
+      reason === 'not_found'
+        ? 'This held sign-in is unknown, expired or already completed. Sign in again.'
+        : 'The chosen session is not a live session of this user (it may have just ended). Choose another one; the sign-in is still held.',
+    );
+    this.reason = reason;
   }
 }
 

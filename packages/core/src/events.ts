@@ -16,7 +16,8 @@ export interface SessionEvents {
   limitExceeded: {
     userId: string;
     limit: number;
-    policy: 'revoke-oldest' | 'reject';
+    /** `'ask'`: the sign-in was held for the user to choose a session to end. */
+    policy: 'revoke-oldest' | 'reject' | 'ask';
     evicted: Session[];
   };
   /** A rotated-out refresh token was presented again; the session was revoked. */

@@ -27,7 +27,9 @@ export {
 } from './end-reason.js';
 export {
   GeoBlockedError,
+  type HeldSignIn,
   InvalidInputError,
+  PendingSignInError,
   SessionKitError,
   SessionLimitError,
   SessionStoreError,
@@ -45,7 +47,15 @@ export {
 export { type FederatedLogout, IDP_LOGOUT } from './federated-sessions.js';
 export { type GeoPolicy, type GeoResolver, isNonPublicIp } from './geo.js';
 export { createMemoryStore, type MemoryStoreOptions } from './memory-store.js';
-export { DAY, HOUR, MINUTE, SECOND, type SessionManagerOptions } from './options.js';
+export {
+  DAY,
+  HOUR,
+  type LimitPolicy,
+  MINUTE,
+  SECOND,
+  type SessionManagerOptions,
+} from './options.js';
+export type { CompletePendingSignInInput, PendingSignIn } from './pending-sign-in.js';
 export {
   createRevocationLinks,
   type RevocationLinkOptions,

@@ -16,6 +16,7 @@ import {
   type Liveness,
   type PageCursor,
   type PageQuery,
+  type PendingSignInRecord,
   type RecordPage,
   type RefreshRequest,
   type RefreshRotation,
@@ -25,6 +26,8 @@ import {
   type SessionOrigin,
   type SessionRecord,
   type SessionStore,
+  type SignInCompletion,
+  type SignInCompletionResult,
   type VerificationUpdate,
 } from './session-store.js';
 
@@ -99,6 +102,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SessionStor
       if (ids?.size === 0) federated.delete(key);
     }
   };
+  const pending = new Map<string, PendingSignInRecord>();
 
   const copy = (record: SessionRecord): SessionRecord => structuredClone(record);
   // Records nobody reads again are dropped by a sweep every SWEEP_EVERY creates,
@@ -226,6 +230,30 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SessionStor
     return evicted.map(copy);
   };
 
+  /** Stores a new record and remembers its device (create()'s write, shared with completeSignIn). */
+  const insert = (record: SessionRecord, options: CreateOptions) => {
+    const stored = copy(record);
+    records.set(stored.id, stored);
+    let ids = byUser.get(stored.userId);
+    if (!ids) {
+      ids = new Set();
+      byUser.set(stored.userId, ids);
+    }
+    ids.add(stored.id);
+    const knownDevice = rememberDevice(stored, options);
+    return { session: copy(stored), knownDevice };
+  };
+
+  /** A held sign-in unless it expired (then it is dropped, like a TTL would). */
+  const readPending = (key: string, at: Date): PendingSignInRecord | undefined => {
+    const held = pending.get(key);
+    if (held && held.expiresAt.getTime() <= Math.max(at.getTime(), now())) {
+      pending.delete(key);
+      return undefined;
+    }
+    return held;
+  };
+
   return {
     // Indexes by user id: the manager's user shard has nothing to choose here.
     bindUserShard() {},
@@ -246,16 +274,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SessionStor
         if (!Array.isArray(outcome)) return outcome;
         evicted = outcome;
       }
-      const stored = copy(record);
-      records.set(stored.id, stored);
-      let ids = byUser.get(stored.userId);
-      if (!ids) {
-        ids = new Set();
-        byUser.set(stored.userId, ids);
-      }
-      ids.add(stored.id);
-      const knownDevice = rememberDevice(stored, options);
-      return { outcome: 'created', session: copy(stored), evicted, knownDevice };
+      const { session, knownDevice } = insert(record, options);
+      return { outcome: 'created', session, evicted, knownDevice };
     },
 
     async get(sessionId: string): Promise<SessionRecord | null> {
@@ -382,8 +402,43 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SessionStor
       return copy(record);
     },
 
+    async holdSignIn(held: PendingSignInRecord): Promise<void> {
+      if (pending.has(held.key)) throw new Error('memory store: duplicate pending sign-in key');
+      pending.set(held.key, structuredClone(held));
+    },
+
+    async getPendingSignIn(key: string, at: Date): Promise<PendingSignInRecord | null> {
+      const held = readPending(key, at);
+      return held ? structuredClone(held) : null;
+    },
+
+    // Synchronous between awaits: atomic with respect to every other call.
+    async completeSignIn(
+      key: string,
+      completion: SignInCompletion,
+    ): Promise<SignInCompletionResult> {
+      const { userId, limit } = completion;
+      const held = readPending(key, limit.liveness.now);
+      if (!held || held.userId !== userId) return { outcome: 'not_found' };
+      const chosen = read(completion.endSessionId);
+      if (!chosen || chosen.userId !== userId || !isLive(chosen, limit.liveness)) {
+        return { outcome: 'choice_invalid' };
+      }
+      if (records.has(completion.record.id)) throw new Error('memory store: duplicate session id');
+      const others = userRecords(userId).filter(
+        (r) => r.id !== chosen.id && isLive(r, limit.liveness),
+      );
+      if (others.length >= limit.max)
+        return { outcome: 'limit_reached', activeCount: others.length + 1 };
+      endAndTrim(chosen, completion.end);
+      pending.delete(key);
+      const { session, knownDevice } = insert(completion.record, completion.options);
+      return { outcome: 'created', session, ended: copy(chosen), knownDevice };
+    },
+
     async cleanup(input: CleanupInput): Promise<CleanupResult> {
       const nowMs = input.liveness.now.getTime();
+      for (const key of [...pending.keys()]) readPending(key, input.liveness.now);
       const expired: SessionRecord[] = [];
       let purged = 0;
       for (const [id, record] of [...records]) {

@@ -16,6 +16,9 @@ const TEN_YEARS = 3650 * DAY;
 /** The default concurrent-session limit: generous for people, bounded for attackers. */
 export const DEFAULT_MAX_SESSIONS_PER_USER = 100;
 
+/** What create() does when a user is at `maxSessionsPerUser`. */
+export type LimitPolicy = 'revoke-oldest' | 'reject' | 'ask';
+
 export interface SessionManagerOptions {
   /** Where sessions live: `createMemoryStore()`, `createRedisStore()`, `createMongoStore()`… */
   store: SessionStore;
@@ -44,8 +47,23 @@ export interface SessionManagerOptions {
    * to what the user holds. @default 100
    */
   maxSessionsPerUser?: number | null;
-  /** What create() does at the limit: end the oldest sessions, or throw `SessionLimitError`. @default 'revoke-oldest' */
-  onSessionLimit?: 'revoke-oldest' | 'reject';
+  /**
+   * What create() does at the limit; see {@link SessionManagerOptions.limitPolicy}
+   * (the name going forward; both are read, and must agree when both are given).
+   * @default 'revoke-oldest'
+   */
+  onSessionLimit?: LimitPolicy;
+  /**
+   * What create() does at `maxSessionsPerUser`: `'revoke-oldest'` ends the
+   * earliest-created sessions; `'reject'` throws `SessionLimitError`; `'ask'`
+   * holds the sign-in (kept for `pendingSignInTtl`, single use) and throws
+   * `SessionLimitError` with the user's live sessions and a `pendingSignIn`, so
+   * the user picks which session to end (`completePendingSignIn`).
+   * @default 'revoke-oldest'
+   */
+  limitPolicy?: LimitPolicy;
+  /** How long a sign-in held by `limitPolicy: 'ask'` can be completed, in ms (10 s – 1 h). @default 5 minutes */
+  pendingSignInTtl?: number;
   /** Resolves an IP to a location, e.g. `createGeoipLiteResolver()`. @default undefined */
   geo?: GeoResolver;
   /** Country allow/block lists checked at sign-in; needs `geo`. @default undefined */
@@ -92,7 +110,8 @@ export interface ResolvedOptions {
   touchInterval: number;
   activityWrites: 'background' | 'await';
   maxSessionsPerUser: number | null;
-  onSessionLimit: 'revoke-oldest' | 'reject';
+  onSessionLimit: LimitPolicy;
+  pendingSignInTtl: number;
   geo: GeoResolver | null;
   geoPolicy: ResolvedGeoPolicy | null;
   trustProxy: TrustProxy;
@@ -187,12 +206,7 @@ export function resolveOptions(options: SessionManagerOptions): ResolvedOptions 
     maxSessionsPerUser = max;
   }
 
-  const onSessionLimit = options.onSessionLimit ?? 'revoke-oldest';
-  if (onSessionLimit !== 'revoke-oldest' && onSessionLimit !== 'reject') {
-    fail(
-      `options.onSessionLimit must be 'revoke-oldest' or 'reject' (got ${describe(onSessionLimit)}).`,
-    );
-  }
+  const { onSessionLimit, pendingSignInTtl } = resolveLimitPolicy(options);
 
   if (options.geo !== undefined && typeof options.geo !== 'function') {
     fail('options.geo must be a function (ip) => location | null, e.g. createGeoipLiteResolver().');
@@ -258,6 +272,7 @@ export function resolveOptions(options: SessionManagerOptions): ResolvedOptions 
     activityWrites,
     maxSessionsPerUser,
     onSessionLimit,
+    pendingSignInTtl,
     geo: options.geo ?? null,
     geoPolicy,
     trustProxy,
@@ -323,4 +338,37 @@ function resolveRefreshReuseGrace(value: unknown): number {
     );
   }
   return Math.floor(value);
+}
+
+const LIMIT_POLICIES: readonly LimitPolicy[] = ['revoke-oldest', 'reject', 'ask'];
+
+/** `limitPolicy` / `onSessionLimit` (one setting, two names) and the held sign-in's lifetime. */
+function resolveLimitPolicy(options: SessionManagerOptions): {
+  onSessionLimit: LimitPolicy;
+  pendingSignInTtl: number;
+} {
+  const { limitPolicy, onSessionLimit } = options;
+  for (const [name, value] of [
+    ['limitPolicy', limitPolicy],
+    ['onSessionLimit', onSessionLimit],
+  ] as const) {
+    if (value !== undefined && !LIMIT_POLICIES.includes(value)) {
+      fail(`options.${name} must be 'revoke-oldest', 'reject' or 'ask' (got ${describe(value)}).`);
+    }
+  }
+  if (limitPolicy !== undefined && onSessionLimit !== undefined && limitPolicy !== onSessionLimit) {
+    fail(
+      `options.limitPolicy ('${limitPolicy}') and options.onSessionLimit ('${onSessionLimit}') disagree: they are one setting. Pass only limitPolicy.`,
+    );
+  }
+  const ttl = options.pendingSignInTtl;
+  if (ttl !== undefined && (typeof ttl !== 'number' || !(ttl >= 10 * SECOND && ttl <= HOUR))) {
+    fail(
+      `options.pendingSignInTtl must be a number of milliseconds from 10000 to 3600000 (got ${describe(ttl)}). Example: 5 * 60 * 1000.`,
+    );
+  }
+  return {
+    onSessionLimit: limitPolicy ?? onSessionLimit ?? 'revoke-oldest',
+    pendingSignInTtl: Math.floor(ttl ?? 5 * MINUTE),
+  };
 }

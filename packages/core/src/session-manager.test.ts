@@ -46,8 +46,15 @@ describe('createSessionManager() options', () => {
     [
       'bad policy',
       { onSessionLimit: 'kick' as 'reject' },
-      /onSessionLimit must be 'revoke-oldest' or 'reject'/,
+      /onSessionLimit must be 'revoke-oldest', 'reject' or 'ask'/,
     ],
+    [
+      'limitPolicy and onSessionLimit disagree',
+      { limitPolicy: 'ask', onSessionLimit: 'reject' },
+      /limitPolicy \('ask'\) and options\.onSessionLimit \('reject'\) disagree/,
+    ],
+    ['bad limitPolicy', { limitPolicy: 'choose' as 'ask' }, /limitPolicy must be/],
+    ['pendingSignInTtl too long', { pendingSignInTtl: 2 * 60 * 60 * 1000 }, /pendingSignInTtl/],
     [
       'geo not a function',
       { geo: 'maxmind' as unknown as () => null },
@@ -242,6 +249,9 @@ describe('failing closed', () => {
       linkOrigin: fail,
       getOrigin: fail,
       endFederated: fail,
+      holdSignIn: fail,
+      getPendingSignIn: fail,
+      completeSignIn: fail,
     };
   };
 

@@ -29,6 +29,13 @@ import { checkOptionsObject, checkReason, checkSessionId, checkUserId } from './
 import { listHistory, listSessionPage } from './list-sessions.js';
 import { ManagerContext, toStoreError } from './manager-context.js';
 import { type ResolvedOptions, resolveOptions, type SessionManagerOptions } from './options.js';
+import {
+  type CompletePendingSignInInput,
+  checkSessionLimit,
+  getPendingSignIn,
+  type PendingSignIn,
+  readHeldCompletion,
+} from './pending-sign-in.js';
 import { refreshSession } from './refresh-session.js';
 import { EdgeRuntimeError, isEdgeRuntime } from './runtime.js';
 import type { KnownDevice, Session, SessionStatus } from './session.js';
@@ -79,6 +86,12 @@ export interface CreateSessionInput {
    * `sessionkit.device-id` cookie in `headers` when omitted.
    */
   deviceId?: string;
+  /**
+   * `limitPolicy: 'ask'` only: data kept with a held sign-in (same rules as
+   * `metadata`) and handed back by `getPendingSignIn()`, e.g. the profile the
+   * integration needs to finish the sign-in. Not stored on the session.
+   */
+  pendingData?: Record<string, unknown>;
 }
 
 export interface CreatedSession {
@@ -121,8 +134,36 @@ export interface ValidateOptions {
 }
 
 export interface SessionManager {
-  /** Creates a session. Throws `SessionLimitError`, `GeoBlockedError`, `InvalidInputError` or `SessionStoreError`. */
+  /**
+   * Creates a session. Throws `SessionLimitError` (under `limitPolicy: 'ask'`
+   * naming the held sign-in), `GeoBlockedError`, `InvalidInputError` or `SessionStoreError`.
+   */
   create(input: CreateSessionInput): Promise<CreatedSession>;
+  /**
+   * Whether a sign-in of this user would find room now: resolves when it would
+   * (always under `'revoke-oldest'`); throws `SessionLimitError` under
+   * `'reject'`, and under `'ask'` after holding the sign-in (the error names it).
+   * Integrations call it before their own sign-in completes, to send the browser
+   * to the picker; create() still enforces the limit atomically.
+   */
+  checkSessionLimit(input: {
+    userId: string;
+    metadata?: Record<string, unknown>;
+    pendingData?: Record<string, unknown>;
+  }): Promise<void>;
+  /** A held sign-in (`limitPolicy: 'ask'`) and the user's live sessions to choose from, or null when unknown, expired or completed. */
+  getPendingSignIn(pendingSignInId: string): Promise<PendingSignIn | null>;
+  /**
+   * Completes a held sign-in: ends `endSessionId` (one of the user's live
+   * sessions, reason `'revoked_by_user'`) and creates the held session in one
+   * atomic store step, so concurrent choices never exceed the limit. Single use.
+   * Throws `PendingSignInError` (`PENDING_SIGN_IN_NOT_FOUND`: sign in again;
+   * `PENDING_SIGN_IN_CHOICE`: choose another session, still held).
+   */
+  completePendingSignIn(
+    pendingSignInId: string,
+    input: CompletePendingSignInInput,
+  ): Promise<CreatedSession & { data: Record<string, unknown> }>;
   /**
    * The live session a token belongs to, or null (unknown, malformed, ended or
    * expired). Records activity, throttled by `touchInterval`: off the request
@@ -261,6 +302,35 @@ class DefaultSessionManager implements SessionManager {
 
   create(input: CreateSessionInput): Promise<CreatedSession> {
     return createSession(this.#ctx, input);
+  }
+
+  async checkSessionLimit(
+    input: Parameters<SessionManager['checkSessionLimit']>[0],
+  ): Promise<void> {
+    return checkSessionLimit(this.#ctx, input);
+  }
+
+  async getPendingSignIn(pendingSignInId: string): Promise<PendingSignIn | null> {
+    return getPendingSignIn(this.#ctx, pendingSignInId);
+  }
+
+  async completePendingSignIn(
+    pendingSignInId: string,
+    input: CompletePendingSignInInput,
+  ): Promise<CreatedSession & { data: Record<string, unknown> }> {
+    const held = await readHeldCompletion(this.#ctx, pendingSignInId, input);
+    const created = await createSession(
+      this.#ctx,
+      {
+        userId: held.userId,
+        ...(input.headers === undefined ? {} : { headers: input.headers }),
+        ...(input.ipAddress === undefined ? {} : { ipAddress: input.ipAddress }),
+        ...(input.userAgent === undefined ? {} : { userAgent: input.userAgent }),
+        ...(input.deviceId === undefined ? {} : { deviceId: input.deviceId }),
+      },
+      held,
+    );
+    return { ...created, data: held.data };
   }
 
   validate(token: string, options?: ValidateOptions): Promise<Session | null> {

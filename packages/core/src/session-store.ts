@@ -282,6 +282,50 @@ export interface RefreshRequest {
 }
 
 /**
+ * A sign-in held at the session limit (`limitPolicy: 'ask'`) until the user
+ * picks a session to end. The held sign-in's id is a secret: stores only see
+ * `key`, derived from it by a one-way hash.
+ */
+export interface PendingSignInRecord {
+  /**
+   * The user's 6-character shard (like a session id's, see `sessionIdShard`)
+   * followed by the SHA-256 (base64url) of the held sign-in's id. Partitioned
+   * stores (Redis Cluster) keep it beside the user's sessions.
+   */
+  key: string;
+  userId: string;
+  /** After this instant the held sign-in is gone: never returned, never completed. */
+  expiresAt: Date;
+  /** What core keeps with the held sign-in, as JSON text; opaque to stores (at most 16 KB). */
+  payload: string;
+}
+
+/** What {@link SessionStore.completeSignIn} does in one atomic step. */
+export interface SignInCompletion {
+  /** The held sign-in's owner: the pending record and the chosen session must both be this user's. */
+  userId: string;
+  /** The live session the user chose to end. */
+  endSessionId: string;
+  /** Transition written to it (`REVOKED`, `'revoked_by_user'`). */
+  end: EndTransition;
+  /** The session to insert, as {@link SessionStore.create} would. */
+  record: SessionRecord;
+  /** Counted after ending `endSessionId`; `onExceed` is always `'reject'`. */
+  limit: SessionLimit;
+  options: CreateOptions;
+}
+
+export type SignInCompletionResult =
+  /** Pending record deleted, chosen session ended, `record` inserted (and its device remembered). */
+  | { outcome: 'created'; session: SessionRecord; ended: SessionRecord; knownDevice: boolean }
+  /** No pending record under the key that is unexpired and the user's: nothing written. */
+  | { outcome: 'not_found' }
+  /** The chosen session is not a live session of the user: nothing written, still held. */
+  | { outcome: 'choice_invalid' }
+  /** Even with the chosen session ended the user would be over the limit: nothing written, still held. */
+  | { outcome: 'limit_reached'; activeCount: number };
+
+/**
  * The one seam between session lifecycle logic (`@sessionkit/core`) and a
  * database. Core makes every decision; a store applies the conditional writes it
  * is told to apply, each atomically, so that a late write can never resurrect an
@@ -464,6 +508,31 @@ export interface SessionStore {
     transition: EndTransition,
     batch: FederatedEndBatch,
   ): Promise<EndAllResult>;
+
+  // --- Held sign-ins (limitPolicy 'ask'): see contract-pending-sign-in.ts ---
+
+  /**
+   * Keeps a held sign-in until `pending.expiresAt` (a store with native expiry
+   * lets it expire there). Keys are unique: core never reuses one.
+   */
+  holdSignIn(pending: PendingSignInRecord): Promise<void>;
+
+  /** The held sign-in under `key` when it has not expired at `now`, else null. A plain read. */
+  getPendingSignIn(key: string, now: Date): Promise<PendingSignInRecord | null>;
+
+  /**
+   * Completes a held sign-in, atomically with respect to the user's session
+   * limit and to other completions: checks that `key` is held for
+   * `completion.userId` and unexpired at `completion.limit.liveness.now`, that
+   * `completion.endSessionId` is a live session of that user, and that the
+   * user's live sessions other than it number fewer than `limit.max`; then ends
+   * the chosen session, deletes the pending record (single use) and inserts
+   * `completion.record` with its known-device entry exactly as
+   * {@link SessionStore.create} does. Any failed check writes nothing. Two
+   * concurrent completions of one key: at most one creates; of two keys of one
+   * user: the user never holds more than `limit.max` live sessions.
+   */
+  completeSignIn(key: string, completion: SignInCompletion): Promise<SignInCompletionResult>;
 }
 
 /**
@@ -535,6 +604,10 @@ export const STORE_METHODS = Object.keys({
   linkOrigin: true,
   getOrigin: true,
   endFederated: true,
+  // Held sign-ins (limitPolicy 'ask').
+  holdSignIn: true,
+  getPendingSignIn: true,
+  completeSignIn: true,
 } as const satisfies Record<keyof SessionStore, true>) as readonly (keyof SessionStore)[];
 
 /**

@@ -33,7 +33,7 @@ export interface CreateContext {
 }
 
 /** Deletes the session this call inserted (matched on id AND token hash: never another's). */
-function removeOwnSession(ctx: CreateContext, doc: SessionDoc) {
+export function removeOwnSession(ctx: CreateContext, doc: SessionDoc) {
   return ctx.rawSessions.deleteOne(
     { _id: doc._id, tokenHash: doc.tokenHash },
     { ...MAJORITY, timeoutMS: ctx.timeout },
@@ -50,7 +50,7 @@ function removeOwnSession(ctx: CreateContext, doc: SessionDoc) {
  * longer than that is caught by the next create's re-count, or lapses with
  * its `expiresAt`.
  */
-async function insertSession(ctx: CreateContext, doc: SessionDoc): Promise<void> {
+export async function insertSession(ctx: CreateContext, doc: SessionDoc): Promise<void> {
   const insert = ctx.sessions.insertOne(doc);
   ctx.call.onFailure(async () => {
     const unknown = await Promise.resolve(insert).then(

@@ -614,6 +614,36 @@ describe('input validation (operator injection)', () => {
           userId: null,
         }),
     ],
+    ['getPendingSignIn(key)', (s, bad) => s.getPendingSignIn(bad, new Date(T0))],
+    [
+      'holdSignIn(userId)',
+      (s, bad) =>
+        s.holdSignIn({ key: 'k'.repeat(49), userId: bad, expiresAt: new Date(T0), payload: '{}' }),
+    ],
+    [
+      'completeSignIn(key)',
+      (s, bad) =>
+        s.completeSignIn(bad, {
+          userId: 'alice',
+          endSessionId: sessionIdFor(1),
+          end: ending(),
+          record: record('alice'),
+          limit: { max: 2, onExceed: 'reject', liveness: live(), eviction: ending() },
+          options: { deviceCap: 100, previousDeviceKeys: [] },
+        }),
+    ],
+    [
+      'completeSignIn(endSessionId)',
+      (s, bad) =>
+        s.completeSignIn('k'.repeat(49), {
+          userId: 'alice',
+          endSessionId: bad,
+          end: ending(),
+          record: record('alice'),
+          limit: { max: 2, onExceed: 'reject', liveness: live(), eviction: ending() },
+          options: { deviceCap: 100, previousDeviceKeys: [] },
+        }),
+    ],
     [
       'rotateRefreshToken(presentedHash)',
       (s, bad) =>

@@ -35,10 +35,11 @@ import {
 import { CLEANUP_TIMEOUT_MS, cleanupIn } from './cleanup.js';
 import { deviceDocId, toDevice, toRecord } from './codec.js';
 import { connectionGate, UriConnection } from './connections.js';
-import { createSessionIn } from './create-session.js';
+import { createSessionIn, insertSession, removeOwnSession } from './create-session.js';
 import { capDevicesIn, rememberDeviceIn } from './device-registry.js';
 import { capHistoryIn, endBatchIn } from './end-batch.js';
 import { federatedMethods } from './federated.js';
+import { heldSignInMethods } from './held-sign-ins.js';
 import { checkMongoIndexes, whenOpen } from './indexes.js';
 import { LEASE_MS, MAJORITY, withUserLease } from './lease.js';
 import { endFields, liveFilter } from './liveness.js';
@@ -271,6 +272,29 @@ function storeMethods(input: CollectionStoreInput, call: StoreCall): SessionStor
     projection?: mongo.Document,
   ) => pageIn(sessions, userId, filter, field, query, projection);
 
+  const createContext = {
+    sessions,
+    devices,
+    rawSessions: input.sessions,
+    call,
+    timeout,
+    withUserLock,
+  };
+  const held = heldSignInMethods({
+    locks,
+    sessions,
+    withUserLock,
+    findAll: (filter, options) => findAllIn(sessions, filter, options),
+    insertSession: (doc) => insertSession(createContext, doc),
+    removeOwnSession: (doc) => removeOwnSession(createContext, doc),
+    remember: async (record, previousKeys, cap) => {
+      const known = await rememberDeviceIn(devices, record, previousKeys);
+      if (!known) await capDevicesIn(devices, record.userId, cap);
+      return known;
+    },
+    capHistory,
+  });
+
   return {
     bindUserShard,
     ...federatedMethods({
@@ -279,18 +303,16 @@ function storeMethods(input: CollectionStoreInput, call: StoreCall): SessionStor
       endBatch,
       capHistory,
     }),
+    holdSignIn: held.holdSignIn,
+    getPendingSignIn: held.getPendingSignIn,
+    completeSignIn: held.completeSignIn,
 
     create(
       record: SessionRecord,
       limit: SessionLimit | null,
       options: CreateOptions,
     ): Promise<CreateResult> {
-      return createSessionIn(
-        { sessions, devices, rawSessions: input.sessions, call, timeout, withUserLock },
-        record,
-        limit,
-        options,
-      );
+      return createSessionIn(createContext, record, limit, options);
     },
 
     async get(sessionId: string): Promise<SessionRecord | null> {
@@ -569,8 +591,10 @@ function storeMethods(input: CollectionStoreInput, call: StoreCall): SessionStor
       return result.modifiedCount === 1;
     },
 
-    cleanup(cleanupInput: CleanupInput): Promise<CleanupResult> {
-      return cleanupIn(sessions, devices, cleanupInput);
+    async cleanup(cleanupInput: CleanupInput): Promise<CleanupResult> {
+      const result = await cleanupIn(sessions, devices, cleanupInput);
+      await held.cleanupHeld(cleanupInput.liveness.now);
+      return result;
     },
   };
 }

@@ -51,6 +51,16 @@ export {
 } from './route-handlers.js';
 export { type FederatedSignOutOptions, federatedSignOutUrl } from './rp-logout.js';
 export {
+  createSessionLimitHandler,
+  PENDING_SIGN_IN_COOKIE,
+  type PendingSignInCookie,
+  SESSION_LIMIT_PROVIDER_ID,
+  type SessionLimitHandlerOptions,
+  type SessionLimitProviderOptions,
+  type SetPendingSignInCookie,
+  sessionLimitProvider,
+} from './session-limit.js';
+export {
   isTrackedSession,
   type TrackedSession,
   type TrackedSessionFields,

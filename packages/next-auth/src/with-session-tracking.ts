@@ -3,8 +3,10 @@ import {
   EdgeRuntimeError,
   InvalidInputError,
   isEdgeRuntime,
+  readHeader,
   type Session,
   SessionKitError,
+  type SessionLimitError,
   type SessionManager,
 } from '@sessionkit/core';
 import { afterResponse } from './after-response.js';
@@ -22,6 +24,14 @@ import {
 import { originFromAccount, recordOriginOrRevoke } from './federated-origin.js';
 import { readIncomingClaim } from './incoming-session.js';
 import { type GetHeaders, readNextHeaders } from './request-context.js';
+import {
+  heldProfile,
+  pendingSignInCookie,
+  SESSION_LIMIT_PROVIDER_ID,
+  type SetPendingSignInCookie,
+  setNextPendingSignInCookie,
+  takeCompletedSignIn,
+} from './session-limit.js';
 import {
   createTrackedDecode,
   isClaimLive,
@@ -110,6 +120,20 @@ export interface SessionTrackingOptions {
    * @default { keepIdToken: true }
    */
   federated?: { keepIdToken?: boolean } | false;
+  /**
+   * With `limitPolicy: 'ask'`: the page of your app that lets the user choose
+   * which session to end (it renders `<SessionLimitPicker />`). A sign-in that
+   * finds the user at the limit is held and redirected there as
+   * `<page>?pending=<id>`; add `sessionLimitProvider({ manager })` to your
+   * providers so the choice can finish the sign-in.
+   * @default undefined (a sign-in at the limit fails as create() decides)
+   */
+  sessionLimitPage?: string;
+  /**
+   * Sets the cookie that binds a held sign-in to the browser.
+   * @default `cookies().set()` from `next/headers` (App Router)
+   */
+  setPendingSignInCookie?: SetPendingSignInCookie;
 }
 
 /**
@@ -131,6 +155,7 @@ type Token = Record<string, unknown>;
 interface JwtParams {
   token: Token;
   user?: { id?: unknown } | null;
+  account?: unknown;
   trigger?: string;
   [name: string]: unknown;
 }
@@ -238,6 +263,13 @@ export function withSessionTracking<T extends TrackableAuthOptions & InstalledCa
   const refreshClaims = options.refreshClaims;
   const federated = options.federated ?? {};
   const keepIdToken = federated !== false && federated.keepIdToken !== false;
+  const limitPage = options.sessionLimitPage;
+  if (limitPage !== undefined && (typeof limitPage !== 'string' || !limitPage.startsWith('/'))) {
+    throw new InvalidInputError(
+      "withSessionTracking: options.sessionLimitPage must be a path of your app, e.g. '/auth/choose-session'.",
+    );
+  }
+  const setPendingCookie = options.setPendingSignInCookie ?? setNextPendingSignInCookie;
   const appCallbacks = authOptions.callbacks ?? {};
   const appEvents = authOptions.events ?? {};
   // The app's callbacks, typed loosely: they are called with exactly what
@@ -285,7 +317,33 @@ export function withSessionTracking<T extends TrackableAuthOptions & InstalledCa
     const previous = await incomingClaim(await getHeaders());
     // SessionStoreError propagates: next-auth refuses the sign-in (fail closed).
     if (previous) await manager.validate(previous.token);
-    return appSignIn ? appSignIn(params) : true;
+    const allowed = appSignIn ? await appSignIn(params) : true;
+    if (allowed !== true || limitPage === undefined) return allowed;
+    return holdAtLimit(params);
+  }
+
+  // limitPolicy 'ask': before next-auth signs in, a user at the limit is held
+  // and sent to the app's picker instead (a string from signIn is a redirect
+  // in v4 and v5). create() in the jwt callback still enforces the limit.
+  async function holdAtLimit(params: SignInParams): Promise<unknown> {
+    const account = params.account as { provider?: unknown } | null | undefined;
+    if (account?.provider === SESSION_LIMIT_PROVIDER_ID) return true;
+    const user = params.user as JwtParams['user'];
+    const userId = userIdOf(user, {});
+    try {
+      await manager.checkSessionLimit({ userId, pendingData: heldProfile(user, userId) });
+      return true;
+    } catch (cause) {
+      // By code, not instanceof: the app's manager may come from the other build
+      // (ESM/CJS) of @sessionkit/core than this package imports.
+      const held = (cause as Partial<SessionLimitError> | null)?.pendingSignIn;
+      if ((cause as { code?: unknown } | null)?.code !== 'SESSION_LIMIT' || !held) throw cause;
+      await setPendingCookie(pendingSignInCookie(held, Date.now()));
+      const separator = limitPage?.includes('?') ? '&' : '?';
+      const path = `${limitPage}${separator}pending=${encodeURIComponent(held.id)}`;
+      // Absolute: next-auth v4's client signIn() parses the answered URL with `new URL(url)`.
+      return absoluteUrl(path, await getHeaders());
+    }
   }
 
   async function jwt(params: JwtParams): Promise<Token | null> {
@@ -297,7 +355,10 @@ export function withSessionTracking<T extends TrackableAuthOptions & InstalledCa
       const userId = userIdOf(params.user, result);
       const headers = (await getHeaders()) ?? undefined;
       const previous = await incomingClaim(headers);
-      const created = await manager.create({ userId, headers });
+      // A choice at the limit (sessionLimitProvider) already created the session.
+      const created =
+        takeCompletedSignIn(params.user, params.account) ??
+        (await manager.create({ userId, headers }));
       const origin = federated === false ? null : originFromAccount(params.account, keepIdToken);
       if (origin) await recordOriginOrRevoke(manager, created.session.id, userId, origin);
       if (setDeviceId !== false) {
@@ -440,4 +501,24 @@ function userIdOf(user: JwtParams['user'], token: Token): string {
   throw new InvalidInputError(
     'withSessionTracking: the signed-in user has no id. Return an `id` from your provider (e.g. from authorize() of the Credentials provider).',
   );
+}
+
+/** `path` on the app's origin: NEXTAUTH_URL / AUTH_URL when set, else the request's Host. */
+function absoluteUrl(path: string, headers: Awaited<ReturnType<GetHeaders>>): string {
+  const base = process.env.NEXTAUTH_URL ?? process.env.AUTH_URL;
+  if (base) {
+    try {
+      return new URL(path, base).href;
+    } catch {}
+  }
+  const host = readHeader(headers ?? undefined, 'host');
+  if (!host) return path;
+  const proto = readHeader(headers ?? undefined, 'x-forwarded-proto')
+    ?.split(',')[0]
+    ?.trim();
+  try {
+    return new URL(path, `${proto === 'https' ? 'https' : 'http'}://${host}`).href;
+  } catch {
+    return path;
+  }
 }

@@ -1,4 +1,5 @@
 export { DEFAULT_TIMEOUT_MS } from './guard.js';
+export { pendingSignInSchemaSql } from './pending-schema.js';
 export type { PgPool, PgPoolClient, PgQueryable, PgQueryConfig, PgResult } from './pool.js';
 export { createPostgresStore, type PostgresStoreOptions } from './postgres-store.js';
 export {

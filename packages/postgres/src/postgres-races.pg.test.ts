@@ -132,8 +132,8 @@ if ('missing' in found) {
     const { rows } = await poolA.query(
       "SELECT count(*)::int AS n FROM pg_indexes WHERE schemaname = 'migrate_twice'",
     );
-    // 2 primary keys + 5 session indexes + 1 device index + 2 federated (migration 002).
-    expect(rows[0].n).toBe(10);
+    // 3 primary keys + 5 session indexes + 1 device index + 2 federated (002) + 1 held sign-in (004).
+    expect(rows[0].n).toBe(12);
   });
 
   describe('injection attempts are data, never SQL', () => {
@@ -177,11 +177,11 @@ if ('missing' in found) {
           { userId: `${evil}x`, tokenHash: null },
         ),
       ).toBeNull();
-      // The tables are all still there.
+      // The tables (sessions, devices, held sign-ins) are all still there.
       const { rows } = await poolA.query(
         "SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'races'",
       );
-      expect(rows[0].n).toBe(2);
+      expect(rows[0].n).toBe(3);
     });
 
     it('NUL characters and lone surrogates are refused as invalid input, not as an outage', async () => {

@@ -23,8 +23,14 @@ import {
   type TouchUpdate,
   type VerificationUpdate,
 } from '@sessionkit/core';
-import type { RefreshRequest, RefreshTarget } from '@sessionkit/core/store';
-import { isLive } from '@sessionkit/core/store';
+import {
+  isLive,
+  type PendingSignInRecord,
+  type RefreshRequest,
+  type RefreshTarget,
+  type SignInCompletion,
+  type SignInCompletionResult,
+} from '@sessionkit/core/store';
 import {
   DEVICE_COLUMNS,
   type DeviceRow,
@@ -39,6 +45,7 @@ import {
 } from './codec.js';
 import { federatedMethods } from './federated.js';
 import { createGuard, DEFAULT_TIMEOUT_MS, type Exec } from './guard.js';
+import { pendingTable } from './pending-schema.js';
 import { checkPool, type PgPool } from './pool.js';
 import { MAX_METADATA_JSON_BYTES, type PostgresTableOptions, tableNames } from './schema.js';
 
@@ -86,6 +93,7 @@ export function createPostgresStore(options: PostgresStoreOptions): SessionStore
   const t = tableNames(options);
   const S = t.sessions;
   const D = t.devices;
+  const P = pendingTable(options);
   const now = options.now ?? Date.now;
   const storeNow = () => iso(new Date(now()));
   const guard = createGuard(options.pool, timeout);
@@ -475,8 +483,78 @@ export function createPostgresStore(options: PostgresStoreOptions): SessionStore
       return (rowCount ?? 0) > 0;
     },
 
+    async holdSignIn(pending: PendingSignInRecord): Promise<void> {
+      await guard.run(
+        'holdSignIn',
+        `INSERT INTO ${P} (key, user_id, expires_at, payload) VALUES ($1, $2, $3, $4)`,
+        [pending.key, pending.userId, iso(pending.expiresAt), pending.payload],
+      );
+    },
+
+    async getPendingSignIn(key, at): Promise<PendingSignInRecord | null> {
+      const { rows } = await guard.run<PendingRow>(
+        'getPendingSignIn',
+        `SELECT key, user_id, expires_at, payload FROM ${P} WHERE key = $1 AND expires_at > $2`,
+        [key, iso(at)],
+      );
+      return rows[0] ? decodePending(rows[0]) : null;
+    },
+
+    // One transaction under the user's advisory lock (the one create() takes):
+    // the checks, the end, the delete and the insert commit together or not at all.
+    async completeSignIn(key, completion: SignInCompletion): Promise<SignInCompletionResult> {
+      const { record, limit, userId } = completion;
+      checkMetadata(record.metadata);
+      return guard.transaction('completeSignIn', async (exec) => {
+        const refuse = (value: SignInCompletionResult) => ({ rollback: true, value });
+        await exec('SELECT pg_advisory_xact_lock(hashtext($1))', [`${t.lockNamespace}:${userId}`]);
+        const held = await exec(
+          `DELETE FROM ${P} WHERE key = $1 AND user_id = $2 AND expires_at > $3 RETURNING key`,
+          [key, userId, iso(limit.liveness.now)],
+        );
+        if ((held.rowCount ?? 0) === 0) return refuse({ outcome: 'not_found' });
+        const chosen = await exec<SessionRow>(
+          `UPDATE ${S} SET ${endSet(6)} WHERE id = $1 AND user_id = $2 AND purge_at > $3 AND ${live(4, 5)}
+           RETURNING ${SESSION_COLUMNS}`,
+          [
+            completion.endSessionId,
+            userId,
+            storeNow(),
+            ...liveParams(limit.liveness),
+            ...endParams(completion.end),
+          ],
+        );
+        const ended = chosen.rows[0];
+        if (!ended) return refuse({ outcome: 'choice_invalid' });
+        // The chosen session is ended now (in this transaction): what is left must leave room.
+        const outcome = await enforceLimit(exec, userId, limit);
+        if (!Array.isArray(outcome)) {
+          const count = outcome.outcome === 'limit_reached' ? outcome.activeCount + 1 : 0;
+          return refuse({ outcome: 'limit_reached', activeCount: count });
+        }
+        await trim(exec, userId, completion.end.historyCap);
+        const inserted = await exec<SessionRow>(
+          `INSERT INTO ${S} (${SESSION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9, $10, $11, $12, $13::jsonb, $14::jsonb, $15::jsonb, $16, $17, $18::text[], $19, $20) RETURNING ${SESSION_COLUMNS}`,
+          encodeSession(record),
+        );
+        const row = inserted.rows[0];
+        if (!row) throw new Error('insert returned no row');
+        const knownDevice = await rememberDevice(exec, record, completion.options);
+        return {
+          rollback: false,
+          value: {
+            outcome: 'created' as const,
+            session: decodeSession(row),
+            ended: decodeSession(ended),
+            knownDevice,
+          },
+        };
+      });
+    },
+
     async cleanup(input: CleanupInput): Promise<CleanupResult> {
       const nowIso = iso(input.liveness.now);
+      await guard.run('cleanup', `DELETE FROM ${P} WHERE expires_at <= $1`, [nowIso]);
       const [, cutoff] = liveParams(input.liveness);
       let purged = 0;
       // Each batch is its own short statement (bounded by `timeout`), so a large
@@ -518,6 +596,22 @@ export function createPostgresStore(options: PostgresStoreOptions): SessionStore
       }
       return { expired, purged };
     },
+  };
+}
+
+interface PendingRow {
+  key: string;
+  user_id: string;
+  expires_at: Date | string;
+  payload: string;
+}
+
+function decodePending(row: PendingRow): PendingSignInRecord {
+  return {
+    key: row.key,
+    userId: row.user_id,
+    expiresAt: new Date(row.expires_at),
+    payload: row.payload,
   };
 }
 

@@ -1,4 +1,5 @@
 import { InvalidInputError } from '@sessionkit/core';
+import { pendingSignInSchemaSql } from './pending-schema.js';
 import type { PgQueryable } from './pool.js';
 import { refreshGraceChallengeSql } from './refresh-grace-migration.js';
 import { refreshMarksSql } from './refresh-marks-migration.js';
@@ -72,6 +73,10 @@ const MIGRATIONS: readonly { id: string; sql: (names: TableNames) => string }[] 
   { id: '001_init', sql: initSql },
   { id: '002_federated', sql: postgresFederatedSql },
   { id: '003_refresh_marks', sql: refreshMarksSql },
+  {
+    id: '004_pending_sign_ins',
+    sql: (names) => pendingSignInSchemaSql({ schema: names.schema, tablePrefix: names.prefix }),
+  },
   { id: '005_refresh_grace_challenge', sql: refreshGraceChallengeSql },
 ];
 

@@ -25,6 +25,12 @@ export {
   refreshSessionActivity,
 } from './refreshSessionActivity.js';
 export { SessionEndedNotice, type SessionEndedNoticeProps } from './SessionEndedNotice.js';
+export {
+  defaultSessionLimitPickerLabels,
+  SessionLimitPicker,
+  type SessionLimitPickerLabels,
+  type SessionLimitPickerProps,
+} from './SessionLimitPicker.js';
 export { SessionManagement, type SessionManagementProps } from './SessionManagement.js';
 export { SessionApiError } from './sessions-client.js';
 export {

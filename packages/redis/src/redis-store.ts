@@ -28,9 +28,12 @@ import {
   type FederatedEndBatch,
   type FederatedMatch,
   hashToken,
+  type PendingSignInRecord,
   type RefreshRequest,
   type RefreshTarget,
   type SessionOrigin,
+  type SignInCompletion,
+  type SignInCompletionResult,
 } from '@sessionkit/core/store';
 import type { Cluster, Redis } from 'ioredis';
 import { acrossShards } from './across-shards.js';
@@ -45,6 +48,7 @@ import {
   encodeRecord,
   previousDeviceKeys,
 } from './record-codec.js';
+import { runCompleteSignIn } from './scripts/complete-sign-in.js';
 import { runCreate } from './scripts/create.js';
 import { type TransitionArgs, transitionFields } from './scripts/define.js';
 import { runEnd } from './scripts/end.js';
@@ -54,6 +58,7 @@ import { runFederatedIndex } from './scripts/federated-index.js';
 import { runFederatedPage } from './scripts/federated-page.js';
 import { runForget } from './scripts/forget.js';
 import { runGetOrigin } from './scripts/get-origin.js';
+import { runHoldSignIn } from './scripts/hold-sign-in.js';
 import { runLinkOrigin } from './scripts/link-origin.js';
 import { runClearRefresh, runMarkRefresh, runMarkUserRefresh } from './scripts/mark-refresh.js';
 import { type PageReply, runPage } from './scripts/page.js';
@@ -167,6 +172,9 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
   const run = gate.script;
 
   const sessionKey = (id: string) => `${prefix}{${sessionIdShard(id)}}:sess:${id}`;
+  // A held sign-in's key starts with its user's shard (see PendingSignInRecord.key).
+  const pendingKey = (key: string) =>
+    `${prefix}{${sessionIdShard(key)}}:pend:${key.slice(sessionIdShard(key).length)}`;
   // How the manager derives a user's shard (keyed with its secret, see
   // bindUserShard); the legacy unkeyed shard until a manager binds one.
   let shardOf: (userId: string) => string = legacyUserShard;
@@ -466,6 +474,109 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
         removed = removed || forgot;
       }
       return removed;
+    },
+
+    async holdSignIn(pending: PendingSignInRecord): Promise<void> {
+      checkUser('holdSignIn', pending.userId);
+      await runHoldSignIn(
+        run,
+        { pending: pendingKey(pending.key) },
+        {
+          value: JSON.stringify({
+            userId: pending.userId,
+            expiresAt: pending.expiresAt.getTime(),
+            payload: pending.payload,
+          }),
+          ttl: ttlUntil(pending.expiresAt),
+        },
+      );
+    },
+
+    async getPendingSignIn(key: string, at: Date): Promise<PendingSignInRecord | null> {
+      const value = await gate.send<string | null>('get', [pendingKey(key)]);
+      if (value === null) return null;
+      const held = JSON.parse(value) as { userId: string; expiresAt: number; payload: string };
+      if (held.expiresAt <= at.getTime()) return null;
+      return {
+        key,
+        userId: held.userId,
+        expiresAt: new Date(held.expiresAt),
+        payload: held.payload,
+      };
+    },
+
+    async completeSignIn(
+      key: string,
+      completion: SignInCompletion,
+    ): Promise<SignInCompletionResult> {
+      const { record, limit, userId } = completion;
+      checkUser('completeSignIn', userId);
+      const shard = sessionIdShard(record.id);
+      // On Cluster every key of the step must share the user's slot: a chosen
+      // session or hold in another shard (a legacy id, another user) is no choice.
+      if (sessionIdShard(key) !== shard) return { outcome: 'not_found' };
+      if (sessionIdShard(completion.endSessionId) !== shard) return { outcome: 'choice_invalid' };
+      const end = transitionOf(completion.end);
+      const reply = await runCompleteSignIn(
+        run,
+        {
+          session: sessionKey(record.id),
+          active: userKey('active', userId, shard),
+          devices: userKey('devices', userId, shard),
+          device: userKey('device', userId, shard),
+          pending: pendingKey(key),
+          chosen: sessionKey(completion.endSessionId),
+        },
+        {
+          value: encodeRecord(record),
+          id: record.id,
+          ttl: ttlUntil(record.purgeAt),
+          expiresAt: record.expiresAt.getTime(),
+          deviceKey: record.deviceKey,
+          purgeAt: record.purgeAt.getTime(),
+          now: limit.liveness.now.getTime(),
+          // The limit was checked before the insert; CREATE's own check is off.
+          max: 0,
+          onExceed: '',
+          idle: idleOf(limit.liveness),
+          evictStatus: NO_EVICTION.status,
+          evictReason: NO_EVICTION.reason,
+          evictAt: NO_EVICTION.endedAt,
+          evictPurgeAt: NO_EVICTION.purgeAt,
+          evictTtl: NO_EVICTION.ttl,
+          evictHistoryCap: NO_EVICTION.historyCap,
+          deviceBody: encodeDevice(record),
+          createdAt: record.createdAt.getTime(),
+          storeNow: now(),
+          deviceCap: completion.options.deviceCap,
+          previousDeviceKeys: previousDeviceKeys(completion.options),
+          carriedDevice: '',
+          userId,
+          endId: completion.endSessionId,
+          limitMax: limit.max,
+          endStatus: end.status,
+          endReason: end.reason,
+          endAt: end.endedAt,
+          endPurgeAt: end.purgeAt,
+          endTtl: end.ttl,
+          endHistoryCap: end.historyCap,
+        },
+      );
+      switch (reply[0]) {
+        case 'not_found':
+          return { outcome: 'not_found' };
+        case 'choice_invalid':
+          return { outcome: 'choice_invalid' };
+        case 'limit_reached':
+          return { outcome: 'limit_reached', activeCount: reply[1] };
+        default:
+          return {
+            outcome: 'created',
+            session: decodeRecord(encodeRecord(record)),
+            ended: decodeRecord(reply[2]),
+            knownDevice: reply[1] === 1,
+          };
+      }
     },
 
     bindUserShard(fn: (userId: string) => string): void {

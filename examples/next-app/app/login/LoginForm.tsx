@@ -28,6 +28,13 @@ export function LoginForm({
     setError(null);
     const result = await signIn('credentials', { email, password, redirect: false });
     if (result?.ok && !result.error) {
+      // At the session limit the sign-in is held and sessionkit answers the
+      // device picker's URL instead of the callback: go there.
+      const next = result.url ? new URL(result.url, window.location.href) : null;
+      if (next?.origin === window.location.origin && next.pathname === '/login/choose-session') {
+        window.location.assign(next.href);
+        return;
+      }
       // A full load, so the server renders the signed-in layout and session.
       window.location.assign(callbackUrl);
       return;

@@ -2,6 +2,7 @@ import { describe } from 'vitest';
 import { boundedWorkTests } from './bounded-contract.js';
 import { challengeContractTests } from './contract-challenge.js';
 import { federatedContractTests } from './contract-federated.js';
+import { pendingSignInContractTests } from './contract-pending-sign-in.js';
 import { refreshGraceContractTests } from './contract-refresh-grace.js';
 import { claimsRefreshContractTests } from './contract-refresh-marks.js';
 import type { StoreFactory } from './fixtures.js';
@@ -62,6 +63,8 @@ export function runStoreConformanceTests(
     describe('hardening (issue 20)', () => hardeningContractTests(factory));
     describe('claims refresh marks', () => claimsRefreshContractTests(factory));
     describe('federated sign-out (issue 16)', () => federatedContractTests(factory));
+    describe('held sign-ins (limitPolicy ask)', () =>
+      pendingSignInContractTests(factory, Math.max(5, Math.ceil((options.numRuns ?? 30) / 2))));
     describe('model-based', () => modelBasedTest(factory, options.numRuns ?? 30, timeout * 10));
     const { readBack } = options;
     if (readBack)

@@ -8,43 +8,10 @@ import {
 } from './define.js';
 
 /**
- * Stores a new session, within the user's session limit (evicting the oldest
- * live sessions or refusing), and upserts its known-device entry in the same
- * atomic step. Replies `{'limit_reached', live count}` or
- * `{'created', known device (0/1), evicted value...}`.
+ * The Lua of CREATE after its prologue; COMPLETE_SIGN_IN (complete-sign-in.ts)
+ * runs it too, with the same KEY/ARG names, so both insert a session alike.
  */
-export const CREATE = defineScript(
-  'create',
-  ['session', 'active', 'devices', 'device'],
-  [
-    'value',
-    'id',
-    /** TTL of the session key in ms. */
-    'ttl',
-    'expiresAt',
-    'deviceKey',
-    'purgeAt',
-    /** The limit's liveness clock (the record's createdAt without a limit). */
-    'now',
-    /** 0: no limit. */
-    'max',
-    /** 'reject' or 'revoke-oldest'. */
-    'onExceed',
-    /** Idle timeout in ms, -1: none. */
-    'idle',
-    ...transitionArgs('evict'),
-    /** The known-device entry's body JSON. */
-    'deviceBody',
-    'createdAt',
-    /** The store's clock, for the device entries' purgeAt. */
-    'storeNow',
-    'deviceCap',
-    /** Space-separated device keys the browser had before (rotated device ids). */
-    'previousDeviceKeys',
-    /** The entry TAKE_DEVICE moved from the legacy shard, '' for none. */
-    'carriedDevice',
-  ],
-  `
+export const CREATE_BODY = `
 local id = ARG.id
 local base = base_of(KEY.session, 'sess:' .. id)
 if redis.call('EXISTS', KEY.session) == 1 then
@@ -129,7 +96,46 @@ redis.call('ZADD', KEY.active, ARG.expiresAt, id)
 extend(KEY.active, ttl)
 prune(KEY.active, base, now, 4)
 return result
-`,
+`;
+
+/**
+ * Stores a new session, within the user's session limit (evicting the oldest
+ * live sessions or refusing), and upserts its known-device entry in the same
+ * atomic step. Replies `{'limit_reached', live count}` or
+ * `{'created', known device (0/1), evicted value...}`.
+ */
+export const CREATE = defineScript(
+  'create',
+  ['session', 'active', 'devices', 'device'],
+  [
+    'value',
+    'id',
+    /** TTL of the session key in ms. */
+    'ttl',
+    'expiresAt',
+    'deviceKey',
+    'purgeAt',
+    /** The limit's liveness clock (the record's createdAt without a limit). */
+    'now',
+    /** 0: no limit. */
+    'max',
+    /** 'reject' or 'revoke-oldest'. */
+    'onExceed',
+    /** Idle timeout in ms, -1: none. */
+    'idle',
+    ...transitionArgs('evict'),
+    /** The known-device entry's body JSON. */
+    'deviceBody',
+    'createdAt',
+    /** The store's clock, for the device entries' purgeAt. */
+    'storeNow',
+    'deviceCap',
+    /** Space-separated device keys the browser had before (rotated device ids). */
+    'previousDeviceKeys',
+    /** The entry TAKE_DEVICE moved from the legacy shard, '' for none. */
+    'carriedDevice',
+  ],
+  CREATE_BODY,
 );
 
 export type CreateReply = ['limit_reached', number] | ['created', 0 | 1, ...evicted: string[]];

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { COMPLETE_SIGN_IN } from './complete-sign-in.js';
 import { CREATE } from './create.js';
 import { defineScript, runScript, type Script, type ScriptArg, transitionArgs } from './define.js';
 import { END } from './end.js';
 import { END_ALL } from './end-all.js';
 import { FORGET } from './forget.js';
+import { HOLD_SIGN_IN } from './hold-sign-in.js';
 import { CLEAR_REFRESH, MARK_REFRESH, MARK_USER_REFRESH } from './mark-refresh.js';
 import { PAGE } from './page.js';
 import { ROTATE } from './rotate.js';
@@ -24,6 +26,8 @@ const ALL: Script[] = [
   MARK_REFRESH,
   MARK_USER_REFRESH,
   CLEAR_REFRESH,
+  HOLD_SIGN_IN,
+  COMPLETE_SIGN_IN,
 ];
 
 /** The script's own Lua: without the generated prologue and the shared helpers. */
