@@ -4,6 +4,23 @@ import type { KnownDeviceRecord, SessionRecord } from '@sessionkit/core';
 export const SESSION_COLUMNS =
   'id, user_id, status, ip_address, user_agent, device_info, location, created_at, last_activity_at, expires_at, ended_at, end_reason, metadata, risk, verification, token_hash, refresh_token_hash, retired_refresh_token_hashes, device_key, purge_at, refresh_requested_at, refresh_rotated_at, verification_required, trusted_device';
 
+/**
+ * The VALUES list of an INSERT of {@link SESSION_COLUMNS}, in that order, typed
+ * where node-postgres sends text (jsonb, text[]). Parameters come from
+ * {@link encodeSession}; every statement inserting a session uses this one list.
+ */
+export const SESSION_INSERT_VALUES = `(${SESSION_COLUMNS.split(', ')
+  .map((column, i) => {
+    const cast =
+      column === 'retired_refresh_token_hashes'
+        ? '::text[]'
+        : ['device_info', 'location', 'metadata', 'risk', 'verification'].includes(column)
+          ? '::jsonb'
+          : '';
+    return `$${i + 1}${cast}`;
+  })
+  .join(', ')})`;
+
 export const DEVICE_COLUMNS =
   'user_id, id, device_info, first_seen_at, last_seen_at, last_ip_address, last_location, purge_at';
 

@@ -41,6 +41,7 @@ import {
   iso,
   json,
   SESSION_COLUMNS,
+  SESSION_INSERT_VALUES,
   type SessionRow,
 } from './codec.js';
 import { federatedMethods } from './federated.js';
@@ -246,7 +247,7 @@ export function createPostgresStore(options: PostgresStoreOptions): SessionStore
           evicted = outcome;
         }
         const inserted = await exec<SessionRow>(
-          `INSERT INTO ${S} (${SESSION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9, $10, $11, $12, $13::jsonb, $14::jsonb, $15::jsonb, $16, $17, $18::text[], $19, $20, $21, $22, $23, $24) RETURNING ${SESSION_COLUMNS}`,
+          `INSERT INTO ${S} (${SESSION_COLUMNS}) VALUES ${SESSION_INSERT_VALUES} RETURNING ${SESSION_COLUMNS}`,
           encodeSession(record),
         );
         const row = inserted.rows[0];
@@ -534,7 +535,7 @@ export function createPostgresStore(options: PostgresStoreOptions): SessionStore
         }
         await trim(exec, userId, completion.end.historyCap);
         const inserted = await exec<SessionRow>(
-          `INSERT INTO ${S} (${SESSION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9, $10, $11, $12, $13::jsonb, $14::jsonb, $15::jsonb, $16, $17, $18::text[], $19, $20) RETURNING ${SESSION_COLUMNS}`,
+          `INSERT INTO ${S} (${SESSION_COLUMNS}) VALUES ${SESSION_INSERT_VALUES} RETURNING ${SESSION_COLUMNS}`,
           encodeSession(record),
         );
         const row = inserted.rows[0];

@@ -1,7 +1,7 @@
 // The Drizzle table definitions docs/adapters/postgres.md shows ("Migrations
 // with your tool"), verbatim: orm-snippets.pg.test.ts checks the docs still
 // hold this text and that the tables match what ensurePostgresSchema creates.
-import { index, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { boolean, index, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 
 const tz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 export const sessionkitSessions = pgTable('sessionkit_sessions', {
@@ -25,6 +25,11 @@ export const sessionkitSessions = pgTable('sessionkit_sessions', {
   retiredRefreshTokenHashes: text('retired_refresh_token_hashes').array().notNull(),
   deviceKey: text('device_key').notNull(),
   purgeAt: tz('purge_at').notNull(),
+  origin: jsonb('origin'),
+  refreshRequestedAt: tz('refresh_requested_at'),
+  refreshRotatedAt: tz('refresh_rotated_at'),
+  verificationRequired: boolean('verification_required').notNull().default(false),
+  trustedDevice: boolean('trusted_device').notNull().default(false),
 });
 export const sessionkitDevices = pgTable(
   'sessionkit_devices',
