@@ -10,7 +10,7 @@ const expiryPort = Number(process.env.E2E_EXPIRY_PORT ?? 3101);
 const limitPort = Number(process.env.E2E_LIMIT_PORT ?? 3102);
 const store = process.env.E2E_STORE ?? 'memory';
 // The local OpenID provider behind "Sign in with SSO" (scripts/sso-provider.mjs).
-const ssoPort = Number(process.env.E2E_SSO_PORT ?? 3102);
+const ssoPort = Number(process.env.E2E_SSO_PORT ?? 3103);
 const ssoIssuer = `http://127.0.0.1:${ssoPort}`;
 
 function server(serverPort: number, extraEnv: Record<string, string>) {
@@ -63,7 +63,7 @@ export default defineConfig({
   projects: [
     {
       name: `${store}`,
-      testIgnore: /(expiry|limit)\.spec\.ts/,
+      testIgnore: /(expiry|limit|challenge)\.spec\.ts/,
       use: { baseURL: `http://127.0.0.1:${port}` },
     },
     {
@@ -72,8 +72,8 @@ export default defineConfig({
       use: { baseURL: `http://127.0.0.1:${expiryPort}` },
     },
     {
-      name: `${store}-session-limit`,
-      testMatch: /limit\.spec\.ts/,
+      name: `${store}-policies`,
+      testMatch: /(limit|challenge)\.spec\.ts/,
       use: { baseURL: `http://127.0.0.1:${limitPort}` },
     },
   ],
@@ -92,11 +92,12 @@ export default defineConfig({
       SESSION_MAX_AGE_SECONDS: String(EXPIRY_TEST.maxAgeSeconds),
       SESSION_WARN_BEFORE_SECONDS: String(EXPIRY_TEST.warnBeforeSeconds),
     }),
-    // Two sessions per user, 'ask' at the limit; its own key prefix on Redis so the
-    // other servers' sign-ins never count against it.
+    // Two sessions per user, 'ask' at the limit, a risky sign-in challenged; its
+    // own key prefix on Redis so the other servers' sign-ins never count against it.
     server(limitPort, {
       SESSIONKIT_MAX_SESSIONS: String(LIMIT_TEST.maxSessions),
       SESSIONKIT_LIMIT_POLICY: 'ask',
+      SESSIONKIT_SUSPICIOUS_POLICY: 'challenge',
       REDIS_PREFIX: 'sk-limit:',
     }),
   ],

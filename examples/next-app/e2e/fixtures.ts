@@ -3,7 +3,10 @@ import { type Browser, type BrowserContext, expect, type Page } from '@playwrigh
 /** The expiry spec's server: sessions last 20 s and the banner warns 10 s before the end. */
 export const EXPIRY_TEST = { maxAgeSeconds: 20, warnBeforeSeconds: 10 } as const;
 
-/** The session-limit spec's server: two live sessions per user, the user chooses at the limit. */
+/**
+ * The policies server (limit.spec.ts, challenge.spec.ts): two live sessions per
+ * user, the user chooses at the limit, and a risky sign-in is challenged.
+ */
 export const LIMIT_TEST = { maxSessions: 2 } as const;
 
 export interface DemoAccount {
@@ -21,6 +24,13 @@ export const BOB: DemoAccount = {
   email: 'bob@example.com',
   password: 'bob-demo',
   name: 'Bob Okafor',
+};
+
+/** Signs in only in challenge.spec.ts, so her sign-in history is that test's alone. */
+export const CAROL: DemoAccount = {
+  email: 'carol@example.com',
+  password: 'carol-demo',
+  name: 'Carol Lindqvist',
 };
 
 export interface Device {

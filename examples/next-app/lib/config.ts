@@ -18,6 +18,13 @@ function limitPolicy(): 'revoke-oldest' | 'reject' | 'ask' {
   throw new Error(`SESSIONKIT_LIMIT_POLICY must be revoke-oldest, reject or ask (got "${raw}").`);
 }
 
+function suspiciousPolicy(): 'flag' | 'challenge' {
+  const raw = process.env.SESSIONKIT_SUSPICIOUS_POLICY;
+  if (raw === undefined || raw === '') return 'flag';
+  if (raw === 'flag' || raw === 'challenge') return raw;
+  throw new Error(`SESSIONKIT_SUSPICIOUS_POLICY must be flag or challenge (got "${raw}").`);
+}
+
 export const config = {
   /** Absolute lifetime of a session (and of the NextAuth JWT). @default 30 days */
   sessionMaxAgeSeconds: positiveInt('SESSION_MAX_AGE_SECONDS', 30 * 24 * 60 * 60),
@@ -27,4 +34,10 @@ export const config = {
   maxSessionsPerUser: positiveInt('SESSIONKIT_MAX_SESSIONS', 100),
   /** At the limit, the user chooses which device to sign out. @default 'ask' */
   limitPolicy: limitPolicy(),
+  /**
+   * What a risky sign-in (new country, impossible travel, a burst) gets: 'flag'
+   * records the risk and emails the user; 'challenge' also holds sensitive
+   * actions until the user passes the "Verify it's you" check. @default 'flag'
+   */
+  suspiciousPolicy: suspiciousPolicy(),
 };

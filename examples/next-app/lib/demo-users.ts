@@ -1,4 +1,4 @@
-// Two demo accounts, shown on the login page (and printed by `npm run demo`,
+// The demo accounts, shown on the login page (and printed by `npm run demo`,
 // which reads the same JSON). A real app checks a password hash from its user
 // table instead.
 import users from './demo-users.json';

@@ -117,7 +117,7 @@ function createHolder(): ManagerHolder {
     // Compare each sign-in with the user's recent ones (new country, impossible
     // travel, bursts): flag it on the session, shown by <SessionManagement />,
     // and emit 'suspiciousLogin' for the notification email.
-    suspiciousLogin: true,
+    suspiciousLogin: { policy: config.suspiciousPolicy },
   });
   // "Email" the user about new devices and suspicious sign-ins (dev outbox).
   registerNotifications(manager);

@@ -30,6 +30,8 @@ export default async function VerifyPage({
       <p>
         Signing out all your other devices needs a two-factor check within the last {minutes}{' '}
         minutes.
+        {session.verificationRequired &&
+          ' This sign-in also looked unusual for your account: until you verify, it cannot sign other devices out.'}
       </p>
       <p className="muted" data-testid="verification-status">
         {current?.verification
