@@ -374,6 +374,23 @@ describe('createSessionRouteHandlers', () => {
       expect(res.text).not.toContain(w.tokens[0]);
     });
 
+    it('maps sessionkit errors by their code, so errors from the other build of core (ESM vs CJS) are not a 500', async () => {
+      // What `instanceof` cannot see: the same class loaded twice (an app's manager
+      // from core's CJS build, this package's import from its ESM build).
+      class ForeignStoreError extends Error {
+        readonly code = 'STORE_UNAVAILABLE';
+      }
+      class ForeignInputError extends Error {
+        readonly code = 'INVALID_INPUT';
+      }
+      w.getSession.mockRejectedValueOnce(new ForeignStoreError('down'));
+      const down = await read(await h.GET(request('GET')));
+      expect(down.status).toBe(503);
+      expect(down.body).toMatchObject({ error: { code: 'STORE_UNAVAILABLE' } });
+      w.getSession.mockRejectedValueOnce(new ForeignInputError('bad'));
+      expect((await h.GET(request('GET'))).status).toBe(400);
+    });
+
     it('refuses to be built without a manager or getSession', () => {
       expect(() => createSessionRouteHandlers({ getSession: w.getSession } as never)).toThrow(
         /manager/,

@@ -7,7 +7,6 @@ import {
   readHeader,
   type Session,
   type SessionManager,
-  SessionStoreError,
 } from '@sessionkit/core';
 
 export type Awaitable<T> = T | PromiseLike<T>;
@@ -131,15 +130,26 @@ export function error(status: number, code: string, message: string): ApiRespons
   return { status, body: { error: { code, message } } };
 }
 
+/**
+ * The stable `code` of a sessionkit error, read off the object rather than by
+ * `instanceof`: an app may hold core's other build (ESM vs CJS), whose error
+ * classes are not the ones this package imports.
+ */
+export function sessionKitErrorCode(cause: unknown): string | null {
+  const code = (cause as { code?: unknown } | null)?.code;
+  return cause instanceof Error && typeof code === 'string' ? code : null;
+}
+
 export function failure(cause: unknown, noun: string): ApiResponse {
-  if (cause instanceof SessionStoreError) {
+  const code = sessionKitErrorCode(cause);
+  if (code === 'STORE_UNAVAILABLE') {
     return error(
       503,
       'STORE_UNAVAILABLE',
       'The session store is unavailable. Try again in a moment.',
     );
   }
-  if (cause instanceof InvalidInputError) {
+  if (code === 'INVALID_INPUT') {
     return error(400, 'INVALID_INPUT', 'The request could not be processed.');
   }
   // Never echo internals: messages of unknown errors may quote anything.

@@ -17,7 +17,14 @@ import {
   type SessionManager,
 } from '@sessionkit/core';
 import { appIsSecure } from './device-cookie.js';
-import { type ApiResponse, appRouterHandler, checkManager, error, ok } from './route-helpers.js';
+import {
+  type ApiResponse,
+  appRouterHandler,
+  checkManager,
+  error,
+  ok,
+  sessionKitErrorCode,
+} from './route-helpers.js';
 
 /** The provider id of {@link sessionLimitProvider}: `signIn(SESSION_LIMIT_PROVIDER_ID, {...})`. */
 export const SESSION_LIMIT_PROVIDER_ID = 'sessionkit-limit';
@@ -174,8 +181,8 @@ export function sessionLimitProvider(options: SessionLimitProviderOptions) {
       } catch (cause) {
         // Unknown, expired or completed; a choice that just ended: the picker asks again.
         // By code, not instanceof (the manager may come from the other build of core).
-        const code = (cause as { code?: unknown } | null)?.code;
-        if (typeof code === 'string' && REFUSALS.has(code)) return null;
+        const code = sessionKitErrorCode(cause);
+        if (code !== null && REFUSALS.has(code)) return null;
         throw cause;
       }
     },
