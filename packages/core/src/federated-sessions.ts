@@ -55,6 +55,27 @@ const optionalText = (method: string, name: string, value: unknown, max: number)
   value === undefined || value === null ? null : text(method, name, value, max);
 
 /** Checks an origin as an app or adapter passes it; returns a plain copy. */
+/**
+ * A stored origin (as a store kept `linkOrigin`'s checked value: JSON, a
+ * document, a jsonb column) back in its contract shape, absent optional fields
+ * as null. For stores (`@sessionkit/core/store`).
+ */
+export function storedOrigin(stored: {
+  providerId: string;
+  issuer: string;
+  subject: string;
+  sid?: string | null;
+  idToken?: string | null;
+}): SessionOrigin {
+  return {
+    providerId: stored.providerId,
+    issuer: stored.issuer,
+    subject: stored.subject,
+    sid: stored.sid ?? null,
+    idToken: stored.idToken ?? null,
+  };
+}
+
 export function checkOrigin(method: string, origin: unknown): SessionOrigin {
   if (origin === null || typeof origin !== 'object' || Array.isArray(origin)) {
     throw new InvalidInputError(

@@ -4,6 +4,7 @@
  * hashing and the text check. Apps import from `@sessionkit/core`.
  * See docs/writing-a-store.md.
  */
+export { storedOrigin } from './federated-sessions.js';
 export { isWellFormedText } from './input.js';
 export {
   ENDED_STATUSES,

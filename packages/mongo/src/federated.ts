@@ -1,11 +1,12 @@
-import type {
-  EndAllResult,
-  EndTransition,
-  FederatedEndBatch,
-  FederatedMatch,
-  Liveness,
-  SessionOrigin,
-  SessionRecord,
+import {
+  type EndAllResult,
+  type EndTransition,
+  type FederatedEndBatch,
+  type FederatedMatch,
+  type Liveness,
+  type SessionOrigin,
+  type SessionRecord,
+  storedOrigin,
 } from '@sessionkit/core/store';
 import type { mongo } from 'mongoose';
 import { date } from './codec.js';
@@ -79,13 +80,7 @@ export function federatedMethods(deps: FederatedDeps) {
       );
       const o = doc?.origin;
       if (!o) return null;
-      return {
-        providerId: o.providerId,
-        issuer: o.issuer,
-        subject: o.subject,
-        sid: o.sid ?? null,
-        idToken: o.idToken ?? null,
-      };
+      return storedOrigin(o);
     },
 
     async endFederated(

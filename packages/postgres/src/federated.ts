@@ -1,11 +1,12 @@
-import type {
-  EndAllResult,
-  EndTransition,
-  FederatedEndBatch,
-  FederatedMatch,
-  Liveness,
-  SessionOrigin,
-  SessionRecord,
+import {
+  type EndAllResult,
+  type EndTransition,
+  type FederatedEndBatch,
+  type FederatedMatch,
+  type Liveness,
+  type SessionOrigin,
+  type SessionRecord,
+  storedOrigin,
 } from '@sessionkit/core/store';
 import { decodeSession, iso, json, SESSION_COLUMNS, type SessionRow } from './codec.js';
 import type { Exec, Guard } from './guard.js';
@@ -66,13 +67,7 @@ export function federatedMethods(deps: FederatedDeps) {
       );
       const o = rows[0]?.origin;
       if (!o) return null;
-      return {
-        providerId: o.providerId,
-        issuer: o.issuer,
-        subject: o.subject,
-        sid: o.sid ?? null,
-        idToken: o.idToken ?? null,
-      };
+      return storedOrigin(o);
     },
 
     async endFederated(

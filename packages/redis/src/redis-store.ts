@@ -34,6 +34,7 @@ import {
   type SessionOrigin,
   type SignInCompletion,
   type SignInCompletionResult,
+  storedOrigin,
 } from '@sessionkit/core/store';
 import type { Cluster, Redis } from 'ioredis';
 import { acrossShards } from './across-shards.js';
@@ -98,14 +99,7 @@ export interface RedisStoreOptions {
 
 /** An origin as linkOrigin stored it (JSON of the checked SessionOrigin). */
 function decodeOrigin(value: string): SessionOrigin {
-  const o = JSON.parse(value) as SessionOrigin;
-  return {
-    providerId: o.providerId,
-    issuer: o.issuer,
-    subject: o.subject,
-    sid: o.sid ?? null,
-    idToken: o.idToken ?? null,
-  };
+  return storedOrigin(JSON.parse(value) as SessionOrigin);
 }
 
 function checkUser(method: string, userId: string): void {
