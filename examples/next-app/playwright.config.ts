@@ -46,7 +46,9 @@ export default defineConfig({
   fullyParallel: false,
   workers: 2,
   retries: 0,
-  timeout: 60_000,
+  // A test drives two or three browsers through several sign-ins against three
+  // servers on a 2-core machine: 20–40 s when quiet, so the bound leaves room.
+  timeout: 120_000,
   expect: { timeout: 10_000 },
   forbidOnly: !!process.env.CI,
   // The JSON report lets scripts/e2e.mjs total the passes.
