@@ -95,12 +95,14 @@ export default defineConfig({
       SESSION_WARN_BEFORE_SECONDS: String(EXPIRY_TEST.warnBeforeSeconds),
     }),
     // Two sessions per user, 'ask' at the limit, a risky sign-in challenged; its
-    // own key prefix on Redis so the other servers' sign-ins never count against it.
+    // own key prefix on Redis and table prefix on PostgreSQL (one database serves
+    // every server of the pass) so the other servers' sign-ins never count against it.
     server(limitPort, {
       SESSIONKIT_MAX_SESSIONS: String(LIMIT_TEST.maxSessions),
       SESSIONKIT_LIMIT_POLICY: 'ask',
       SESSIONKIT_SUSPICIOUS_POLICY: 'challenge',
       REDIS_PREFIX: 'sk-limit:',
+      POSTGRES_TABLE_PREFIX: 'sk_limit_',
     }),
   ],
 });

@@ -6,7 +6,9 @@ import pg from 'pg';
  * `@sessionkit/postgres` on `DATABASE_URL`. The pool connects on first use, so
  * `next build` (which loads this module) never dials the database. The tables
  * are created on first use by `ensurePostgresSchema` (idempotent); an app with
- * a migration tool runs `migrations/001_init.sql` instead.
+ * a migration tool runs `migrations/*.sql` instead. `POSTGRES_TABLE_PREFIX`
+ * (default `sessionkit_`) keeps servers that share a database apart, as
+ * `REDIS_PREFIX` does on Redis.
  */
 export function createExamplePostgresStore(databaseUrl: string): SessionStore {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
@@ -14,10 +16,11 @@ export function createExamplePostgresStore(databaseUrl: string): SessionStore {
   pool.on('error', (error: Error) => {
     console.error(`[sessionkit] PostgreSQL connection error: ${error.message}`);
   });
-  const store = createPostgresStore({ pool });
+  const tables = { tablePrefix: process.env.POSTGRES_TABLE_PREFIX || 'sessionkit_' };
+  const store = createPostgresStore({ pool, ...tables });
   let ready: Promise<void> | null = null;
   const schema = () => {
-    ready ??= ensurePostgresSchema(pool).catch((error: unknown) => {
+    ready ??= ensurePostgresSchema(pool, tables).catch((error: unknown) => {
       ready = null; // try again on the next call
       throw error;
     });
