@@ -22,6 +22,13 @@ export const { handlers, auth, signIn, signOut } = NextAuth(
         }),
       ],
     },
-    { manager },
+    {
+      manager,
+      // Known issue (open, issue 17): on next-auth v5 the default end-reason cookie
+      // write (next/headers) makes Next.js drop the expiry of next-auth's own
+      // deletion of the session cookie, which then stays behind emptied instead of
+      // being removed (this app's E2E checks that it is removed). Off here until fixed.
+      setEndReason: false,
+    },
   ),
 );
