@@ -5,6 +5,7 @@ import {
   SessionStoreError,
 } from '@sessionkit/core';
 import type { PgPool, PgPoolClient, PgQueryable, PgResult } from './pool.js';
+import { createStatementNames } from './prepared-statements.js';
 
 /** The store's default bound on every call, as the Redis and Mongo stores'. */
 export const DEFAULT_TIMEOUT_MS = 500;
@@ -45,7 +46,12 @@ export interface Guard {
  * statement carries node-postgres' `query_timeout`, after which the pool
  * destroys that connection instead of reusing it.
  */
-export function createGuard(pool: PgPool, timeout: number): Guard {
+export function createGuard(
+  pool: PgPool,
+  timeout: number,
+  options: { preparedStatements?: boolean } = {},
+): Guard {
+  const statements = createStatementNames(options.preparedStatements ?? true);
   const bounded = async <T>(
     operation: string,
     body: (state: CallState) => Promise<T>,
@@ -91,19 +97,33 @@ export function createGuard(pool: PgPool, timeout: number): Guard {
     run: <Row>(operation: string, text: string, values: unknown[]) =>
       new Promise<PgResult<Row>>((resolve, reject) => {
         checkText(values);
+        const deadline = performance.now() + timeout;
         let settled = false;
         const timer = setTimeout(() => {
           settled = true;
           reject(new SessionStoreError(operation, new Error(`no answer within ${timeout} ms`)));
         }, timeout);
-        pool.query({ text, values, query_timeout: timeout }).then(
+        const fail = (error: unknown) => {
+          clearTimeout(timer);
+          if (!settled) reject(new SessionStoreError(operation, error));
+        };
+        const send = (name: string | undefined, queryTimeout: number) =>
+          pool.query({ name, text, values, query_timeout: queryTimeout });
+        send(statements.nameOf(text), timeout).then(
           (result) => {
             clearTimeout(timer);
             if (!settled) resolve(result as PgResult<Row>);
           },
           (error: unknown) => {
-            clearTimeout(timer);
-            if (!settled) reject(new SessionStoreError(operation, error));
+            // The server lost or refused the named statement (a transaction-mode
+            // pooler, DEALLOCATE ALL, a changed table): the store stops naming
+            // statements and this call is sent once more, unnamed, in its own time.
+            const left = Math.floor(deadline - performance.now());
+            if (settled || !statements.giveUpOn(error) || left < 1) return fail(error);
+            send(undefined, left).then((result) => {
+              clearTimeout(timer);
+              if (!settled) resolve(result as PgResult<Row>);
+            }, fail);
           },
         );
       }),

@@ -8,6 +8,8 @@ export interface PgResult<Row> {
 
 /** A query config object as node-postgres accepts it. */
 export interface PgQueryConfig {
+  /** node-postgres: a named (server-side prepared) statement, parsed once per connection. */
+  name?: string | undefined;
   text: string;
   values?: unknown[];
   /** node-postgres: reject the query client-side after this many ms. */

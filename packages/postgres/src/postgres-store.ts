@@ -62,6 +62,15 @@ export interface PostgresStoreOptions extends PostgresTableOptions {
    * and as node-postgres' `query_timeout`. @default 500
    */
   timeout?: number;
+  /**
+   * Send the store's single statements (the lookup on every `validate`, the
+   * activity touch, …) as named prepared statements, which PostgreSQL parses
+   * and plans once per connection. Turn off behind a transaction-mode pooler
+   * without prepared-statement support (PgBouncer before 1.21 or with
+   * `max_prepared_statements = 0`); the store also turns it off by itself the
+   * first time the server says it lost a statement. @default true
+   */
+  preparedStatements?: boolean;
   /** Records deleted or expired per statement by `cleanup()`. @default 500 */
   cleanupBatchSize?: number;
   /**
@@ -97,7 +106,14 @@ export function createPostgresStore(options: PostgresStoreOptions): SessionStore
   const P = pendingTable(options);
   const now = options.now ?? Date.now;
   const storeNow = () => iso(new Date(now()));
-  const guard = createGuard(options.pool, timeout);
+  if (options.preparedStatements !== undefined && typeof options.preparedStatements !== 'boolean') {
+    throw new InvalidInputError(
+      `createPostgresStore: preparedStatements must be true or false, got ${String(options.preparedStatements)}.`,
+    );
+  }
+  const guard = createGuard(options.pool, timeout, {
+    preparedStatements: options.preparedStatements ?? true,
+  });
 
   /** SQL for "live at liveness" over params $a (now) and $b (idle cutoff or null). */
   const live = (a: number, b: number) =>
