@@ -31,7 +31,7 @@ export interface SessionEndReasonHandlerOptions {
   manager?: Pick<SessionManager, 'get'>;
 }
 
-/** `app/api/sessions/end-reason/route.ts`: `export const { GET, DELETE } = createSessionEndReasonHandler()`. */
+/** `app/api/sessions/end-reason/route.ts`: `export const { GET, DELETE } = createSessionEndReasonHandler({ manager })`. */
 export interface SessionEndReasonHandlers {
   GET(request: Request): Promise<Response>;
   DELETE(request: Request): Promise<Response>;
@@ -93,7 +93,7 @@ async function handleEndReason(
  *
  * @example
  * // app/api/sessions/end-reason/route.ts
- * export const { GET, DELETE } = createSessionEndReasonHandler();
+ * export const { GET, DELETE } = createSessionEndReasonHandler({ manager });
  */
 export function createSessionEndReasonHandler(
   options?: SessionEndReasonHandlerOptions,
@@ -126,7 +126,7 @@ interface PagesResponse {
  * The same route for the Pages Router (`pages/api/sessions/end-reason.ts`).
  *
  * @example
- * export default createPagesEndReasonHandler();
+ * export default createPagesEndReasonHandler({ manager });
  */
 export function createPagesEndReasonHandler(
   options?: SessionEndReasonHandlerOptions,
