@@ -143,12 +143,13 @@ export function withSessionCheck(
   // next-auth/middleware imports next/server: load it on the first request.
   let built: Promise<(req: Request, event: unknown) => Promise<unknown>> | undefined;
   return async (req, event) => {
-    const run = (built ??= import('next-auth/middleware').then((module) => {
+    built ??= import('next-auth/middleware').then((module) => {
       const { withAuth } = module as unknown as {
         withAuth(...args: unknown[]): (req: Request, event: unknown) => Promise<unknown>;
       };
       return middleware ? withAuth(middleware, resolved) : withAuth(resolved);
-    }));
+    });
+    const run = built;
     const scope = { reason: null as string | null };
     const result = await ended.run(scope, async () => (await run)(req, event));
     return withEndReason(result, scope.reason, withAuthOptions.secret);
