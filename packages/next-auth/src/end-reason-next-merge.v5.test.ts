@@ -47,9 +47,28 @@ function setup() {
     }),
   );
   const handlers = nextAuth.handlers as unknown as { GET: Handler; POST: Handler };
+  const auth = nextAuth.auth as unknown as () => Promise<unknown>;
   const route = createSessionEndReasonHandler({ secret: SECRET, manager: app.manager });
   return {
     ...app,
+    /** `await auth()` in a Server Component rendering a page for this browser. */
+    async serverComponentAuth(browser: V5Browser) {
+      let session: unknown;
+      const page = inNextRoute(
+        async () => {
+          session = await auth();
+          return new Response('<html></html>');
+        },
+        { phase: 'render' },
+      );
+      const response = await page(
+        new Request(new URL('/', ORIGIN), {
+          // Next sets it on every request; auth() builds its URL from it.
+          headers: browser.headers({ 'x-forwarded-proto': 'http' }),
+        }),
+      );
+      return { session, setCookies: response.headers.getSetCookie() };
+    },
     browser: () =>
       new V5Browser({ GET: inNextRoute(handlers.GET), POST: inNextRoute(handlers.POST) }),
     async endReason(browser: V5Browser, method: 'GET' | 'DELETE' = 'GET') {
@@ -137,5 +156,22 @@ describe('the end reason with the default setEndReason, through Next’s cookie 
     const out = await own.browser.signOut();
     for (const line of sessionCookieLines(out.setCookies)) expect(line).toMatch(/Max-Age=0/);
     expect((await s.endReason(own.browser)).endReason).toBeNull();
+  });
+
+  it('a Server Component’s auth() sees the ended session as signed out, writes nothing, and the route still says why', async () => {
+    const { browser, sessionId } = await signedIn(s);
+    expect(await s.serverComponentAuth(browser)).toMatchObject({ session: { sessionId } });
+    await s.manager.revoke(sessionId, { reason: 'password_changed' });
+    const warn = vi.spyOn(console, 'warn');
+    try {
+      expect(await s.serverComponentAuth(browser)).toEqual({ session: null, setCookies: [] });
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
+    expect((await s.endReason(browser)).endReason?.code).toBe('password_changed');
+    // The browser's next /api/auth/session call removes the dead cookie.
+    const read = await browser.session();
+    for (const line of sessionCookieLines(read.setCookies)) expect(line).toMatch(/Max-Age=0/);
   });
 });
