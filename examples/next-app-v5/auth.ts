@@ -22,13 +22,8 @@ export const { handlers, auth, signIn, signOut } = NextAuth(
         }),
       ],
     },
-    {
-      manager,
-      // Known issue (open, issue 17): on next-auth v5 the default end-reason cookie
-      // write (next/headers) makes Next.js drop the expiry of next-auth's own
-      // deletion of the session cookie, which then stays behind emptied instead of
-      // being removed (this app's E2E checks that it is removed). Off here until fixed.
-      setEndReason: false,
-    },
+    // The default setEndReason: at sign-in, a signed reference to the session in
+    // an HttpOnly cookie, which app/api/sessions/end-reason turns into the reason.
+    { manager },
   ),
 );

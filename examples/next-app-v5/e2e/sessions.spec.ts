@@ -115,3 +115,42 @@ test('signing out on one device ends that session: it drops out of the other dev
   await laptop.context.close();
   await phone.context.close();
 });
+
+test('a device signed out from another one is told why on its login page, once, and its session cookie is gone', async ({
+  browser,
+}) => {
+  const laptop = await signIn(browser, ALICE, LAPTOP);
+  const phone = await signIn(browser, ALICE, PHONE);
+  const phoneSession = await nextAuthSession(phone.page);
+
+  // The laptop signs the phone out (the devices API its list uses).
+  const revoked = await laptop.page.request.delete(
+    `/api/sessions?sessionId=${encodeURIComponent(String(phoneSession?.sessionId))}`,
+  );
+  expect(revoked.status()).toBe(200);
+
+  // The phone's next navigation lands on the login page, which says why…
+  const cleared = phone.page.waitForResponse(
+    (r) => r.url().includes('/api/sessions/end-reason') && r.request().method() === 'DELETE',
+  );
+  await phone.page.goto('/');
+  await expect(phone.page).toHaveURL(/\/login$/);
+  await expect(phone.page.getByText('You were signed out from another device.')).toBeVisible();
+  // …while next-auth's session cookie is removed, not left behind emptied.
+  await expect.poll(() => sessionCookies(phone.context)).toEqual([]);
+  // The reason rides in an HttpOnly cookie: the page's scripts cannot read it.
+  expect(await phone.page.evaluate(() => document.cookie)).not.toContain('end-reason');
+
+  // Shown once: cleared after it was read, so a reload says nothing.
+  expect((await cleared).ok()).toBe(true);
+  await phone.page.reload();
+  await expect(phone.page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+  await expect(phone.page.getByText('You were signed out from another device.')).toHaveCount(0);
+
+  // The laptop, still signed in, is told nothing on its pages.
+  await laptop.page.goto('/');
+  await expect(laptop.page.getByTestId('signed-in-as')).toHaveText(ALICE.name);
+
+  await laptop.context.close();
+  await phone.context.close();
+});

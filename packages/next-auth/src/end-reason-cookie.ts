@@ -129,10 +129,10 @@ let warnedNoCookieScope = false;
 
 /**
  * The default {@link SetEndReason}: `cookies().set()` from `next/headers`,
- * which works in route handlers and server actions (where NextAuth's
- * `/api/auth/session` and sign-in run). A Server Component cannot set cookies:
- * there it does nothing, and the browser's next `/api/auth/session` call,
- * which decodes the same dead session, sets it. Pages Router: pass `setEndReason`.
+ * which works in route handlers and server actions, where NextAuth's sign-in
+ * runs; `withSessionTracking` calls it at sign-in only (see end-reason-watch.ts
+ * for why). A Server Component cannot set cookies: there it does nothing.
+ * Pages Router: pass `setEndReason`.
  */
 export async function setNextEndReasonCookie(cookie: EndReasonCookie): Promise<void> {
   try {

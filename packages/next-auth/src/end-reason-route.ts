@@ -1,9 +1,10 @@
-import { InvalidInputError } from '@sessionkit/core';
+import { InvalidInputError, readHeader, type SessionManager } from '@sessionkit/core';
 import {
   clearEndReasonCookie,
-  readSessionEndReason,
+  SECURE_END_REASON_COOKIE,
   serializeEndReasonCookie,
 } from './end-reason-cookie.js';
+import { resolveSessionEndReason } from './end-reason-watch.js';
 import {
   type ApiRequest,
   type ApiResponse,
@@ -21,9 +22,16 @@ export interface SessionEndReasonHandlerOptions {
    * @default AUTH_SECRET / NEXTAUTH_SECRET
    */
   secret?: string | readonly string[];
+  /**
+   * The session manager: with it, the route also answers for the reference to
+   * the browser's last session that `withSessionTracking` leaves in the cookie
+   * at sign-in (the default `setEndReason`), by reading that one record.
+   * Without it, only a reason a custom `setEndReason` wrote is answered.
+   */
+  manager?: Pick<SessionManager, 'get'>;
 }
 
-/** `app/api/sessions/end-reason/route.ts`: `export const { GET, DELETE } = createSessionEndReasonHandler()`. */
+/** `app/api/sessions/end-reason/route.ts`: `export const { GET, DELETE } = createSessionEndReasonHandler({ manager })`. */
 export interface SessionEndReasonHandlers {
   GET(request: Request): Promise<Response>;
   DELETE(request: Request): Promise<Response>;
@@ -32,30 +40,41 @@ export interface SessionEndReasonHandlers {
 function checkOptions(fn: string, options: unknown): SessionEndReasonHandlerOptions {
   if (options === undefined) return {};
   if (options === null || typeof options !== 'object') {
-    throw new InvalidInputError(`${fn}: options must be an object such as { secret }.`);
+    throw new InvalidInputError(`${fn}: options must be an object such as { manager }.`);
+  }
+  const { manager } = options as { manager?: unknown };
+  if (manager !== undefined && typeof (manager as { get?: unknown } | null)?.get !== 'function') {
+    throw new InvalidInputError(
+      `${fn}: options.manager must be your session manager (createSessionManager()).`,
+    );
   }
   return options as SessionEndReasonHandlerOptions;
 }
 
 /**
  * GET: `{ endReason: { code, message } | null }`, why this browser's last
- * session ended (from the signed cookie `withSessionTracking` set when it found
- * the session dead). DELETE: clears it once shown; cross-site DELETEs get 403.
- * Needs no session: the device asking is by definition signed out. It answers
- * only from the browser's own cookie, never from the store.
+ * session ended, from its own signed end-reason cookie: the reason itself, or
+ * (with `manager`) the reference to its last session, whose one record is read.
+ * DELETE: clears it once shown; cross-site DELETEs get 403. Needs no session:
+ * the device asking is by definition signed out.
  */
-function handleEndReason(
+async function handleEndReason(
   request: ApiRequest,
   options: SessionEndReasonHandlerOptions,
-): ApiResponse {
+): Promise<ApiResponse> {
   if (request.method === 'GET') {
-    return ok({ endReason: readSessionEndReason(request.headers, { secret: options.secret }) });
+    const { secret, manager } = options;
+    return ok({ endReason: await resolveSessionEndReason(request.headers, { secret, manager }) });
   }
   if (request.method === 'DELETE') {
     if (isCrossSite(request, new Set())) {
       return error(403, 'CROSS_SITE', 'Cross-site requests may not clear the end reason.');
     }
-    const secure = request.url.protocol === 'https:';
+    // Clear the cookie the browser has: the __Host- one may come over http from
+    // a loopback origin, where browsers accept Secure cookies.
+    const cookie = readHeader(request.headers, 'cookie') ?? '';
+    const secure =
+      request.url.protocol === 'https:' || cookie.includes(`${SECURE_END_REASON_COOKIE}=`);
     return {
       status: 200,
       body: { cleared: true },
@@ -74,7 +93,7 @@ function handleEndReason(
  *
  * @example
  * // app/api/sessions/end-reason/route.ts
- * export const { GET, DELETE } = createSessionEndReasonHandler();
+ * export const { GET, DELETE } = createSessionEndReasonHandler({ manager });
  */
 export function createSessionEndReasonHandler(
   options?: SessionEndReasonHandlerOptions,
@@ -107,7 +126,7 @@ interface PagesResponse {
  * The same route for the Pages Router (`pages/api/sessions/end-reason.ts`).
  *
  * @example
- * export default createPagesEndReasonHandler();
+ * export default createPagesEndReasonHandler({ manager });
  */
 export function createPagesEndReasonHandler(
   options?: SessionEndReasonHandlerOptions,
@@ -122,7 +141,7 @@ export function createPagesEndReasonHandler(
     } catch {
       url = new URL('http://localhost/');
     }
-    const result = handleEndReason(
+    const result = await handleEndReason(
       { method: (req.method ?? 'GET').toUpperCase(), url, headers: req.headers },
       resolved,
     );

@@ -31,6 +31,7 @@ export {
   type SessionEndReasonHandlerOptions,
   type SessionEndReasonHandlers,
 } from './end-reason-route.js';
+export { resolveSessionEndReason } from './end-reason-watch.js';
 export {
   type GetTrackedTokenParams,
   getTrackedToken,

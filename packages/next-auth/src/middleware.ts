@@ -3,7 +3,13 @@
 // expires. These helpers give them the tracked decode, which checks the
 // session against the store. (v5's `auth` runs the callbacks and the tracked
 // decode already: use it as middleware directly.)
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { InvalidInputError, type SessionManager } from '@sessionkit/core';
+import {
+  createEndReasonCookie,
+  endReasonSecret,
+  serializeEndReasonCookie,
+} from './end-reason-cookie.js';
 import { createTrackedDecode, type JwtDecode } from './tracked-jwt.js';
 
 type Token = Record<string, unknown>;
@@ -116,10 +122,16 @@ export function withSessionCheck(
     );
   }
   const { manager, decode: appDecode, cookieName, ...withAuthOptions } = options;
+  // Why this request's session ended, when the tracked decode found it so.
+  const ended = new AsyncLocalStorage<{ reason: string | null }>();
   const decode = trackedDecodeFor(
     'withSessionCheck',
     manager,
     appDecode ?? withAuthOptions.jwt?.decode,
+    async (reason) => {
+      const scope = ended.getStore();
+      if (scope) scope.reason = reason;
+    },
   );
   const resolved = {
     ...withAuthOptions,
@@ -137,11 +149,40 @@ export function withSessionCheck(
       };
       return middleware ? withAuth(middleware, resolved) : withAuth(resolved);
     });
-    return (await built)(req, event);
+    const run = built;
+    const scope = { reason: null as string | null };
+    const result = await ended.run(scope, async () => (await run)(req, event));
+    return withEndReason(result, scope.reason, withAuthOptions.secret);
   };
 }
 
-function trackedDecodeFor(fn: string, manager: unknown, decode: unknown): JwtDecode {
+/**
+ * The response the middleware returns for a request whose session ended, with
+ * the end-reason cookie added (its redirect to sign-in, usually): the response
+ * is built right here and deletes no cookie, so unlike a Route Handler's
+ * (see end-reason-watch.ts) nothing can be mangled by writing one.
+ */
+function withEndReason(result: unknown, reason: string | null, appSecret: unknown): unknown {
+  if (reason === null || !(result instanceof Response)) return result;
+  const secret = endReasonSecret(appSecret);
+  if (secret === null) return result;
+  try {
+    result.headers.append(
+      'set-cookie',
+      serializeEndReasonCookie(createEndReasonCookie(reason, secret)),
+    );
+  } catch {
+    // Immutable headers (a fetched Response): the device is not told why, nothing else changes.
+  }
+  return result;
+}
+
+function trackedDecodeFor(
+  fn: string,
+  manager: unknown,
+  decode: unknown,
+  onEnded?: (reason: string) => Promise<void>,
+): JwtDecode {
   const m = manager as Partial<SessionManager> | undefined;
   if (!m || typeof m.validate !== 'function') {
     throw new InvalidInputError(
@@ -151,7 +192,7 @@ function trackedDecodeFor(fn: string, manager: unknown, decode: unknown): JwtDec
   if (decode !== undefined && typeof decode !== 'function') {
     throw new InvalidInputError(`${fn}: options.decode must be your NextAuth jwt.decode function.`);
   }
-  return createTrackedDecode(m as SessionManager, decode as JwtDecode | undefined);
+  return createTrackedDecode(m as SessionManager, decode as JwtDecode | undefined, onEnded);
 }
 
 function withoutUndefined<T extends Record<string, unknown>>(value: T): Partial<T> {

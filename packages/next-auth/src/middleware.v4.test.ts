@@ -6,6 +6,7 @@ import type { AuthOptions } from 'next-auth';
 import { withAuth } from 'next-auth/middleware';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { END_REASON_COOKIE, readSessionEndReason } from './end-reason-cookie.js';
 import { getTrackedToken, withSessionCheck } from './middleware.js';
 import { appWorld } from './test-utils/app-world.js';
 import { NextAuth, ORIGIN, V4Browser } from './test-utils/next-auth-v4.js';
@@ -120,5 +121,31 @@ describe('getTrackedToken (next-auth v4 getToken + the store)', () => {
         secret: SECRET,
       }),
     ).rejects.toThrow(SessionStoreError);
+  });
+});
+
+describe('withSessionCheck tells the signed-out device why', () => {
+  it('adds the signed end-reason cookie to its redirect for an ended session, and nothing for a live one', async () => {
+    const s = await signedIn();
+    const guard = withSessionCheck({ manager: s.manager, pages: { signIn: '/login' } });
+    expect(await guard(s.page(), event)).toBeUndefined();
+
+    await s.manager.revokeAll('user-1', { reason: 'password_changed' });
+    const response = (await guard(s.page(), event)) as Response;
+    expect(response.status).toBe(307);
+    const set = response.headers.getSetCookie().find((c) => c.startsWith(`${END_REASON_COOKIE}=`));
+    expect(set).toMatch(/HttpOnly/);
+    expect(set).toMatch(/Max-Age=600/);
+    expect(set).not.toContain(s.sessionId);
+    const cookie = String(set).split(';')[0];
+    expect(readSessionEndReason({ cookie }, { secret: SECRET })?.code).toBe('password_changed');
+
+    // A browser without a session is redirected without one.
+    const stranger = (await guard(
+      new NextRequest(new URL('/dashboard', ORIGIN)),
+      event,
+    )) as Response;
+    expect(stranger.status).toBe(307);
+    expect(stranger.headers.getSetCookie()).toEqual([]);
   });
 });

@@ -21,6 +21,7 @@ import {
   type SetEndReason,
   setNextEndReasonCookie,
 } from './end-reason-cookie.js';
+import { createEndReasonWatchCookie } from './end-reason-watch.js';
 import { originFromAccount, recordOriginOrRevoke } from './federated-origin.js';
 import { readIncomingClaim } from './incoming-session.js';
 import { type GetHeaders, readNextHeaders } from './request-context.js';
@@ -81,12 +82,19 @@ export interface SessionTrackingOptions {
    */
   setDeviceId?: SetDeviceId | false;
   /**
-   * Sets the short-lived, signed, HttpOnly end-reason cookie that tells a
-   * signed-out device why its session ended (read it with
-   * `readSessionEndReason()` or the `createSessionEndReasonHandler()` route),
-   * and clears it at the next sign-in. `false` turns the feature off.
+   * Writes the signed, HttpOnly end-reason cookie that tells a signed-out device
+   * why its session ended. The default (`cookies().set()` from `next/headers`)
+   * writes it at sign-in only, as a signed reference to the new session (never
+   * its token) that `createSessionEndReasonHandler({ manager })` or
+   * `resolveSessionEndReason()` turn into the public reason once that session
+   * ended: in a Route Handler, a cookie written while next-auth deletes the
+   * session cookie makes Next.js drop that deletion's `Max-Age=0`. A function
+   * you pass writes to a response of its own: it gets the short-lived reason
+   * itself when a request finds its session ended (read by `readSessionEndReason()`,
+   * no store needed) and the clearing cookie at the next sign-in.
+   * `false` turns the feature off.
    * Pages Router: `(cookie) => res.appendHeader('Set-Cookie', serializeEndReasonCookie(cookie))`.
-   * @default `cookies().set()` from `next/headers`
+   * @default `cookies().set()` from `next/headers`, at sign-in
    */
   setEndReason?: SetEndReason | false;
   /**
@@ -255,6 +263,11 @@ export function withSessionTracking<T extends TrackableAuthOptions & InstalledCa
     );
   }
   const setEndReason = options.setEndReason ?? setNextEndReasonCookie;
+  // The default (next/headers) writes only the sign-in watch (end-reason-watch.ts):
+  // a cookie written while next-auth deletes the session cookie in a Route
+  // Handler makes Next.js drop that deletion's Max-Age=0. A custom setEndReason
+  // writes to a response it owns, so it also gets the reason itself.
+  const reportAtEnd = typeof options.setEndReason === 'function';
   if (options.refreshClaims !== undefined && typeof options.refreshClaims !== 'function') {
     throw new InvalidInputError(
       'withSessionTracking: options.refreshClaims must be an async function ({ userId, token, session }) => claims.',
@@ -283,11 +296,23 @@ export function withSessionTracking<T extends TrackableAuthOptions & InstalledCa
   // Tells a device whose own session ended why (a public code in a signed
   // cookie). Never changes the outcome: the session is dead either way.
   async function reportEnded(reason: string): Promise<void> {
-    if (setEndReason === false) return;
+    if (setEndReason === false || !reportAtEnd) return;
     const secret = endReasonSecret(tracked.secret);
     if (secret === null) return;
     try {
       await setEndReason(createEndReasonCookie(reason, secret));
+    } catch (error) {
+      console.warn(
+        `[sessionkit] setEndReason failed; the signed-out device is not told why: ${error instanceof Error ? error.message.slice(0, 200) : 'unknown error'}`,
+      );
+    }
+  }
+  async function watchForEnd(session: { id: string; expiresAt: Date }): Promise<void> {
+    if (setEndReason === false) return;
+    const secret = endReasonSecret(tracked.secret);
+    if (secret === null) return;
+    try {
+      await setEndReason(createEndReasonWatchCookie(session, secret));
     } catch (error) {
       console.warn(
         `[sessionkit] setEndReason failed; the signed-out device is not told why: ${error instanceof Error ? error.message.slice(0, 200) : 'unknown error'}`,
@@ -365,7 +390,10 @@ export function withSessionTracking<T extends TrackableAuthOptions & InstalledCa
         await setDeviceId(createDeviceIdCookie(created.deviceId, { secure: appIsSecure() }));
       }
       // Signed in again: the last session's end reason has served its purpose.
-      if (setEndReason !== false && endReasonCookieValue(headers) !== null) {
+      // The default cookie now watches the new session, to say why it ends.
+      if (setEndReason !== false && !reportAtEnd) {
+        await watchForEnd(created.session);
+      } else if (setEndReason !== false && endReasonCookieValue(headers) !== null) {
         await setEndReason(clearEndReasonCookie());
       }
       // Signing in over a live session overwrites its cookie: end it, so that a

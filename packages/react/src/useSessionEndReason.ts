@@ -24,9 +24,9 @@ export interface UseSessionEndReasonResult {
 /**
  * Why this browser was signed out, for the sign-in page: "You were signed out
  * from another device", "Too many devices: your oldest session was ended"…
- * Reads it once from `createSessionEndReasonHandler` (a signed, short-lived
- * cookie `withSessionTracking` set when it found the session ended). It only
- * ever knows this browser's own last session, as a fixed public code.
+ * Reads it once from `createSessionEndReasonHandler` (from the signed cookie
+ * `withSessionTracking` leaves in this browser). It only ever knows this
+ * browser's own last session, as a fixed public code.
  *
  * @example
  * const { endReason } = useSessionEndReason();

@@ -1,3 +1,4 @@
+import { SessionEndedNotice } from '@sessionkit/react';
 import { redirect } from 'next/navigation';
 import { auth } from '@/auth';
 import { DEMO_USERS } from '@/lib/demo-users';
@@ -8,6 +9,8 @@ export default async function LoginPage() {
   return (
     <main>
       <h1>Sign in</h1>
+      {/* Why this browser's last session ended, once: app/api/sessions/end-reason. */}
+      <SessionEndedNotice />
       <LoginForm />
       <p>Demo accounts:</p>
       <ul>

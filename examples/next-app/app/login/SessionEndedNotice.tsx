@@ -10,10 +10,10 @@ import { useEffect, useRef, useState } from 'react';
  * The server sent it here, yet the client may still hold the session it had
  * when the layout rendered (revoked, signed out elsewhere or expired): say so,
  * and let next-auth clear its cookie and client state (the root layout is not
- * re-rendered on client navigation). That sign-out request is also where the
- * server, finding the session dead, leaves the public reason in its end-reason
- * cookie (a Server Component cannot set cookies), so sessionkit's notice reads
- * it after it, and shows it once: "You were signed out from another device."
+ * re-rendered on client navigation). Then sessionkit's notice asks
+ * /api/sessions/end-reason, which answers from the signed reference to this
+ * browser's session that sign-in left in an HttpOnly cookie, and shows the
+ * reason once: "You were signed out from another device."
  */
 export function SessionEndedNotice() {
   const { status } = useSession();

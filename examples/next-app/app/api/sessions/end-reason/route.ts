@@ -1,7 +1,13 @@
 import { createSessionEndReasonHandler } from '@sessionkit/next-auth';
 import { authSecret } from '@/lib/secret';
+import { sessionManager } from '@/lib/session-manager';
 
-// Why this browser's last session ended: withSessionTracking leaves the public
-// reason in a signed, short-lived cookie; <SessionEndedNotice /> on the login
-// page reads it here (GET) and clears it once shown (DELETE).
-export const { GET, DELETE } = createSessionEndReasonHandler({ secret: authSecret() });
+// Why this browser's last session ended: at sign-in withSessionTracking leaves a
+// signed reference to the new session in an HttpOnly cookie; once that session
+// has ended, this route reads its one record and answers the public reason.
+// <SessionEndedNotice /> on the login page reads it (GET) and clears it once
+// shown (DELETE).
+export const { GET, DELETE } = createSessionEndReasonHandler({
+  secret: authSecret(),
+  manager: sessionManager,
+});
