@@ -32,6 +32,8 @@ const stop = startAttackerLoops(
   attackerSessions,
 );
 process.send?.({ type: 'started' });
+// The bench died without stopping it: stop too, rather than hammer a dead port.
+process.once('disconnect', () => process.exit(1));
 process.once('message', async () => {
   const counts = await stop();
   for (const client of clients) client.disconnect();
