@@ -22,7 +22,7 @@ export interface AttackScenarioOptions {
   phaseMs: number;
   prefix?: string;
   log?: (line: string) => void;
-  /** A window (ms) of the attack phase in which every command is logged. Default 0: none. */
+  /** A window (ms) after the attack phase, attacker still running, in which every command is logged. Default 0: none. */
   sampleMs?: number;
   /**
    * Runs the attacker's loops elsewhere (another thread or process); resolves to
@@ -62,7 +62,8 @@ export interface AttackScenarioResult {
   baselineSlowest: SlowestCommands;
   attackSlowest: SlowestCommands;
   /**
-   * With `sampleMs`: every command in a window of the attack phase; `wait` is
+   * With `sampleMs`: every command in a window after the measured attack phase
+   * (the attacker still running); `wait` is
    * Redis's busy share and the p99 wait of a command arriving at a random instant.
    */
   sample: (SlowestCommands & { wallMs: number; wait: { busy: number; p99: number } }) | null;
@@ -74,6 +75,7 @@ export interface AttackScenarioResult {
     /** Sessions signed back in after each revokeAll. */
     signedIn: number;
     attackerErrors: number;
+    errorMessages: string[];
   };
 }
 

@@ -30,14 +30,17 @@ export function startAttackerLoops([lister, historian, revoker], attackerSession
     revoked: 0,
     signedIn: 0,
     attackerErrors: 0,
+    /** The first few, to tell a timeout from a bug. */
+    errorMessages: [],
   };
   let attacking = true;
   const loop = async (body) => {
     while (attacking) {
       try {
         await body();
-      } catch {
+      } catch (error) {
         counts.attackerErrors++;
+        if (counts.errorMessages.length < 3) counts.errorMessages.push(String(error?.message));
       }
     }
   };
@@ -276,8 +279,8 @@ export async function runAttackScenario(options) {
       return out;
     };
     const resetSlowlog = () => setSlowlog(100);
-    const slowest = async (earlier = []) => {
-      const entries = [...earlier, ...(await readSlowlog())].filter((e) => e.micros >= 100);
+    const slowest = async () => {
+      const entries = (await readSlowlog()).filter((e) => e.micros >= 100);
       await setSlowlog(10_000);
       return summarize(entries);
     };
@@ -301,29 +304,25 @@ export async function runAttackScenario(options) {
           [await managerOn(UNLIMITED), await managerOn(UNLIMITED), await managerOn(UNLIMITED)],
           attackerSessions,
         );
-    // A window in the middle of the attack logs every command, however short
-    // (creates, the victims' GETs), to see where Redis's time goes.
-    const sampleMs = Math.min(options.sampleMs ?? 0, phaseMs / 2);
+    await new Promise((r) => setTimeout(r, phaseMs));
+    const attack = await stop();
+    const attackSlowest = await slowest();
+    // Then, with the victims no longer measured (reading a full log takes this
+    // process and Redis a while), a window in which Redis logs every command,
+    // however short (creates, the victims' GETs), to see where its time goes.
     let sample = null;
-    let earlier = [];
-    if (sampleMs > 0) {
-      await new Promise((r) => setTimeout(r, (phaseMs - sampleMs) / 2));
-      earlier = await readSlowlog();
+    if (options.sampleMs) {
       await setSlowlog(0);
       const sampleStart = performance.now();
-      await new Promise((r) => setTimeout(r, sampleMs));
-      const entries = await readSlowlog();
+      stop = runVictims(victimManager, tokens);
+      await new Promise((r) => setTimeout(r, options.sampleMs));
+      await stop();
       const wallMs = performance.now() - sampleStart;
-      await setSlowlog(100);
-      earlier = earlier.concat(entries);
+      const entries = await readSlowlog();
+      await setSlowlog(10_000);
       sample = { wallMs, ...summarize(entries), wait: redisWait(entries, wallMs) };
-      await new Promise((r) => setTimeout(r, (phaseMs - sampleMs) / 2));
-    } else {
-      await new Promise((r) => setTimeout(r, phaseMs));
     }
-    const attack = await stop();
     const counts = await stopAttacker();
-    const attackSlowest = await slowest(earlier);
     log(
       `attack:   validate p50 ${attack.p50.toFixed(2)} ms, p99 ${attack.p99.toFixed(2)} ms, SessionStoreError ${attack.storeErrors}; slowest command ${(attackSlowest.micros / 1000).toFixed(2)} ms (${attackSlowest.command}); attacker: ${counts.listPages} list pages, ${counts.histories} histories, ${counts.revokeAlls} revokeAlls (${counts.revoked} sessions)`,
     );
