@@ -6,10 +6,14 @@
 // other processes or machines; here it only gets CPU nobody else wants, while
 // Redis sees every one of its commands.
 import { createSessionManager } from '@sessionkit/core';
-import { createRedisStore } from '@sessionkit/redis';
 import { Cluster, Redis } from 'ioredis';
 import { startAttackerLoops } from './attack-scenario.mjs';
 
+const { createRedisStore } = await import(
+  process.env.ATTACK_REDIS_MODULE
+    ? new URL(process.env.ATTACK_REDIS_MODULE, `file://${process.cwd()}/`).href
+    : '@sessionkit/redis'
+);
 const { ports, cluster, prefix, attackerSessions, clientOptions } = JSON.parse(
   process.env.ATTACKER_CONFIG ?? '{}',
 );

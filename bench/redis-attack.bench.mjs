@@ -11,11 +11,17 @@
 import { fork, spawnSync } from 'node:child_process';
 import { cpus, loadavg, setPriority } from 'node:os';
 import { createSessionManager } from '@sessionkit/core';
-import { createRedisStore } from '@sessionkit/redis';
 import { startRedisCluster, startRedisServer } from '@sessionkit-internal/test-support';
 import { Cluster, Redis } from 'ioredis';
 import { runAttackScenario } from './attack-scenario.mjs';
 
+// ATTACK_REDIS_MODULE: another build of @sessionkit/redis to run (a path), to
+// compare two versions under the same conditions.
+const { createRedisStore } = await import(
+  process.env.ATTACK_REDIS_MODULE
+    ? new URL(process.env.ATTACK_REDIS_MODULE, `file://${process.cwd()}/`).href
+    : '@sessionkit/redis'
+);
 const SESSIONS = Number(process.env.ATTACK_SESSIONS ?? 50_000);
 const PHASE_MS = Number(process.env.ATTACK_PHASE_SECONDS ?? 20) * 1000;
 // A window after the attack phase (attacker still on) in which Redis logs every command.
