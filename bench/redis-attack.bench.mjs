@@ -6,7 +6,9 @@
 // longest single command. Standalone Redis, then a 3-master Cluster.
 // Run from the repo root: `pnpm bench` (runs after redis.bench.mjs).
 //
-// ATTACK_SESSIONS (default 50000), ATTACK_PHASE_SECONDS (default 20).
+// ATTACK_SESSIONS (default 50000), ATTACK_PHASE_SECONDS (default 20),
+// ATTACK_TOPOLOGY, ATTACK_LAYOUT, ATTACKER_NICE, ATTACK_SAMPLE_SECONDS and
+// ATTACK_REDIS_MODULE (below; docs/adapters/redis.md, "Load test").
 
 import { fork, spawnSync } from 'node:child_process';
 import { cpus, loadavg, setPriority } from 'node:os';
