@@ -22,6 +22,8 @@ export interface AttackScenarioOptions {
   phaseMs: number;
   prefix?: string;
   log?: (line: string) => void;
+  /** A window (ms) after the attack phase, attacker still running, in which every command is logged. Default 0: none. */
+  sampleMs?: number;
   /**
    * Runs the attacker's loops elsewhere (another thread or process); resolves to
    * a function that stops them and reports what they did. Default: in process.
@@ -50,6 +52,8 @@ export interface SlowestCommands {
   micros: number;
   command: string;
   commands: { n: number; p50: number; p99: number; p999: number; max: number; over10ms: number };
+  /** The same by kind of command (`create`, `page of active`, `revokeAll batch`, `get`…), with their total. */
+  byKind: Record<string, { n: number; p50: number; p99: number; max: number; totalMs: number }>;
 }
 
 export interface AttackScenarioResult {
@@ -57,12 +61,21 @@ export interface AttackScenarioResult {
   attack: VictimStats;
   baselineSlowest: SlowestCommands;
   attackSlowest: SlowestCommands;
+  /**
+   * With `sampleMs`: every command in a window after the measured attack phase
+   * (the attacker still running); `wait` is
+   * Redis's busy share and the p99 wait of a command arriving at a random instant.
+   */
+  sample: (SlowestCommands & { wallMs: number; wait: { busy: number; p99: number } }) | null;
   attacker: {
     listPages: number;
     histories: number;
     revokeAlls: number;
     revoked: number;
+    /** Sessions signed back in after each revokeAll. */
+    signedIn: number;
     attackerErrors: number;
+    errorMessages: string[];
   };
 }
 

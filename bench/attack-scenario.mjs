@@ -23,14 +23,24 @@ const UNLIMITED = { maxSessionsPerUser: null };
  * resolves to what they did.
  */
 export function startAttackerLoops([lister, historian, revoker], attackerSessions) {
-  const counts = { listPages: 0, histories: 0, revokeAlls: 0, revoked: 0, attackerErrors: 0 };
+  const counts = {
+    listPages: 0,
+    histories: 0,
+    revokeAlls: 0,
+    revoked: 0,
+    signedIn: 0,
+    attackerErrors: 0,
+    /** The first few, to tell a timeout from a bug. */
+    errorMessages: [],
+  };
   let attacking = true;
   const loop = async (body) => {
     while (attacking) {
       try {
         await body();
-      } catch {
+      } catch (error) {
         counts.attackerErrors++;
+        if (counts.errorMessages.length < 3) counts.errorMessages.push(String(error?.message));
       }
     }
   };
@@ -51,7 +61,7 @@ export function startAttackerLoops([lister, historian, revoker], attackerSession
       counts.revoked += await revoker.revokeAll(ATTACKER);
       counts.revokeAlls++;
       // Sign back in to full strength, as an attacker would.
-      if (attacking) await signIn(revoker, ATTACKER, attackerSessions, 64);
+      if (attacking) counts.signedIn += await signIn(revoker, ATTACKER, attackerSessions, 64);
     }),
   ];
   return async () => {
@@ -69,7 +79,90 @@ function percentiles(values) {
   return { n: sorted.length, p50: at(0.5), p99: at(0.99), max: sorted.at(-1) ?? 0 };
 }
 
-/** Signs `count` sessions in for `userId`, `concurrency` at a time. */
+/**
+ * What a logged command was, from its shape: the store's scripts are told
+ * apart by their key count and the kind of their first key (EVALSHA <sha>
+ * <numkeys> <key>…); a GET is a victim's validate.
+ * @param {string[]} args
+ */
+export function commandKind(args) {
+  const name = String(args[0] ?? '').toLowerCase();
+  if (name !== 'evalsha' && name !== 'eval') return name;
+  const keys = Number(args[2]);
+  const first = String(args[3] ?? '');
+  const kind = first.match(/\}:([a-z]+):/)?.[1] ?? '?';
+  if (keys === 4 && kind === 'sess') return 'create';
+  if (keys === 2 && kind === 'active') return 'revokeAll batch';
+  if (keys === 1 && kind === 'active') return 'page of active';
+  if (keys === 1 && kind === 'ended') return 'page of ended';
+  return `script(${keys} keys, ${kind})`;
+}
+
+// Commands a client sends (the rest of a full log are the commands a script ran).
+const TOP_LEVEL = new Set(['evalsha', 'eval', 'get', 'hgetall']);
+
+/**
+ * From a log of every command over `wallMs`: the share of time Redis spent
+ * running clients' commands, and the p99 of how long a command arriving at a
+ * random instant waits for the one running then to finish (for each x, the
+ * chance of waiting longer than x is the sum of max(0, d − x) over the
+ * commands' durations d, divided by the window). This is the queueing an
+ * attacker's scripts add to a victim's GET, apart from any CPU scheduling; it
+ * leaves out the rarer wait behind a second command already queued.
+ * @param {{ micros: number, args: string[] }[]} entries
+ * @param {number} wallMs
+ */
+export function redisWait(entries, wallMs) {
+  const ms = entries
+    .filter((e) => TOP_LEVEL.has(String(e.args[0] ?? '').toLowerCase()))
+    .map((e) => e.micros / 1000);
+  const busy = ms.reduce((a, b) => a + b, 0) / wallMs;
+  const over = (x) => ms.reduce((sum, d) => sum + Math.max(0, d - x), 0) / wallMs;
+  let lo = 0;
+  let hi = Math.max(0, ...ms);
+  for (let i = 0; i < 40; i++) {
+    const mid = (lo + hi) / 2;
+    if (over(mid) > 0.01) lo = mid;
+    else hi = mid;
+  }
+  return { busy, p99: hi };
+}
+
+/**
+ * Duration distribution (ms) of logged commands, overall and by kind.
+ * @param {{ micros: number, args: string[] }[]} entries
+ */
+export function summarize(entries) {
+  let worst = { micros: 0, command: '' };
+  const all = [];
+  /** @type {Map<string, number[]>} */
+  const kinds = new Map();
+  for (const { micros, args } of entries) {
+    all.push(micros / 1000);
+    const kind = commandKind(args);
+    if (!kinds.has(kind)) kinds.set(kind, []);
+    kinds.get(kind)?.push(micros / 1000);
+    // EVALSHA <sha> <numkeys> <first key>: the key names tell the scripts apart.
+    if (micros > worst.micros) {
+      worst = {
+        micros,
+        command: `${kind}: ${[args[0], ...args.slice(2, 5)].join(' ')}`.slice(0, 160),
+      };
+    }
+  }
+  const { n, p50, p99, max } = percentiles(all);
+  const p999 = [...all].sort((a, b) => a - b)[Math.floor(all.length * 0.999)] ?? 0;
+  const over10ms = all.filter((ms) => ms >= 10).length;
+  const byKind = Object.fromEntries(
+    [...kinds].map(([kind, ms]) => [
+      kind,
+      { ...percentiles(ms), totalMs: ms.reduce((a, b) => a + b, 0) },
+    ]),
+  );
+  return { ...worst, commands: { n, p50, p99, p999, max, over10ms }, byKind };
+}
+
+/** Signs `count` sessions in for `userId`, `concurrency` at a time; resolves to how many. */
 export async function signIn(manager, userId, count, concurrency = 64) {
   let next = 0;
   const worker = async () => {
@@ -79,6 +172,7 @@ export async function signIn(manager, userId, count, concurrency = 64) {
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
+  return count;
 }
 
 /** Every victim validates every 50 ms until `stop()`; resolves to latencies and errors. */
@@ -112,7 +206,9 @@ function runVictims(manager, tokens) {
     running = false;
     await Promise.all(loops);
     lag.disable();
-    const loopLagP99 = lag.percentile(99) / 1e6;
+    // The histogram records the whole interval between its 5 ms ticks: the
+    // delay is what exceeds the tick.
+    const loopLagP99 = Math.max(0, lag.percentile(99) / 1e6 - 5);
     return { ...percentiles(latencies), storeErrors, otherErrors, invalid, loopLagP99 };
   };
 }
@@ -161,38 +257,33 @@ export async function runAttackScenario(options) {
     }
 
     const victimManager = await managerOn();
-    const resetSlowlog = async () => {
+    // Every command of 0.1 ms or more is logged (the scripts; a GET takes a few
+    // µs), so the distribution is known, not only the worst.
+    const setSlowlog = async (micros) => {
       for (const node of await slowlogNodes()) {
-        // Every command of 0.1 ms or more is logged (the scripts; a GET takes a few
-        // µs), so the distribution is known, not only the worst.
-        await node.call('CONFIG', 'SET', 'slowlog-log-slower-than', '100');
-        await node.call('CONFIG', 'SET', 'slowlog-max-len', '100000');
+        await node.call('CONFIG', 'SET', 'slowlog-log-slower-than', String(micros));
+        await node.call('CONFIG', 'SET', 'slowlog-max-len', '300000');
         await node.call('SLOWLOG', 'RESET');
       }
     };
-    const slowest = async () => {
-      let worst = { micros: 0, command: '' };
-      const all = [];
+    /** The log's entries since the last reset, as { micros, args }; resets it. */
+    const readSlowlog = async () => {
+      const out = [];
       for (const node of await slowlogNodes()) {
         const entries = /** @type {[number, number, number, string[]][]} */ (
-          await node.call('SLOWLOG', 'GET', '100000')
+          await node.call('SLOWLOG', 'GET', '300000')
         );
-        await node.call('CONFIG', 'SET', 'slowlog-log-slower-than', '10000');
         await node.call('SLOWLOG', 'RESET');
-        for (const [, , micros, args] of entries) {
-          all.push(micros / 1000);
-          // EVALSHA <sha> <numkeys> <first key>: the key names tell the scripts apart.
-          if (micros > worst.micros) {
-            worst = { micros, command: [args[0], ...args.slice(2, 5)].join(' ').slice(0, 160) };
-          }
-        }
+        for (const [, , micros, args] of entries) out.push({ micros, args });
       }
-      const { n, p50, p99, max } = percentiles(all);
-      const p999 = [...all].sort((a, b) => a - b)[Math.floor(all.length * 0.999)] ?? 0;
-      const over10ms = all.filter((ms) => ms >= 10).length;
-      return { ...worst, commands: { n, p50, p99, p999, max, over10ms } };
+      return out;
     };
-
+    const resetSlowlog = () => setSlowlog(100);
+    const slowest = async () => {
+      const entries = (await readSlowlog()).filter((e) => e.micros >= 100);
+      await setSlowlog(10_000);
+      return summarize(entries);
+    };
     // Baseline: victims alone.
     await resetSlowlog();
     let stop = runVictims(victimManager, tokens);
@@ -215,8 +306,23 @@ export async function runAttackScenario(options) {
         );
     await new Promise((r) => setTimeout(r, phaseMs));
     const attack = await stop();
-    const counts = await stopAttacker();
     const attackSlowest = await slowest();
+    // Then, with the victims no longer measured (reading a full log takes this
+    // process and Redis a while), a window in which Redis logs every command,
+    // however short (creates, the victims' GETs), to see where its time goes.
+    let sample = null;
+    if (options.sampleMs) {
+      await setSlowlog(0);
+      const sampleStart = performance.now();
+      stop = runVictims(victimManager, tokens);
+      await new Promise((r) => setTimeout(r, options.sampleMs));
+      await stop();
+      const wallMs = performance.now() - sampleStart;
+      const entries = await readSlowlog();
+      await setSlowlog(10_000);
+      sample = { wallMs, ...summarize(entries), wait: redisWait(entries, wallMs) };
+    }
+    const counts = await stopAttacker();
     log(
       `attack:   validate p50 ${attack.p50.toFixed(2)} ms, p99 ${attack.p99.toFixed(2)} ms, SessionStoreError ${attack.storeErrors}; slowest command ${(attackSlowest.micros / 1000).toFixed(2)} ms (${attackSlowest.command}); attacker: ${counts.listPages} list pages, ${counts.histories} histories, ${counts.revokeAlls} revokeAlls (${counts.revoked} sessions)`,
     );
@@ -224,7 +330,7 @@ export async function runAttackScenario(options) {
     log(
       `commands of 0.1 ms or more under attack: ${c.n}, duration p50 ${c.p50.toFixed(3)} ms, p99 ${c.p99.toFixed(3)} ms, p99.9 ${c.p999.toFixed(3)} ms, max ${c.max.toFixed(2)} ms, ${c.over10ms} at or over 10 ms`,
     );
-    return { baseline, attack, baselineSlowest, attackSlowest, attacker: counts };
+    return { baseline, attack, baselineSlowest, attackSlowest, sample, attacker: counts };
   } finally {
     for (const client of clients) client.disconnect();
   }

@@ -1,15 +1,20 @@
-// The attacker of redis-attack.bench.mjs in a process of its own, started at the
-// lowest CPU priority (nice 19). On a 2-core machine the load generator would
-// otherwise take the CPU the victims' process needs, and the victims' latencies
-// would measure the bench's own contention instead of what the attacker's
-// commands do to Redis. In production the attacker's requests are served by
-// other processes or machines; here it only gets CPU nobody else wants, while
-// Redis sees every one of its commands.
+// The attacker of redis-attack.bench.mjs in a process of its own, so that on a
+// 2-core machine the load generator does not take the CPU the victims' process
+// needs (the victims' latencies would then measure the bench's own contention
+// instead of what the attacker's commands do to Redis). The bench places it:
+// in the pinned layout at normal priority on every core, below the real-time
+// victims and Redis; in the shared layout at the lowest priority (nice 19). In
+// production the attacker's requests are served by other processes or
+// machines; here Redis sees every one of its commands.
 import { createSessionManager } from '@sessionkit/core';
-import { createRedisStore } from '@sessionkit/redis';
 import { Cluster, Redis } from 'ioredis';
 import { startAttackerLoops } from './attack-scenario.mjs';
 
+const { createRedisStore } = await import(
+  process.env.ATTACK_REDIS_MODULE
+    ? new URL(process.env.ATTACK_REDIS_MODULE, `file://${process.cwd()}/`).href
+    : '@sessionkit/redis'
+);
 const { ports, cluster, prefix, attackerSessions, clientOptions } = JSON.parse(
   process.env.ATTACKER_CONFIG ?? '{}',
 );
@@ -32,6 +37,8 @@ const stop = startAttackerLoops(
   attackerSessions,
 );
 process.send?.({ type: 'started' });
+// The bench died without stopping it: stop too, rather than hammer a dead port.
+process.once('disconnect', () => process.exit(1));
 process.once('message', async () => {
   const counts = await stop();
   for (const client of clients) client.disconnect();

@@ -287,20 +287,21 @@ describe('redis store specifics', () => {
     });
   });
 
-  it('revokeAll() of many sessions runs bounded batch scripts, one per 25 sessions', async () => {
+  it('revokeAll() of many sessions runs bounded scripts, one per END_ALL_CHUNK sessions', async () => {
     const { client: counted, calls } = countingClient(client);
     const m = manager({ maxSessionsPerUser: null }, counted);
     const keep = await m.create({ userId: 'many' });
     for (let i = 0; i < 250; i++) await m.create({ userId: 'many' });
     calls.length = 0;
     expect(await m.revokeAll('many', { except: keep.session.id })).toBe(250);
-    // 251 active sessions (the kept one included), 25 examined per script.
-    expect(calls).toEqual(Array.from({ length: 11 }, () => 'evalsha'));
+    // 251 active sessions (the kept one included), END_ALL_CHUNK (5) examined per script.
+    expect(calls).toEqual(Array.from({ length: 51 }, () => 'evalsha'));
     calls.length = 0;
     const page = await m.listPage('many', { status: 'REVOKED', limit: 100 });
     expect(page.sessions).toHaveLength(100);
     expect(page.nextCursor).not.toBeNull();
-    expect(calls).toEqual(['evalsha']);
+    // A page of 100 from an index of 250: PAGE_CHUNK (25) entries per script.
+    expect(calls).toEqual(['evalsha', 'evalsha', 'evalsha', 'evalsha']);
   });
 
   it.each([

@@ -49,6 +49,7 @@ import {
   encodeRecord,
   previousDeviceKeys,
 } from './record-codec.js';
+import { END_ALL_CHUNK, inChunks, PAGE_CHUNK } from './script-chunks.js';
 import { runCompleteSignIn } from './scripts/complete-sign-in.js';
 import { runCreate } from './scripts/create.js';
 import { type TransitionArgs, transitionFields } from './scripts/define.js';
@@ -209,15 +210,12 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
     statuses: string,
   ): Promise<RecordPage> =>
     pageOverShards(userId, kind === 'active' ? byExpiry : byEnd, (shard) =>
-      runPage(
-        run,
-        { index: userKey(kind, userId, shard) },
-        {
-          indexSuffix: `${kind}:${userId}`,
-          limit: query.limit,
-          ...cursorFields(query.after),
-          statuses,
-        },
+      inChunks(query.limit, cursorFields(query.after), PAGE_CHUNK, (limit, cursor) =>
+        runPage(
+          run,
+          { index: userKey(kind, userId, shard) },
+          { indexSuffix: `${kind}:${userId}`, limit, ...cursor, statuses },
+        ),
       ),
     );
   // Federated sign-out: a session's origin lives beside it (same slot); the
@@ -381,22 +379,24 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
         userId,
         byExpiry,
         (shard) =>
-          runEndAll(
-            run,
-            {
-              active: userKey('active', userId, shard),
-              ended: userKey('ended', userId, shard),
-            },
-            {
-              userId,
-              exceptId: batch.exceptSessionId ?? '',
-              ...transitionFields('end', t),
-              now: batch.liveness.now.getTime(),
-              idle: idleOf(batch.liveness),
-              createdAtOrBefore: batch.createdAtOrBefore.getTime(),
-              limit: batch.limit,
-              ...cursorFields(batch.after),
-            },
+          inChunks(batch.limit, cursorFields(batch.after), END_ALL_CHUNK, (limit, cursor) =>
+            runEndAll(
+              run,
+              {
+                active: userKey('active', userId, shard),
+                ended: userKey('ended', userId, shard),
+              },
+              {
+                userId,
+                exceptId: batch.exceptSessionId ?? '',
+                ...transitionFields('end', t),
+                now: batch.liveness.now.getTime(),
+                idle: idleOf(batch.liveness),
+                createdAtOrBefore: batch.createdAtOrBefore.getTime(),
+                limit,
+                ...cursor,
+              },
+            ),
           ),
         'all',
       );
