@@ -1,6 +1,5 @@
 // Issue 17 items 1 and 3 against next-auth v5's real App Router handlers.
 import NextAuth, { type NextAuthConfig } from 'next-auth-v5';
-import Credentials from 'next-auth-v5/providers/credentials';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   END_REASON_COOKIE,
@@ -9,6 +8,7 @@ import {
 } from './end-reason-cookie.js';
 import { createSessionEndReasonHandler } from './end-reason-route.js';
 import { appWorld } from './test-utils/app-world.js';
+import { credentialsConfigV5 } from './test-utils/credentials-config-v5.js';
 import { ORIGIN, V5Browser } from './test-utils/next-auth-v5.js';
 import { withSessionTracking } from './with-session-tracking.js';
 
@@ -23,22 +23,7 @@ function setup() {
   const app = appWorld();
   const refreshClaims = vi.fn(async () => ({ role: 'viewer' }));
   const config: NextAuthConfig = {
-    secret: SECRET,
-    trustHost: true,
-    session: { strategy: 'jwt' },
-    logger: { error: vi.fn(), warn: vi.fn(), debug: vi.fn() },
-    providers: [
-      Credentials({
-        credentials: { username: {}, password: {} },
-        async authorize(credentials) {
-          if (credentials?.password !== 'correct horse') return null;
-          return { id: 'user-1', name: String(credentials.username), role: 'admin' } as {
-            id: string;
-            name: string;
-          };
-        },
-      }),
-    ],
+    ...credentialsConfigV5(SECRET),
     callbacks: { jwt: app.appJwt as never, session: app.appSession as never },
   };
   // What `cookies().set()` does in a Route Handler: the cookies set while it

@@ -6,11 +6,11 @@
 // First: Next's request storages need AsyncLocalStorage on globalThis when they load.
 import './test-utils/next-async-local-storage.js';
 import NextAuth, { type NextAuthConfig } from 'next-auth-v5';
-import Credentials from 'next-auth-v5/providers/credentials';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { END_REASON_COOKIE } from './end-reason-cookie.js';
 import { createSessionEndReasonHandler } from './end-reason-route.js';
 import { appWorld } from './test-utils/app-world.js';
+import { credentialsConfigV5 } from './test-utils/credentials-config-v5.js';
 import { ORIGIN, V5_SESSION_COOKIE, V5Browser } from './test-utils/next-auth-v5.js';
 import { inNextRoute } from './test-utils/next-route-scope.js';
 import { withSessionTracking } from './with-session-tracking.js';
@@ -23,21 +23,7 @@ type Handler = (request: Request) => Promise<Response>;
 
 function setup() {
   const app = appWorld();
-  const config: NextAuthConfig = {
-    secret: SECRET,
-    trustHost: true,
-    session: { strategy: 'jwt' },
-    logger: { error: vi.fn(), warn: vi.fn(), debug: vi.fn() },
-    providers: [
-      Credentials({
-        credentials: { username: {}, password: {} },
-        async authorize(credentials) {
-          if (credentials?.password !== 'correct horse') return null;
-          return { id: 'user-1', name: String(credentials.username) };
-        },
-      }),
-    ],
-  };
+  const config: NextAuthConfig = credentialsConfigV5(SECRET);
   // No setEndReason: the default, cookies() from next/headers.
   const nextAuth = NextAuth(async (request) =>
     withSessionTracking(config as never, {

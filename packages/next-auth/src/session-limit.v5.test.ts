@@ -3,7 +3,6 @@
 // sessionLimitProvider and is signed in; the ended device is signed out.
 import { createMemoryStore, createSessionManager, type SessionManager } from '@sessionkit/core';
 import NextAuth, { type NextAuthConfig } from 'next-auth-v5';
-import Credentials from 'next-auth-v5/providers/credentials';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   createSessionLimitHandler,
@@ -11,6 +10,7 @@ import {
   SESSION_LIMIT_PROVIDER_ID,
   sessionLimitProvider,
 } from './session-limit.js';
+import { credentialsConfigV5 } from './test-utils/credentials-config-v5.js';
 import { ORIGIN, V5_SESSION_COOKIE, V5Browser } from './test-utils/next-auth-v5.js';
 import { withSessionTracking } from './with-session-tracking.js';
 
@@ -26,21 +26,10 @@ function setup() {
     limitPolicy: 'ask',
     logger: { warn() {}, error() {} },
   });
+  const base = credentialsConfigV5('sessionkit-v5-limit-test-secret-0123456789');
   const config: NextAuthConfig = {
-    secret: 'sessionkit-v5-limit-test-secret-0123456789',
-    trustHost: true,
-    session: { strategy: 'jwt' },
-    logger: { error: vi.fn(), warn: vi.fn(), debug: vi.fn() },
-    providers: [
-      Credentials({
-        credentials: { username: {}, password: {} },
-        async authorize(credentials) {
-          if (credentials?.password !== 'correct horse') return null;
-          return { id: 'user-1', name: String(credentials.username) };
-        },
-      }),
-      sessionLimitProvider({ manager }) as never,
-    ],
+    ...base,
+    providers: [...base.providers, sessionLimitProvider({ manager }) as never],
   };
   const auth = NextAuth(async (request) =>
     withSessionTracking(config as never, {
