@@ -1,11 +1,13 @@
 import { createMemoryStore, createSessionManager, type Session } from '@sessionkit/core';
 import { describe, expect, it } from 'vitest';
 import { createEndReasonCookie, END_REASON_COOKIE } from './end-reason-cookie.js';
+import { createPagesEndReasonHandler } from './end-reason-route.js';
 import {
   createEndReasonWatchCookie,
   readEndReasonWatch,
   resolveSessionEndReason,
 } from './end-reason-watch.js';
+import { createFakeResponse } from './test-utils/next-auth-v4.js';
 
 const SECRET = 'watch-test-secret-0123456789abcdef0123';
 const T0 = Date.parse('2026-12-02T10:00:00Z');
@@ -102,5 +104,38 @@ describe('the end-reason watch', () => {
         { manager: failing, secret: SECRET, now: T0 },
       ),
     ).toBeNull();
+  });
+
+  it('the Pages Router route, given the manager, answers the watched session’s reason and DELETE clears the cookie', async () => {
+    const { manager } = world();
+    const { session } = await manager.create({ userId: 'u1' });
+    const route = createPagesEndReasonHandler({ manager, secret: SECRET });
+    const call = async (method: string) => {
+      const { res, result } = createFakeResponse();
+      await route(
+        {
+          method,
+          url: '/api/sessions/end-reason',
+          headers: { host: 'localhost:3000', ...cookieHeader(session) },
+          socket: {},
+        } as never,
+        res as never,
+      );
+      return result();
+    };
+    expect((await call('GET')).body).toEqual({ endReason: null });
+    await manager.revoke(session.id);
+    const got = await call('GET');
+    expect(got.status).toBe(200);
+    expect(got.body).toEqual({
+      endReason: {
+        code: 'signed_out_elsewhere',
+        message: 'You were signed out from another device.',
+      },
+    });
+    const cleared = await call('DELETE');
+    expect(
+      cleared.setCookies.some((c) => c.startsWith(`${END_REASON_COOKIE}=;`) && /Max-Age=0/.test(c)),
+    ).toBe(true);
   });
 });
