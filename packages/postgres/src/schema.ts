@@ -4,6 +4,7 @@ import type { PgQueryable } from './pool.js';
 import { refreshGraceChallengeSql } from './refresh-grace-migration.js';
 import { refreshMarksSql } from './refresh-marks-migration.js';
 import { postgresFederatedSql } from './schema-federated.js';
+import { schemaHasObjects, schemaObjectsOf } from './schema-state.js';
 
 /** Where the store's two tables live. */
 export interface PostgresTableOptions {
@@ -169,17 +170,22 @@ CREATE INDEX IF NOT EXISTS ${ix('devices_purge')} ON ${devices} (purge_at);
 /**
  * Creates the store's schema, tables and indexes when missing: every shipped
  * migration in order (`migrations/*.sql`, all idempotent). For apps without a
- * migration tool; call it once at start-up. Two processes calling it at once
- * are serialised by an advisory lock.
+ * migration tool; call it once at start-up. When every step is already applied
+ * it only reads the catalog and takes no lock (the steps' `ALTER TABLE … ADD
+ * COLUMN IF NOT EXISTS` would lock the sessions table against every read even
+ * then: see schema-state.ts). Two processes applying steps at once are
+ * serialised by an advisory lock.
  */
 export async function ensurePostgresSchema(
   pool: PgQueryable,
   options: PostgresTableOptions = {},
 ): Promise<void> {
   const names = tableNames(options);
+  const steps = postgresMigrations(options).map((m) => m.sql);
+  if (await schemaHasObjects(pool, names.schema, schemaObjectsOf(steps))) return;
   // One multi-statement simple-protocol query (no parameters), so it runs as one
   // implicit transaction and the lock is released when it ends.
   await pool.query(
-    `SELECT pg_advisory_xact_lock(hashtext('sessionkit-migrate:' || '${names.lockNamespace}'));\n${postgresSchemaSql(options)}`,
+    `SELECT pg_advisory_xact_lock(hashtext('sessionkit-migrate:' || '${names.lockNamespace}'));\n${steps.join('\n')}`,
   );
 }
