@@ -103,29 +103,24 @@ export function createGuard(
           settled = true;
           reject(new SessionStoreError(operation, new Error(`no answer within ${timeout} ms`)));
         }, timeout);
+        const succeed = (result: PgResult<unknown>) => {
+          clearTimeout(timer);
+          if (!settled) resolve(result as PgResult<Row>);
+        };
         const fail = (error: unknown) => {
           clearTimeout(timer);
           if (!settled) reject(new SessionStoreError(operation, error));
         };
         const send = (name: string | undefined, queryTimeout: number) =>
           pool.query({ name, text, values, query_timeout: queryTimeout });
-        send(statements.nameOf(text), timeout).then(
-          (result) => {
-            clearTimeout(timer);
-            if (!settled) resolve(result as PgResult<Row>);
-          },
-          (error: unknown) => {
-            // The server lost or refused the named statement (a transaction-mode
-            // pooler, DEALLOCATE ALL, a changed table): the store stops naming
-            // statements and this call is sent once more, unnamed, in its own time.
-            const left = Math.floor(deadline - performance.now());
-            if (settled || !statements.giveUpOn(error) || left < 1) return fail(error);
-            send(undefined, left).then((result) => {
-              clearTimeout(timer);
-              if (!settled) resolve(result as PgResult<Row>);
-            }, fail);
-          },
-        );
+        send(statements.nameOf(text), timeout).then(succeed, (error: unknown) => {
+          // The server lost or refused the named statement (a transaction-mode
+          // pooler, DEALLOCATE ALL, a changed table): the store stops naming
+          // statements and this call is sent once more, unnamed, in its own time.
+          const left = Math.floor(deadline - performance.now());
+          if (settled || !statements.giveUpOn(error) || left < 1) return fail(error);
+          send(undefined, left).then(succeed, fail);
+        });
       }),
 
     call: (operation, body) => bounded(operation, (state) => body(execOn(pool, state, operation))),
